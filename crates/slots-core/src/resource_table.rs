@@ -1,0 +1,412 @@
+//! `ResourceTable`: one instance's handles to objects of many resource types,
+//! with keyed opens interned and reference counted.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Arc;
+
+use crate::resource::DynResource;
+use crate::{
+    AsHandle, Handle, HandleError, InsertError, RawHandle, Resource, SlotTable, TableLimits,
+};
+
+/// The handles one guest instance holds, to objects of any [`Resource`] type.
+///
+/// The canonical ABI keeps one handle table per instance, so handles of all
+/// resource types share this table and every lookup checks the type.
+///
+/// Objects come in two kinds:
+/// - *owned*: made for this handle alone (a constructor's result); the table
+///   owns the value and hands out `&mut` access;
+/// - *shared*: an `Arc` that other tables or a cache may hold too (a keyed
+///   open, a grant); the table hands out `&` access only.
+///
+/// A keyed open ([`ResourceTable::open`]) is interned: while the instance
+/// holds a handle for the key, opening it again returns the same handle and
+/// raises its count; each release lowers the count, and the slot is freed at
+/// zero. So within one instance, equal handles mean the same object.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use slots_core::{Resource, ResourceTable};
+///
+/// struct Pattern(String);
+/// impl Resource for Pattern {
+///     const NAME: &'static str = "pattern";
+/// }
+///
+/// let mut table = ResourceTable::<String>::new();
+/// let compile = |key: &String| Ok::<_, std::fmt::Error>(Arc::new(Pattern(key.clone())));
+/// let a = table.open("a+".to_string(), compile)?;
+/// let b = table.open("a+".to_string(), compile)?;
+/// assert_eq!(a.handle, b.handle);
+/// assert!(!a.interned && b.interned);
+///
+/// assert!(!table.release::<Pattern>(a.handle)?); // one reference left
+/// assert!(table.release::<Pattern>(b.handle)?); // freed
+/// assert!(table.get::<Pattern>(a.handle).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct ResourceTable<K = String> {
+    slots: SlotTable<Entry<K>>,
+    /// The live handle of each interned key, per resource type.
+    ///
+    /// Invariant: `keys[(t, k)] == h` exactly when slot `h` is live, holds an
+    /// object of type `t`, and its entry's `key` is `Some(k)`.
+    keys: HashMap<(TypeId, K), RawHandle>,
+    stats: ResourceStats,
+}
+
+struct Entry<K> {
+    object: Object,
+    /// Guest references to this slot: opens of its key not yet released.
+    /// Always 1 for unkeyed entries; never 0 while the slot is live.
+    refs: u32,
+    key: Option<K>,
+}
+
+enum Object {
+    Owned(Box<dyn DynResource>),
+    Shared(Arc<dyn DynResource>),
+}
+
+impl Object {
+    fn as_dyn(&self) -> &dyn DynResource {
+        match self {
+            Self::Owned(object) => object.as_ref(),
+            Self::Shared(object) => object.as_ref(),
+        }
+    }
+}
+
+/// The result of a keyed open.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Opened<T> {
+    /// The handle for the key: the one already held, or a new one.
+    pub handle: Handle<T>,
+    /// Whether the instance already held a handle for the key.
+    pub interned: bool,
+}
+
+/// A keyed open that failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OpenError<E> {
+    /// The object could not be created.
+    #[error("creating the object failed")]
+    Create(#[source] E),
+    /// The table refused a new handle.
+    #[error(transparent)]
+    Insert(#[from] InsertError),
+}
+
+/// What a [`ResourceTable`] has done since it was made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResourceStats {
+    /// Handles live now.
+    pub live: u32,
+    /// Inserts and keyed opens that returned a handle.
+    pub opens: u64,
+    /// Keyed opens answered with a handle already held.
+    pub intern_hits: u64,
+    /// References released (a freed slot, or a lowered count).
+    pub drops: u64,
+}
+
+impl<K: Hash + Eq + Clone> ResourceTable<K> {
+    /// An empty table with the default [`TableLimits`].
+    pub fn new() -> Self {
+        Self::with_limits(TableLimits::default())
+    }
+
+    /// An empty table enforcing `limits`.
+    pub fn with_limits(limits: TableLimits) -> Self {
+        Self {
+            slots: SlotTable::with_limits(limits),
+            keys: HashMap::new(),
+            stats: ResourceStats::default(),
+        }
+    }
+
+    /// Number of live handles.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether no handle is live.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// The underlying slot table's limits.
+    pub fn limits(&self) -> TableLimits {
+        self.slots.limits()
+    }
+
+    /// Slots allocated so far: the table's footprint.
+    pub fn slots_allocated(&self) -> usize {
+        self.slots.slots_allocated()
+    }
+
+    /// Counters of what the table has done.
+    pub fn stats(&self) -> ResourceStats {
+        ResourceStats {
+            live: self.slots.len() as u32,
+            ..self.stats
+        }
+    }
+
+    /// Stores `value`, owned by this table alone, and returns its handle.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use slots_core::{Resource, ResourceTable};
+    ///
+    /// struct Bucket(u32);
+    /// impl Resource for Bucket {
+    ///     const NAME: &'static str = "bucket";
+    /// }
+    ///
+    /// let mut table = ResourceTable::<String>::new();
+    /// let h = table.insert(Bucket(1))?;
+    /// table.get_mut(h)?.0 += 1;
+    /// assert_eq!(table.get(h)?.0, 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn insert<T: Resource>(&mut self, value: T) -> Result<Handle<T>, InsertError> {
+        self.insert_entry(Object::Owned(Box::new(value)), None)
+    }
+
+    /// Stores a handle to an object others may hold too.
+    pub fn insert_shared<T: Resource>(
+        &mut self,
+        object: Arc<T>,
+    ) -> Result<Handle<T>, InsertError> {
+        self.insert_entry(Object::Shared(object), None)
+    }
+
+    /// Opens the object for `key`: the handle already held for it, with its
+    /// count raised, or a new handle to what `create` returns.
+    ///
+    /// `create` is where a host consults its shared cache.
+    pub fn open<T, E>(
+        &mut self,
+        key: K,
+        create: impl FnOnce(&K) -> Result<Arc<T>, E>,
+    ) -> Result<Opened<T>, OpenError<E>>
+    where
+        T: Resource,
+    {
+        let map_key = (TypeId::of::<T>(), key);
+        if let Some(&raw) = self.keys.get(&map_key)
+            && let Ok(entry) = self.slots.get_raw_mut(raw)
+        {
+            // A count at u32::MAX cannot be raised: fall through and refuse
+            // below rather than wrap. The quota stops a guest long before.
+            if let Some(refs) = entry.refs.checked_add(1) {
+                entry.refs = refs;
+                self.stats.opens += 1;
+                self.stats.intern_hits += 1;
+                return Ok(Opened {
+                    handle: Handle::from_raw(raw),
+                    interned: true,
+                });
+            }
+            return Err(OpenError::Insert(InsertError::QuotaExceeded { limit: u32::MAX }));
+        }
+        let object = create(&map_key.1).map_err(OpenError::Create)?;
+        let handle = self.insert_entry(Object::Shared(object), Some(map_key.1.clone()))?;
+        self.keys.insert(map_key, handle.raw());
+        Ok(Opened {
+            handle,
+            interned: false,
+        })
+    }
+
+    fn insert_entry<T: Resource>(
+        &mut self,
+        object: Object,
+        key: Option<K>,
+    ) -> Result<Handle<T>, InsertError> {
+        let raw = self.slots.insert(Entry {
+            object,
+            refs: 1,
+            key,
+        })?;
+        self.stats.opens += 1;
+        Ok(Handle::from_raw(raw.raw()))
+    }
+
+    /// The object behind `handle`, checked to be a `T`.
+    #[inline]
+    pub fn get<T: Resource>(&self, handle: impl AsHandle<T>) -> Result<&T, HandleError> {
+        let raw = handle.as_raw();
+        let entry = self.slots.get_raw(raw)?;
+        let object = entry.object.as_dyn();
+        (object as &dyn Any)
+            .downcast_ref::<T>()
+            .ok_or_else(|| wrong_type::<T>(raw, object))
+    }
+
+    /// The object behind `handle` mutably; only owned objects allow it.
+    pub fn get_mut<T: Resource>(
+        &mut self,
+        handle: impl AsHandle<T>,
+    ) -> Result<&mut T, HandleError> {
+        let raw = handle.as_raw();
+        let entry = self.slots.get_raw_mut(raw)?;
+        match &mut entry.object {
+            Object::Owned(object) => {
+                let found = object.resource_name();
+                (object.as_mut() as &mut dyn Any)
+                    .downcast_mut::<T>()
+                    .ok_or(HandleError::WrongType {
+                        handle: raw,
+                        expected: T::NAME,
+                        found,
+                    })
+            }
+            Object::Shared(object) => Err(match (object.as_ref() as &dyn Any).is::<T>() {
+                true => HandleError::Shared {
+                    handle: raw,
+                    resource: T::NAME,
+                },
+                false => wrong_type::<T>(raw, object.as_ref()),
+            }),
+        }
+    }
+
+    /// A shared reference to the object behind `handle`, for the host to keep
+    /// or to hand to another table. Owned objects are refused.
+    pub fn share<T: Resource>(&self, handle: impl AsHandle<T>) -> Result<Arc<T>, HandleError> {
+        let raw = handle.as_raw();
+        let entry = self.slots.get_raw(raw)?;
+        match &entry.object {
+            Object::Shared(object) => {
+                let any: Arc<dyn Any + Send + Sync> = object.clone();
+                any.downcast::<T>()
+                    .map_err(|_| wrong_type::<T>(raw, entry.object.as_dyn()))
+            }
+            Object::Owned(object) => Err(match (object.as_ref() as &dyn Any).is::<T>() {
+                true => HandleError::Shared {
+                    handle: raw,
+                    resource: T::NAME,
+                },
+                false => wrong_type::<T>(raw, object.as_ref()),
+            }),
+        }
+    }
+
+    /// Checks that `handle` names a live `T` without touching it.
+    pub fn check<T: Resource>(&self, handle: impl AsHandle<T>) -> Result<Handle<T>, HandleError> {
+        self.get::<T>(handle).map(|_| Handle::from_raw(handle.as_raw()))
+    }
+
+    /// Releases one reference to the `T` behind `handle`, the guest's
+    /// `[resource-drop]`. Returns whether the slot was freed; the object is
+    /// dropped then, or lives on where others share it.
+    pub fn release<T: Resource>(&mut self, handle: impl AsHandle<T>) -> Result<bool, HandleError> {
+        let raw = self.check::<T>(handle)?.raw();
+        self.release_raw(raw)
+    }
+
+    /// Takes the owned `T` behind `handle` out of the table: a guest passing
+    /// an `own<T>` to the host. Shared objects are refused; take those with
+    /// [`ResourceTable::take_shared`].
+    pub fn take<T: Resource>(&mut self, handle: impl AsHandle<T>) -> Result<T, HandleError> {
+        let raw = handle.as_raw();
+        self.get_mut::<T>(raw)?;
+        let entry = self.slots.remove_raw(raw)?;
+        self.stats.drops += 1;
+        match entry.object {
+            Object::Owned(object) => (object as Box<dyn Any>)
+                .downcast::<T>()
+                .map(|value| *value)
+                .map_err(|_| HandleError::NotFound { handle: raw }),
+            Object::Shared(_) => Err(HandleError::NotFound { handle: raw }),
+        }
+    }
+
+    /// Takes one reference to the `T` behind `handle`, owned or shared, as an
+    /// `Arc`: a guest passing an `own<T>` of a shared resource.
+    pub fn take_shared<T: Resource>(
+        &mut self,
+        handle: impl AsHandle<T>,
+    ) -> Result<Arc<T>, HandleError> {
+        let raw = self.check::<T>(handle)?.raw();
+        let object: Arc<dyn Any + Send + Sync> = match self.slots.get_raw(raw)?.object {
+            Object::Shared(ref object) => object.clone(),
+            Object::Owned(_) => {
+                let entry = self.slots.remove_raw(raw)?;
+                self.stats.drops += 1;
+                let Object::Owned(object) = entry.object else {
+                    return Err(HandleError::NotFound { handle: raw });
+                };
+                let object: Box<dyn Any + Send + Sync> = object;
+                return object
+                    .downcast::<T>()
+                    .map(|value| Arc::new(*value))
+                    .map_err(|_| HandleError::NotFound { handle: raw });
+            }
+        };
+        self.release_raw(raw)?;
+        object
+            .downcast::<T>()
+            .map_err(|_| HandleError::NotFound { handle: raw })
+    }
+
+    /// Releases one reference to whatever `raw` names, of any type.
+    fn release_raw(&mut self, raw: RawHandle) -> Result<bool, HandleError> {
+        let entry = self.slots.get_raw_mut(raw)?;
+        self.stats.drops += 1;
+        if entry.refs > 1 {
+            entry.refs -= 1;
+            return Ok(false);
+        }
+        let entry = self.slots.remove_raw(raw)?;
+        if let Some(key) = entry.key {
+            let type_id = (entry.object.as_dyn() as &dyn Any).type_id();
+            self.keys.remove(&(type_id, key));
+        }
+        Ok(true)
+    }
+
+    /// Releases every handle, as when the instance ends, and returns how many
+    /// references were dropped. Owned objects are dropped; shared ones live
+    /// on where others hold them.
+    pub fn clear(&mut self) -> u64 {
+        let mut dropped = 0;
+        for entry in self.slots.drain() {
+            dropped += u64::from(entry.refs);
+        }
+        self.keys.clear();
+        self.stats.drops += dropped;
+        dropped
+    }
+
+    /// The resource name of whatever `raw` names, if it is live.
+    pub fn resource_name(&self, raw: RawHandle) -> Option<&'static str> {
+        let entry = self.slots.get_raw(raw).ok()?;
+        Some(entry.object.as_dyn().resource_name())
+    }
+}
+
+impl<K: Hash + Eq + Clone> Default for ResourceTable<K> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cold]
+fn wrong_type<T: Resource>(handle: RawHandle, found: &dyn DynResource) -> HandleError {
+    HandleError::WrongType {
+        handle,
+        expected: T::NAME,
+        found: found.resource_name(),
+    }
+}
