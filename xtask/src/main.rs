@@ -1,1 +1,40 @@
-fn main() {}
+//! `cargo xtask`: the project's tasks — test, demo, ci — as plain Rust.
+
+mod ci;
+mod demo;
+mod guests;
+mod run;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  test    every test: unit, property, integration, and each guest example end to end
+  demo    build the example guests and run them on the host, showing handles,
+          cache hits and a rejected stale handle
+  ci      fmt check, clippy -D warnings, docs with warnings denied
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test::run(),
+        Some("demo") => demo::run(),
+        Some("ci") => ci::run(),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! `InstanceEnv`: the state Wasmer keeps for one instance — its handle
+//! table, its namespace, the embedder's data, and the guest's memory.
+
+use std::sync::Arc;
+
+use slots_core::ResourceTable;
+use wasmer::{Memory, TypedFunction};
+
+use crate::SlotsHost;
+
+/// The guest's `cabi_realloc(old_ptr, old_len, align, new_len) -> ptr`.
+pub(crate) type Realloc = TypedFunction<(i32, i32, i32, i32), i32>;
+
+crate::wit_record! {
+    /// What one instance has done, as its guest sees it through the
+    /// `introspect` interface (the WIT record `counters`, field for field).
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub struct Counters {
+        /// Handles the instance holds now.
+        pub live_handles: u32,
+        /// Opens and constructor results that gave the instance a handle.
+        pub opens: u64,
+        /// Keyed opens answered with a handle the instance already held.
+        pub intern_hits: u64,
+        /// Keyed opens served from the host's shared cache.
+        pub cache_hits: u64,
+        /// Keyed opens that created the object.
+        pub cache_misses: u64,
+        /// Objects this instance caused to be created.
+        pub creations: u64,
+        /// Objects evicted from the shared cache, host-wide.
+        pub evictions: u64,
+        /// Handle references the instance released.
+        pub drops: u64,
+    }
+}
+
+/// The per-instance state behind every host function of one instance.
+///
+/// Wasmer keeps it in the instance's `FunctionEnv`; it is dropped with the
+/// store, and dropping it releases every handle the instance still holds.
+pub struct InstanceEnv<D> {
+    pub(crate) data: D,
+    pub(crate) table: ResourceTable<String>,
+    pub(crate) host: Arc<SlotsHost>,
+    pub(crate) namespace: Arc<str>,
+    pub(crate) memory: Option<Memory>,
+    pub(crate) realloc: Option<Realloc>,
+    /// Set while a host function runs, so that a guest re-entering the host
+    /// from `cabi_realloc` is refused instead of aliasing this state.
+    pub(crate) in_host_call: bool,
+    pub(crate) cache_hits: u64,
+    pub(crate) cache_misses: u64,
+    pub(crate) creations: u64,
+    /// Set once the instance has been torn down, so it is counted once.
+    torn_down: bool,
+}
+
+impl<D> InstanceEnv<D> {
+    pub(crate) fn new(data: D, host: Arc<SlotsHost>, namespace: Arc<str>) -> Self {
+        host.instance_started();
+        Self {
+            data,
+            table: ResourceTable::with_limits(host.config().table),
+            host,
+            namespace,
+            memory: None,
+            realloc: None,
+            in_host_call: false,
+            cache_hits: 0,
+            cache_misses: 0,
+            creations: 0,
+            torn_down: false,
+        }
+    }
+
+    /// The embedder's data.
+    pub fn data(&self) -> &D {
+        &self.data
+    }
+
+    /// The embedder's data, mutably.
+    pub fn data_mut(&mut self) -> &mut D {
+        &mut self.data
+    }
+
+    /// The instance's handle table.
+    pub fn table(&self) -> &ResourceTable<String> {
+        &self.table
+    }
+
+    /// The instance's namespace (tenant).
+    pub fn namespace(&self) -> &Arc<str> {
+        &self.namespace
+    }
+
+    /// The host this instance belongs to.
+    pub fn host(&self) -> &Arc<SlotsHost> {
+        &self.host
+    }
+
+    /// The instance's counters now.
+    pub fn counters(&self) -> Counters {
+        let table = self.table.stats();
+        Counters {
+            live_handles: table.live,
+            opens: table.opens,
+            intern_hits: table.intern_hits,
+            cache_hits: self.cache_hits,
+            cache_misses: self.cache_misses,
+            creations: self.creations,
+            evictions: self.host.cache_stats().evictions,
+            drops: table.drops,
+        }
+    }
+
+    /// Releases every handle the instance holds and folds its counters into
+    /// the host's totals. Runs once; dropping the environment calls it.
+    pub(crate) fn teardown(&mut self) {
+        if self.torn_down {
+            return;
+        }
+        self.torn_down = true;
+        let live = self.table.len();
+        let released = self.table.clear();
+        if live > 0 {
+            tracing::debug!(
+                target: "slots::teardown",
+                namespace = %self.namespace,
+                live_handles = live,
+                references = released,
+                "instance ended holding handles; released them"
+            );
+        }
+        let stats = self.table.stats();
+        self.host
+            .instance_ended(stats.opens, stats.drops, self.creations);
+    }
+}
+
+impl<D> Drop for InstanceEnv<D> {
+    fn drop(&mut self) {
+        self.teardown();
+    }
+}

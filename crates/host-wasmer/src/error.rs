@@ -1,0 +1,169 @@
+//! Errors of host-wasmer: binding, instantiating, calling, and the traps a
+//! guest's mistakes become.
+
+use slots_core::{HandleError, InsertError, Resource};
+
+use crate::abi::AbiError;
+use crate::typed::TypeMismatch;
+use crate::validate::ValidationError;
+
+/// Why a host function failed. Wasmer turns it into a trap of the guest,
+/// naming the import ([`GuestTrap`]); the host and other instances go on.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HostError {
+    /// A handle the guest passed is not a live handle of the expected type.
+    #[error("bad `{resource}` handle: {error}")]
+    BadHandle {
+        /// The resource type the function expected.
+        resource: &'static str,
+        /// What is wrong with the handle.
+        error: HandleError,
+    },
+    /// The guest's handle table is full.
+    #[error("cannot give out a `{resource}` handle: {error}")]
+    Quota {
+        /// The resource type of the refused handle.
+        resource: &'static str,
+        /// The limit that refused it.
+        error: InsertError,
+    },
+    /// Lifting arguments from, or lowering results into, guest memory failed.
+    #[error(transparent)]
+    Abi(#[from] AbiError),
+    /// The guest called into the host while a host function was running
+    /// (from its `cabi_realloc`), which the canonical ABI forbids.
+    #[error("re-entrant call: the guest called the host while a host function was running")]
+    Reentrant,
+    /// The guest called an import before its instance had finished
+    /// instantiating (from a start function).
+    #[error("the guest called an import before instantiation finished")]
+    NotReady,
+    /// A value did not have the shape its Rust type needs: a host bug, since
+    /// values are checked against the WIT types first.
+    #[error("host bug: a `{found}` value cannot become `{rust}`")]
+    Shape {
+        /// The Rust type wanted.
+        rust: &'static str,
+        /// What the value was.
+        found: &'static str,
+    },
+    /// The host function's own failure.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl HostError {
+    /// A bad handle of resource type `T`.
+    pub fn handle<T: Resource>(error: HandleError) -> Self {
+        Self::BadHandle {
+            resource: T::NAME,
+            error,
+        }
+    }
+
+    /// A host function's own failure, with a message for the trap.
+    pub fn msg(message: impl Into<String>) -> Self {
+        Self::Failed(message.into())
+    }
+}
+
+/// The trap a guest gets when a host function fails: which import, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("`{import}`: {error}")]
+pub struct GuestTrap {
+    /// The import, as `module#name`.
+    pub import: String,
+    /// Why it failed.
+    pub error: HostError,
+}
+
+/// A closure could not be bound to a WIT function.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BindError {
+    /// The world imports no such function.
+    #[error("the world imports no function `{module}#{name}`")]
+    UnknownFunction {
+        /// Core import module.
+        module: String,
+        /// Core import name.
+        name: String,
+    },
+    /// The world imports no such resource.
+    #[error("the world imports no resource `{name}` from `{module}`")]
+    UnknownResource {
+        /// Core import module.
+        module: String,
+        /// WIT resource name.
+        name: String,
+    },
+    /// The Rust type's `Resource::NAME` differs from the WIT name.
+    #[error("resource `{wit}` is bound to a Rust type named `{rust}`; make `Resource::NAME` \"{wit}\"")]
+    ResourceName {
+        /// The WIT resource name.
+        wit: String,
+        /// The Rust type's `Resource::NAME`.
+        rust: &'static str,
+    },
+    /// The closure takes another number of parameters than the function.
+    #[error("function `{function}`: the WIT function takes {wit} parameters, the closure {rust}")]
+    Arity {
+        /// The WIT function.
+        function: String,
+        /// Its parameter count.
+        wit: usize,
+        /// The closure's.
+        rust: usize,
+    },
+    /// A parameter or result type does not fit.
+    #[error("function `{function}`, {position}: {mismatch}")]
+    Type {
+        /// The WIT function.
+        function: String,
+        /// Which parameter, or the result.
+        position: String,
+        /// The two types.
+        mismatch: TypeMismatch,
+    },
+}
+
+/// A guest could not be instantiated.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InstantiateError {
+    /// The module does not fit the world; every problem is listed.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// Wasmer refused to instantiate it, or its start function trapped.
+    #[error("instantiation failed: {0}")]
+    Wasmer(String),
+}
+
+/// A call of a guest export failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallError {
+    /// The world has no such export.
+    #[error("the world exports no function `{0}`")]
+    NoExport(String),
+    /// Lowering the arguments or lifting the result failed.
+    #[error("calling `{export}`: {error}")]
+    Abi {
+        /// The export.
+        export: String,
+        /// What went wrong.
+        error: AbiError,
+    },
+    /// The guest trapped: a host function failed (the message names the
+    /// import), or the guest itself hit `unreachable` or another fault.
+    #[error("`{export}` trapped: {message}")]
+    Trap {
+        /// The export that was called.
+        export: String,
+        /// The trap's message.
+        message: String,
+        /// The host function's error, when a host function caused the trap.
+        host: Option<String>,
+    },
+}

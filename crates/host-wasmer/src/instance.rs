@@ -1,0 +1,120 @@
+//! `GuestInstance`: an instantiated guest, its exports called through the
+//! canonical ABI.
+
+use std::sync::Arc;
+
+use wasmer::{FunctionEnv, Instance, Store};
+
+use crate::abi::{Abi, Val, WasmerMemory};
+use crate::{CallError, Counters, GuestTrap, GuestWorld, InstanceEnv};
+
+/// A guest instantiated by a [`Linker`](crate::Linker).
+///
+/// Its handles live in its [`InstanceEnv`], inside the store: dropping the
+/// store, or calling [`GuestInstance::teardown`], releases every handle it
+/// still holds.
+pub struct GuestInstance<D> {
+    instance: Instance,
+    env: FunctionEnv<InstanceEnv<D>>,
+    world: Arc<GuestWorld>,
+    abi: Arc<Abi>,
+}
+
+impl<D: Send + 'static> GuestInstance<D> {
+    pub(crate) fn new(
+        instance: Instance,
+        env: FunctionEnv<InstanceEnv<D>>,
+        world: Arc<GuestWorld>,
+        abi: Arc<Abi>,
+    ) -> Self {
+        Self {
+            instance,
+            env,
+            world,
+            abi,
+        }
+    }
+
+    /// The Wasmer instance.
+    pub fn wasmer(&self) -> &Instance {
+        &self.instance
+    }
+
+    /// The instance's state: its table, namespace and the embedder's data.
+    pub fn env<'s>(&self, store: &'s Store) -> &'s InstanceEnv<D> {
+        self.env.as_ref(store)
+    }
+
+    /// The instance's state, mutably.
+    pub fn env_mut<'s>(&self, store: &'s mut Store) -> &'s mut InstanceEnv<D> {
+        self.env.as_mut(store)
+    }
+
+    /// The instance's counters.
+    pub fn counters(&self, store: &Store) -> Counters {
+        self.env(store).counters()
+    }
+
+    /// Calls the world export `name` with `params`, lowering them into the
+    /// guest and lifting its result, then runs its post-return function.
+    pub fn call(&self, store: &mut Store, name: &str, params: &[Val]) -> Result<Option<Val>, CallError> {
+        let export = self
+            .world
+            .export(name)
+            .ok_or_else(|| CallError::NoExport(name.into()))?;
+        let abi_error = |error| CallError::Abi {
+            export: name.into(),
+            error,
+        };
+        let function = self
+            .instance
+            .exports
+            .get_function(&export.name)
+            .map_err(|_| CallError::NoExport(name.into()))?
+            .clone();
+        let (memory, realloc) = {
+            let env = self.env.as_ref(store);
+            (env.memory.clone(), env.realloc.clone())
+        };
+        let Some(memory) = memory else {
+            return Err(CallError::NoExport("memory".into()));
+        };
+        let args = {
+            let mut mem = WasmerMemory::new(store, memory.clone(), realloc.clone());
+            self.abi
+                .lower_export_params(&export.func, params, &mut mem)
+                .map_err(abi_error)?
+        };
+        let results = function
+            .call(store, &args)
+            .map_err(|error| trapped(name, error))?;
+        let result = {
+            let mut mem = WasmerMemory::new(store, memory, realloc);
+            self.abi
+                .lift_export_result(&export.func, &results, &mut mem)
+                .map_err(abi_error)?
+        };
+        if let Ok(post_return) = self.instance.exports.get_function(&export.post_return) {
+            post_return
+                .call(store, &results)
+                .map_err(|error| trapped(&export.post_return, error))?;
+        }
+        Ok(result)
+    }
+
+    /// Releases every handle the instance still holds, as if it had ended.
+    /// Its objects are dropped, or stay warm in the host's cache. Calls
+    /// into the instance after this see no handles.
+    pub fn teardown(&self, store: &mut Store) {
+        self.env.as_mut(store).teardown();
+    }
+}
+
+fn trapped(export: &str, error: wasmer::RuntimeError) -> CallError {
+    let host = error.downcast_ref::<GuestTrap>().map(|trap| trap.to_string());
+    CallError::Trap {
+        export: export.into(),
+        message: error.message(),
+        host,
+    }
+}

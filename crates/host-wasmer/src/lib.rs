@@ -1,0 +1,86 @@
+//! Wasmer host bindings for slots: give guests real, safe handles to host
+//! objects, bound from a WIT world.
+//!
+//! An embedder:
+//! 1. loads the WIT world its guests are built against ([`GuestWorld`]);
+//! 2. makes a [`SlotsHost`], the cache and limits all instances share;
+//! 3. binds a Rust type to each WIT resource and a typed closure to each
+//!    WIT function ([`Linker::resource`], [`Linker::func`]); the closure's
+//!    types are checked against the WIT signature right there;
+//! 4. instantiates guests ([`Linker::instantiate`]): the module is checked
+//!    against the world first, and every problem is reported at once.
+//!
+//! Every instance gets its own handle table (a [`slots_core::ResourceTable`])
+//! in its Wasmer `FunctionEnv`. A forged, stale, dropped or wrong-type
+//! handle, a pointer outside memory, bad UTF-8, or a full table becomes a
+//! trap whose message names the import, the resource type and the handle
+//! ([`GuestTrap`]); the host and other instances go on. No guest input
+//! reaches a panic.
+//!
+//! Values cross the boundary through the canonical ABI ([`abi`]); Rust types
+//! take part through the traits in [`typed`].
+//!
+//! # Examples
+//!
+//! ```
+//! use host_wasmer::{Ctx, GuestWorld, HostConfig, HostError, Linker, SlotsHost};
+//! use host_wasmer::typed::Own;
+//! use slots_core::{Handle, Resource};
+//!
+//! struct Counter(u64);
+//! impl Resource for Counter {
+//!     const NAME: &'static str = "counter";
+//! }
+//!
+//! let world = GuestWorld::from_str(
+//!     "package demo:count@1.0.0;
+//!      interface api {
+//!          resource counter {
+//!              constructor();
+//!              bump: func() -> u64;
+//!          }
+//!      }
+//!      world guest { import api; }",
+//!     "guest",
+//! )?;
+//! let module = "demo:count/api@1.0.0";
+//! let mut linker = Linker::<()>::new(world, SlotsHost::new(HostConfig::default()));
+//! linker.resource::<Counter>(module, "counter")?;
+//! linker.func(module, "[constructor]counter", |_: &mut Ctx<'_, ()>| {
+//!     Ok::<_, HostError>(Own::new(Counter(0)))
+//! })?;
+//! linker.func(module, "[method]counter.bump", |cx: &mut Ctx<'_, ()>, this: Handle<Counter>| {
+//!     let counter = cx.get_mut(this)?;
+//!     counter.0 += 1;
+//!     Ok::<_, HostError>(counter.0)
+//! })?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod abi;
+mod ctx;
+mod env;
+mod error;
+mod host;
+mod instance;
+mod introspect;
+mod linker;
+pub mod typed;
+mod validate;
+mod world;
+
+#[doc(hidden)]
+pub use wit_parser as __wit_parser;
+
+pub use ctx::{Ctx, OpenError};
+pub use env::{Counters, InstanceEnv};
+pub use error::{BindError, CallError, GuestTrap, HostError, InstantiateError};
+pub use host::{CacheKey, HostConfig, HostTotals, SharedObject, SlotsHost};
+pub use instance::GuestInstance;
+pub use introspect::{INTROSPECT_INTERFACE, add_introspection};
+pub use linker::Linker;
+pub use validate::{Problem, ValidationError, validate_module};
+pub use world::{ExportFunc, GuestWorld, ImportFunc, ImportResource, WorldError};

@@ -1,0 +1,310 @@
+//! `Linker`: binds Rust closures to the functions of a WIT world and
+//! instantiates guests of that world on Wasmer.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use slots_core::{RawHandle, Resource};
+use wasmer::{Function, FunctionEnv, FunctionEnvMut, Imports, Instance, Module, RuntimeError, Store, Value};
+
+use crate::abi::{Abi, Val, WasmerMemory};
+use crate::typed::{BoundResource, HostFunc, TypeCheck};
+use crate::validate::{core_type, validate_module};
+use crate::world::ImportFunc;
+use crate::{BindError, GuestInstance, GuestTrap, GuestWorld, HostError, InstanceEnv, InstantiateError, SlotsHost, ValidationError};
+
+/// An untyped host function: lifted parameters in, result to lower out.
+pub(crate) type DynHostFn<D> =
+    Arc<dyn Fn(&mut InstanceEnv<D>, Vec<Val>) -> Result<Option<Val>, HostError> + Send + Sync>;
+
+/// A `[resource-drop]` function: releases one handle of its type.
+type DropFn<D> = Arc<dyn Fn(&mut InstanceEnv<D>, u32) -> Result<(), HostError> + Send + Sync>;
+
+enum Binding<D> {
+    Func { import: Arc<ImportFunc>, call: DynHostFn<D> },
+    Drop { call: DropFn<D> },
+}
+
+impl<D> Clone for Binding<D> {
+    fn clone(&self) -> Self {
+        match self {
+            Self::Func { import, call } => Self::Func {
+                import: import.clone(),
+                call: call.clone(),
+            },
+            Self::Drop { call } => Self::Drop { call: call.clone() },
+        }
+    }
+}
+
+/// Binds host functions to a WIT world and instantiates guests of it.
+///
+/// Import names and core signatures come from the world (wit-parser); each
+/// closure's Rust types are checked against the WIT signature when it is
+/// bound. Every instance gets its own handle table; keyed objects are
+/// shared between instances through the [`SlotsHost`]'s cache.
+///
+/// # Examples
+///
+/// ```
+/// use host_wasmer::{Ctx, GuestWorld, HostConfig, HostError, Linker, SlotsHost};
+///
+/// let world = GuestWorld::from_str(
+///     "package demo:math@1.0.0;
+///      interface api { add: func(a: u32, b: u32) -> u32; }
+///      world guest { import api; }",
+///     "guest",
+/// )?;
+/// let mut linker = Linker::<()>::new(world, SlotsHost::new(HostConfig::default()));
+/// linker.func("demo:math/api@1.0.0", "add", |_: &mut Ctx<'_, ()>, a: u32, b: u32| {
+///     Ok::<_, HostError>(a.wrapping_add(b))
+/// })?;
+///
+/// // A closure whose types do not fit is refused, naming both types.
+/// let err = linker
+///     .func("demo:math/api@1.0.0", "add", |_: &mut Ctx<'_, ()>, a: String, b: u32| {
+///         Ok::<_, HostError>(b)
+///     })
+///     .unwrap_err();
+/// assert!(err.to_string().contains("parameter `a`"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Linker<D> {
+    world: Arc<GuestWorld>,
+    abi: Arc<Abi>,
+    host: Arc<SlotsHost>,
+    resources: HashMap<wit_parser::TypeId, BoundResource>,
+    bindings: HashMap<(String, String), Binding<D>>,
+}
+
+impl<D: Send + 'static> Linker<D> {
+    /// A linker for guests of `world`, sharing `host`'s cache and limits.
+    pub fn new(world: GuestWorld, host: Arc<SlotsHost>) -> Self {
+        let world = Arc::new(world);
+        let abi = Arc::new(Abi::new(world.resolve_arc()));
+        Self {
+            world,
+            abi,
+            host,
+            resources: HashMap::new(),
+            bindings: HashMap::new(),
+        }
+    }
+
+    /// The world guests are bound to.
+    pub fn world(&self) -> &GuestWorld {
+        &self.world
+    }
+
+    /// The host whose cache and limits instances share.
+    pub fn host(&self) -> &Arc<SlotsHost> {
+        &self.host
+    }
+
+    /// Binds the Rust type `T` to the WIT resource `name` imported through
+    /// core module `module`, and serves its `[resource-drop]`.
+    ///
+    /// `T::NAME` must be the WIT name, so that every message about a handle
+    /// names the resource as the guest knows it.
+    pub fn resource<T: Resource>(&mut self, module: &str, name: &str) -> Result<&mut Self, BindError> {
+        let resource = self
+            .world
+            .resource(module, name)
+            .ok_or_else(|| BindError::UnknownResource {
+                module: module.into(),
+                name: name.into(),
+            })?;
+        if T::NAME != name {
+            return Err(BindError::ResourceName {
+                wit: name.into(),
+                rust: T::NAME,
+            });
+        }
+        self.resources.insert(
+            resource.type_id,
+            BoundResource {
+                rust: std::any::TypeId::of::<T>(),
+                rust_name: std::any::type_name::<T>(),
+            },
+        );
+        let call: DropFn<D> = Arc::new(|env: &mut InstanceEnv<D>, bits: u32| {
+            let raw = RawHandle::from_bits(bits)
+                .ok_or(slots_core::HandleError::Reserved { bits })
+                .map_err(HostError::handle::<T>)?;
+            let freed = env.table.release::<T>(raw).map_err(HostError::handle::<T>)?;
+            tracing::trace!(target: "slots::handle", resource = T::NAME, handle = %raw, freed, "drop");
+            Ok(())
+        });
+        self.bindings.insert(
+            (resource.module.clone(), resource.drop_name.clone()),
+            Binding::Drop { call },
+        );
+        Ok(self)
+    }
+
+    /// Binds the closure `f` to the WIT function imported as `module`/`name`
+    /// (core names, e.g. `slots:host/buckets@0.1.0` and
+    /// `[method]bucket.len`), after checking its types against the WIT.
+    ///
+    /// The closure is `Fn(&mut Ctx<'_, D>, A1, A2, ...) -> Result<R, HostError>`:
+    /// annotate the context parameter's type (`cx: &mut Ctx<'_, D>`) so Rust
+    /// can infer the closure's signature.
+    pub fn func<M, F: HostFunc<D, M>>(
+        &mut self,
+        module: &str,
+        name: &str,
+        f: F,
+    ) -> Result<&mut Self, BindError> {
+        let import = self.import(module, name)?;
+        F::check(&import.func, &TypeCheck::new(self.world.resolve(), &self.resources))?;
+        let f = Arc::new(f);
+        let call: DynHostFn<D> = Arc::new(move |env, params| f.call(env, params));
+        self.bindings
+            .insert((module.into(), name.into()), Binding::Func { import, call });
+        Ok(self)
+    }
+
+    /// Binds an untyped closure: it gets the lifted [`Val`]s and returns the
+    /// result as a `Val`, which the ABI checks against the WIT type. Handles
+    /// arrive raw, unchecked.
+    pub fn func_dynamic(
+        &mut self,
+        module: &str,
+        name: &str,
+        f: impl Fn(&mut crate::Ctx<'_, D>, Vec<Val>) -> Result<Option<Val>, HostError> + Send + Sync + 'static,
+    ) -> Result<&mut Self, BindError> {
+        let import = self.import(module, name)?;
+        let call: DynHostFn<D> = Arc::new(move |env, params| f(&mut crate::Ctx::new(env), params));
+        self.bindings
+            .insert((module.into(), name.into()), Binding::Func { import, call });
+        Ok(self)
+    }
+
+    fn import(&self, module: &str, name: &str) -> Result<Arc<ImportFunc>, BindError> {
+        self.world
+            .import(module, name)
+            .map(|import| Arc::new(import.clone()))
+            .ok_or_else(|| BindError::UnknownFunction {
+                module: module.into(),
+                name: name.into(),
+            })
+    }
+
+    /// Checks `module` against the world and the bound functions, reporting
+    /// every problem at once.
+    pub fn validate(&self, module: &Module) -> Result<(), ValidationError> {
+        validate_module(&self.world, module, |m, n| {
+            self.bindings.contains_key(&(m.to_string(), n.to_string()))
+        })
+    }
+
+    /// Validates `module` and instantiates it with `data` as its embedder
+    /// data, in `namespace` (the tenant whose keyed objects it shares).
+    pub fn instantiate(
+        &self,
+        store: &mut Store,
+        module: &Module,
+        data: D,
+        namespace: impl Into<Arc<str>>,
+    ) -> Result<GuestInstance<D>, InstantiateError> {
+        self.validate(module)?;
+        let env = FunctionEnv::new(
+            store,
+            InstanceEnv::new(data, self.host.clone(), namespace.into()),
+        );
+        let mut imports = Imports::new();
+        for import in module.imports() {
+            let key = (import.module().to_string(), import.name().to_string());
+            // Validation guarantees every import is bound.
+            let Some(binding) = self.bindings.get(&key) else {
+                continue;
+            };
+            let function = match binding.clone() {
+                Binding::Func { import, call } => host_function(store, &env, import, self.abi.clone(), call),
+                Binding::Drop { call } => drop_function(store, &env, key.0.clone(), key.1.clone(), call),
+            };
+            imports.define(&key.0, &key.1, function);
+        }
+        let instance = Instance::new(store, module, &imports)
+            .map_err(|e| InstantiateError::Wasmer(e.to_string()))?;
+        let memory = instance
+            .exports
+            .get_memory("memory")
+            .map_err(|e| InstantiateError::Wasmer(e.to_string()))?
+            .clone();
+        let realloc = instance
+            .exports
+            .get_typed_function(&*store, "cabi_realloc")
+            .map_err(|e| InstantiateError::Wasmer(e.to_string()))?;
+        let state = env.as_mut(store);
+        state.memory = Some(memory);
+        state.realloc = Some(realloc);
+        Ok(GuestInstance::new(instance, env, self.world.clone(), self.abi.clone()))
+    }
+}
+
+fn trap(import: String, error: HostError) -> RuntimeError {
+    if matches!(error, HostError::BadHandle { .. }) {
+        tracing::warn!(target: "slots::handle", %import, %error, "rejected handle");
+    }
+    RuntimeError::user(Box::new(GuestTrap { import, error }))
+}
+
+fn host_function<D: Send + 'static>(
+    store: &mut Store,
+    env: &FunctionEnv<InstanceEnv<D>>,
+    import: Arc<ImportFunc>,
+    abi: Arc<Abi>,
+    call: DynHostFn<D>,
+) -> Function {
+    let ty = core_type(&import.signature);
+    Function::new_with_env(store, env, ty, move |mut fenv: FunctionEnvMut<'_, InstanceEnv<D>>, args: &[Value]| {
+        if fenv.data().in_host_call {
+            return Err(trap(import.qualified_name(), HostError::Reentrant));
+        }
+        // Set before anything can run guest code (`cabi_realloc`, while
+        // lowering), cleared on every path out.
+        fenv.data_mut().in_host_call = true;
+        let result = dispatch(&mut fenv, &import, &abi, &call, args);
+        fenv.data_mut().in_host_call = false;
+        result.map_err(|error| trap(import.qualified_name(), error))
+    })
+}
+
+/// Lifts the guest's arguments, runs the host function, lowers its result.
+fn dispatch<D: Send + 'static>(
+    fenv: &mut FunctionEnvMut<'_, InstanceEnv<D>>,
+    import: &ImportFunc,
+    abi: &Abi,
+    call: &DynHostFn<D>,
+    args: &[Value],
+) -> Result<Vec<Value>, HostError> {
+    let (state, mut store) = fenv.data_and_store_mut();
+    let (Some(memory), realloc) = (state.memory.clone(), state.realloc.clone()) else {
+        return Err(HostError::NotReady);
+    };
+    let params = {
+        let mut mem = WasmerMemory::new(&mut store, memory.clone(), realloc.clone());
+        abi.lift_import_params(&import.func, args, &mut mem)?
+    };
+    let result = call(state, params)?;
+    // From here on only the store is used: `cabi_realloc` may run guest code.
+    let mut mem = WasmerMemory::new(&mut store, memory, realloc);
+    Ok(abi.lower_import_result(&import.func, result, args, &mut mem)?)
+}
+
+fn drop_function<D: Send + 'static>(
+    store: &mut Store,
+    env: &FunctionEnv<InstanceEnv<D>>,
+    module: String,
+    name: String,
+    call: DropFn<D>,
+) -> Function {
+    Function::new_typed_with_env(store, env, move |mut fenv: FunctionEnvMut<'_, InstanceEnv<D>>, handle: i32| {
+        let state = fenv.data_mut();
+        if state.in_host_call {
+            return Err(trap(format!("{module}#{name}"), HostError::Reentrant));
+        }
+        call(state, handle as u32).map_err(|error| trap(format!("{module}#{name}"), error))
+    })
+}

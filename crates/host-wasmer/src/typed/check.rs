@@ -1,0 +1,161 @@
+//! Checking Rust types against WIT types when a function is bound.
+
+use std::collections::HashMap;
+
+use wit_parser::{Handle, Resolve, Type, TypeDefKind, TypeId};
+
+/// A Rust type registered for a WIT resource.
+#[derive(Clone, Debug)]
+pub struct BoundResource {
+    /// The Rust type.
+    pub rust: std::any::TypeId,
+    /// The Rust type's name, for messages.
+    pub rust_name: &'static str,
+}
+
+/// What a bind-time type check can see: the WIT, and which Rust type stands
+/// for each resource.
+pub struct TypeCheck<'a> {
+    pub(crate) resolve: &'a Resolve,
+    pub(crate) resources: &'a HashMap<TypeId, BoundResource>,
+}
+
+/// A Rust type that does not fit a WIT type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("WIT type `{wit}` does not fit Rust type `{rust}`{}", .detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default())]
+pub struct TypeMismatch {
+    /// The WIT type, as WIT spells it.
+    pub wit: String,
+    /// The Rust type.
+    pub rust: &'static str,
+    /// More about the mismatch, where there is more to say.
+    pub detail: Option<String>,
+}
+
+impl<'a> TypeCheck<'a> {
+    /// A checker over `resolve` with `resources` bound.
+    pub fn new(resolve: &'a Resolve, resources: &'a HashMap<TypeId, BoundResource>) -> Self {
+        Self { resolve, resources }
+    }
+
+    /// The WIT definitions.
+    pub fn resolve(&self) -> &Resolve {
+        self.resolve
+    }
+
+    /// The definition behind `ty`, following `type a = b` aliases; `None` for
+    /// primitive types.
+    pub fn kind(&self, ty: &Type) -> Option<&'a TypeDefKind> {
+        let mut ty = *ty;
+        loop {
+            let Type::Id(id) = ty else {
+                return None;
+            };
+            match &self.resolve.types[id].kind {
+                TypeDefKind::Type(inner) => ty = *inner,
+                kind => return Some(kind),
+            }
+        }
+    }
+
+    /// The resource a handle type points at, following aliases.
+    pub fn resource_of(&self, handle: &Handle) -> TypeId {
+        let (Handle::Own(id) | Handle::Borrow(id)) = *handle;
+        resolve_alias(self.resolve, id)
+    }
+
+    /// The Rust type bound to the resource `id`, if any.
+    pub fn bound(&self, id: TypeId) -> Option<&BoundResource> {
+        self.resources.get(&id)
+    }
+
+    /// The mismatch of Rust type `T` against `ty`.
+    pub fn mismatch<T: ?Sized>(&self, ty: &Type) -> TypeMismatch {
+        TypeMismatch {
+            wit: wit_type_name(self.resolve, ty),
+            rust: std::any::type_name::<T>(),
+            detail: None,
+        }
+    }
+
+    /// The mismatch of `T` against `ty`, with more to say.
+    pub fn mismatch_because<T: ?Sized>(&self, ty: &Type, detail: impl Into<String>) -> TypeMismatch {
+        TypeMismatch {
+            detail: Some(detail.into()),
+            ..self.mismatch::<T>(ty)
+        }
+    }
+}
+
+pub(crate) fn resolve_alias(resolve: &Resolve, mut id: TypeId) -> TypeId {
+    while let TypeDefKind::Type(Type::Id(inner)) = resolve.types[id].kind {
+        id = inner;
+    }
+    id
+}
+
+/// A WIT type as WIT spells it: `list<u8>`, `option<span>`, `own<bucket>`.
+///
+/// # Examples
+///
+/// ```
+/// use host_wasmer::typed::wit_type_name;
+/// use wit_parser::{Resolve, Type};
+///
+/// assert_eq!(wit_type_name(&Resolve::default(), &Type::U32), "u32");
+/// ```
+pub fn wit_type_name(resolve: &Resolve, ty: &Type) -> String {
+    let id = match ty {
+        Type::Bool => return "bool".into(),
+        Type::U8 => return "u8".into(),
+        Type::U16 => return "u16".into(),
+        Type::U32 => return "u32".into(),
+        Type::U64 => return "u64".into(),
+        Type::S8 => return "s8".into(),
+        Type::S16 => return "s16".into(),
+        Type::S32 => return "s32".into(),
+        Type::S64 => return "s64".into(),
+        Type::F32 => return "f32".into(),
+        Type::F64 => return "f64".into(),
+        Type::Char => return "char".into(),
+        Type::String => return "string".into(),
+        Type::ErrorContext => return "error-context".into(),
+        Type::Id(id) => *id,
+    };
+    let def = &resolve.types[id];
+    if let Some(name) = &def.name
+        && !matches!(def.kind, TypeDefKind::Handle(_))
+    {
+        return name.clone();
+    }
+    let name = |t: &Type| wit_type_name(resolve, t);
+    let maybe = |t: &Option<Type>| t.as_ref().map(name).unwrap_or_else(|| "_".into());
+    match &def.kind {
+        TypeDefKind::List(t) => format!("list<{}>", name(t)),
+        TypeDefKind::FixedLengthList(t, n) => format!("list<{}, {n}>", name(t)),
+        TypeDefKind::Option(t) => format!("option<{}>", name(t)),
+        TypeDefKind::Result(r) => format!("result<{}, {}>", maybe(&r.ok), maybe(&r.err)),
+        TypeDefKind::Tuple(t) => format!(
+            "tuple<{}>",
+            t.types.iter().map(name).collect::<Vec<_>>().join(", ")
+        ),
+        TypeDefKind::Handle(Handle::Own(r)) => {
+            format!("own<{}>", resource_name(resolve, *r))
+        }
+        TypeDefKind::Handle(Handle::Borrow(r)) => {
+            format!("borrow<{}>", resource_name(resolve, *r))
+        }
+        TypeDefKind::Type(t) => name(t),
+        TypeDefKind::Future(t) => format!("future<{}>", maybe(t)),
+        TypeDefKind::Stream(t) => format!("stream<{}>", maybe(t)),
+        other => other.as_str().to_string(),
+    }
+}
+
+fn resource_name(resolve: &Resolve, id: TypeId) -> String {
+    let id = resolve_alias(resolve, id);
+    resolve.types[id]
+        .name
+        .clone()
+        .unwrap_or_else(|| "<anonymous>".into())
+}

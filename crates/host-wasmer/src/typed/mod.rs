@@ -1,0 +1,85 @@
+//! Typed host functions: Rust types that stand for WIT types, checked
+//! against the WIT signature when a function is bound.
+//!
+//! A Rust type takes part through three traits:
+//! - [`WitType`] says which WIT types it stands for (checked at bind time);
+//! - [`Lift`] builds it from a lifted [`Val`] (parameters);
+//! - [`Lower`] turns it into a [`Val`] to lower (results).
+//!
+//! They are implemented for the scalars, `String`, `Vec<T>`, `Option<T>`,
+//! `Result<T, E>`, tuples, [`Val`] itself (any type, unchecked), and the
+//! handle types [`Handle<T>`](slots_core::Handle) (`borrow<T>` parameters
+//! and `own<T>` results already in the table) and [`Own<T>`] (`own<T>`
+//! parameters taken from the table, and `own<T>` results inserted into it).
+//! Records, enums, flags and variants get them from the declarative macros
+//! [`wit_record!`](crate::wit_record), [`wit_enum!`](crate::wit_enum),
+//! [`wit_flags!`](crate::wit_flags) and [`wit_variant!`](crate::wit_variant):
+//! no hand-written ABI code.
+
+mod check;
+mod containers;
+mod func;
+mod handles;
+mod macros;
+mod scalars;
+
+pub use check::{BoundResource, TypeCheck, TypeMismatch, wit_type_name};
+pub use containers::ResultSide;
+pub use func::{HostFunc, WitReturn};
+pub use handles::Own;
+#[doc(hidden)]
+pub use macros::check_names as __check_names;
+
+use slots_core::ResourceTable;
+use wit_parser::Type;
+
+use crate::HostError;
+use crate::abi::Val;
+
+/// A Rust type that stands for some WIT types.
+pub trait WitType {
+    /// Checks that `Self` can stand for the WIT type `ty`.
+    fn check(ty: &Type, cx: &TypeCheck<'_>) -> Result<(), TypeMismatch>;
+}
+
+/// A Rust type a host function can take as a parameter.
+pub trait Lift: WitType + Sized {
+    /// Checks `Self` as a *parameter* of WIT type `ty`; by default the same
+    /// as [`WitType::check`].
+    fn check_param(ty: &Type, cx: &TypeCheck<'_>) -> Result<(), TypeMismatch> {
+        Self::check(ty, cx)
+    }
+
+    /// Builds `Self` from a value lifted from the guest. The value has
+    /// already been checked against the WIT type by the ABI layer, so a
+    /// shape mismatch here is a host bug, reported as an error.
+    fn lift(val: Val, cx: &mut LiftCx<'_>) -> Result<Self, HostError>;
+}
+
+/// A Rust type a host function can return.
+pub trait Lower: WitType {
+    /// Turns `self` into a value to lower into the guest.
+    fn lower(self, cx: &mut LowerCx<'_>) -> Result<Val, HostError>;
+}
+
+/// What lifting a parameter may touch: the instance's handle table.
+pub struct LiftCx<'a> {
+    pub(crate) table: &'a mut ResourceTable<String>,
+}
+
+/// What lowering a result may touch: the instance's handle table, and the
+/// count of objects it creates.
+pub struct LowerCx<'a> {
+    pub(crate) table: &'a mut ResourceTable<String>,
+    pub(crate) creations: &'a mut u64,
+}
+
+/// The error for a `Val` whose shape does not fit the Rust type; only a host
+/// bug can cause it, since values are checked against the WIT type first.
+#[cold]
+pub(crate) fn shape<T>(val: &Val) -> HostError {
+    HostError::Shape {
+        rust: std::any::type_name::<T>(),
+        found: val.kind(),
+    }
+}

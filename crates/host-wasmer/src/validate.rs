@@ -1,0 +1,320 @@
+//! Checks a module against the world before instantiation and reports every
+//! problem at once; Wasmer itself stops at the first missing import.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use wasmer::{ExternType, FunctionType, Module, Type};
+use wit_parser::abi::{WasmSignature, WasmType};
+
+use crate::GuestWorld;
+
+/// The signature of `cabi_realloc(old_ptr, old_len, align, new_len) -> ptr`.
+const REALLOC_PARAMS: [Type; 4] = [Type::I32; 4];
+
+/// One thing wrong with a guest module, as found by [`validate_module`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// An import from a module the world does not have.
+    UnknownModule {
+        /// Core import module.
+        module: String,
+        /// Core import name.
+        name: String,
+    },
+    /// An import the world's module does not have.
+    UnknownImport {
+        /// Core import module.
+        module: String,
+        /// Core import name.
+        name: String,
+    },
+    /// An import from an interface the world has, at another version.
+    VersionMismatch {
+        /// Core import module, with the guest's version.
+        module: String,
+        /// Core import name.
+        name: String,
+        /// The version the host serves.
+        expected: String,
+    },
+    /// An import whose core signature differs from the WIT-derived one.
+    SignatureMismatch {
+        /// Core import module.
+        module: String,
+        /// Core import name.
+        name: String,
+        /// The signature derived from the WIT.
+        expected: String,
+        /// The signature the module declares.
+        found: String,
+    },
+    /// An import of a memory, table or global where a function is expected.
+    NotAFunction {
+        /// Core import module.
+        module: String,
+        /// Core import name.
+        name: String,
+    },
+    /// A WIT import the guest uses but the host has bound no function to.
+    Unbound {
+        /// Core import module.
+        module: String,
+        /// Core import name.
+        name: String,
+    },
+    /// A required export is absent.
+    MissingExport {
+        /// The export's name.
+        name: String,
+        /// What it is for.
+        role: &'static str,
+    },
+    /// An export has the wrong kind or signature.
+    BadExport {
+        /// The export's name.
+        name: String,
+        /// What it should be.
+        expected: String,
+        /// What it is.
+        found: String,
+    },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownModule { module, name } => {
+                write!(f, "import `{module}#{name}`: the world has no interface `{module}`")
+            }
+            Self::UnknownImport { module, name } => {
+                write!(f, "import `{module}#{name}`: `{module}` has no function `{name}`")
+            }
+            Self::VersionMismatch {
+                module,
+                name,
+                expected,
+            } => write!(
+                f,
+                "import `{module}#{name}`: interface version mismatch, the host serves @{expected}"
+            ),
+            Self::SignatureMismatch {
+                module,
+                name,
+                expected,
+                found,
+            } => write!(
+                f,
+                "import `{module}#{name}`: signature mismatch, the WIT gives {expected} but the module declares {found}"
+            ),
+            Self::NotAFunction { module, name } => {
+                write!(f, "import `{module}#{name}`: expected a function")
+            }
+            Self::Unbound { module, name } => {
+                write!(f, "import `{module}#{name}`: the host has not bound this function")
+            }
+            Self::MissingExport { name, role } => {
+                write!(f, "missing export `{name}` ({role})")
+            }
+            Self::BadExport {
+                name,
+                expected,
+                found,
+            } => write!(f, "export `{name}`: expected {expected}, found {found}"),
+        }
+    }
+}
+
+/// A module failed validation; every problem found is listed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the module does not fit the world ({} problems):\n{}", .problems.len(), render(.problems))]
+pub struct ValidationError {
+    /// Every problem found, imports first, in the module's order.
+    pub problems: Vec<Problem>,
+}
+
+fn render(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("  - {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Checks `module` against `world`: every import must be a WIT function or
+/// resource drop of the world with the derived core signature, and bound by
+/// the host (`is_bound`); the module must export `memory`, `cabi_realloc`
+/// and each world export with its derived signature.
+pub fn validate_module(
+    world: &GuestWorld,
+    module: &Module,
+    is_bound: impl Fn(&str, &str) -> bool,
+) -> Result<(), ValidationError> {
+    let mut problems = Vec::new();
+    let known_modules: BTreeSet<&str> = world
+        .imports()
+        .map(|i| i.module.as_str())
+        .chain(world.resources().map(|r| r.module.as_str()))
+        .collect();
+    for import in module.imports() {
+        let (module_name, name) = (import.module().to_string(), import.name().to_string());
+        let ExternType::Function(found) = import.ty() else {
+            problems.push(Problem::NotAFunction {
+                module: module_name,
+                name,
+            });
+            continue;
+        };
+        let expected = if let Some(func) = world.import(&module_name, &name) {
+            Some(core_type(&func.signature))
+        } else if world.resource_drop(&module_name, &name).is_some() {
+            Some(FunctionType::new([Type::I32], []))
+        } else {
+            None
+        };
+        match expected {
+            Some(expected) => {
+                if &expected != found {
+                    problems.push(Problem::SignatureMismatch {
+                        module: module_name,
+                        name,
+                        expected: render_type(&expected),
+                        found: render_type(found),
+                    });
+                } else if !is_bound(&module_name, &name) {
+                    problems.push(Problem::Unbound {
+                        module: module_name,
+                        name,
+                    });
+                }
+            }
+            None => problems.push(unknown(&known_modules, module_name, name)),
+        }
+    }
+    check_exports(world, module, &mut problems);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ValidationError { problems })
+    }
+}
+
+fn unknown(known: &BTreeSet<&str>, module: String, name: String) -> Problem {
+    if known.contains(module.as_str()) {
+        return Problem::UnknownImport { module, name };
+    }
+    let (interface, _) = GuestWorld::split_version(&module);
+    let served = known
+        .iter()
+        .map(|m| GuestWorld::split_version(m))
+        .find(|(i, _)| *i == interface);
+    match served {
+        Some((_, version)) => Problem::VersionMismatch {
+            module,
+            name,
+            expected: version.unwrap_or("(none)").to_string(),
+        },
+        None => Problem::UnknownModule { module, name },
+    }
+}
+
+fn check_exports(world: &GuestWorld, module: &Module, problems: &mut Vec<Problem>) {
+    let exports: Vec<_> = module.exports().collect();
+    let find = |name: &str| exports.iter().find(|e| e.name() == name).map(|e| e.ty());
+    match find("memory") {
+        Some(ExternType::Memory(_)) => {}
+        Some(other) => problems.push(Problem::BadExport {
+            name: "memory".into(),
+            expected: "a memory".into(),
+            found: format!("{other:?}"),
+        }),
+        None => problems.push(Problem::MissingExport {
+            name: "memory".into(),
+            role: "the canonical ABI's linear memory",
+        }),
+    }
+    let realloc = FunctionType::new(REALLOC_PARAMS, [Type::I32]);
+    check_function(
+        find("cabi_realloc"),
+        "cabi_realloc",
+        "the canonical ABI's allocator",
+        &realloc,
+        problems,
+    );
+    for export in world.exports() {
+        check_function(
+            find(&export.name),
+            &export.name,
+            "a function of the world",
+            &core_type(&export.signature),
+            problems,
+        );
+        // wit-bindgen emits a post-return function only when there is
+        // something to free, so its absence is fine; a wrong one is not.
+        if let Some(ty) = find(&export.post_return) {
+            let results: Vec<Type> = export.signature.results.iter().map(|t| wasm_type(*t)).collect();
+            let expected = FunctionType::new(results, []);
+            check_function(Some(ty), &export.post_return, "", &expected, problems);
+        }
+    }
+}
+
+fn check_function(
+    found: Option<&ExternType>,
+    name: &str,
+    role: &'static str,
+    expected: &FunctionType,
+    problems: &mut Vec<Problem>,
+) {
+    match found {
+        Some(ExternType::Function(found)) if found == expected => {}
+        Some(ExternType::Function(found)) => problems.push(Problem::BadExport {
+            name: name.into(),
+            expected: render_type(expected),
+            found: render_type(found),
+        }),
+        Some(other) => problems.push(Problem::BadExport {
+            name: name.into(),
+            expected: render_type(expected),
+            found: format!("{other:?}"),
+        }),
+        None => problems.push(Problem::MissingExport {
+            name: name.into(),
+            role,
+        }),
+    }
+}
+
+/// The Wasmer function type of a WIT-derived core signature.
+pub(crate) fn core_type(signature: &WasmSignature) -> FunctionType {
+    let params: Vec<Type> = signature.params.iter().map(|t| wasm_type(*t)).collect();
+    let results: Vec<Type> = signature.results.iter().map(|t| wasm_type(*t)).collect();
+    FunctionType::new(params, results)
+}
+
+/// The core Wasm type of a canonical ABI flat type (wasm32: pointers are i32).
+pub(crate) fn wasm_type(ty: WasmType) -> Type {
+    match ty {
+        WasmType::I32 | WasmType::Pointer | WasmType::Length => Type::I32,
+        WasmType::I64 | WasmType::PointerOrI64 => Type::I64,
+        WasmType::F32 => Type::F32,
+        WasmType::F64 => Type::F64,
+    }
+}
+
+/// Renders a core function type the way Wasm text does: `(param i32) (result i32)`.
+pub(crate) fn render_type(ty: &FunctionType) -> String {
+    let names = |types: &[Type]| {
+        types
+            .iter()
+            .map(|t| t.to_string().to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    format!(
+        "(param {}) (result {})",
+        names(ty.params()),
+        names(ty.results())
+    )
+}

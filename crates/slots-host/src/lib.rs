@@ -1,0 +1,90 @@
+//! The `slots:host` world implemented on host-wasmer's public API: compiled
+//! patterns opened by key and cached, buckets made by constructor, and the
+//! introspection interface. It is both the host the runner uses and an
+//! example of how an embedder builds on host-wasmer.
+//!
+//! # Examples
+//!
+//! ```
+//! use slots_host::linker;
+//! use host_wasmer::{HostConfig, SlotsHost};
+//!
+//! let linker = linker(SlotsHost::new(HostConfig::default()))?;
+//! assert!(linker.world().export("run").is_some());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod budget;
+pub mod buckets;
+pub mod patterns;
+mod types;
+
+use std::sync::Arc;
+
+use host_wasmer::{GuestWorld, Linker, SlotsHost, add_introspection};
+
+pub use budget::Budget;
+pub use buckets::Bucket;
+pub use patterns::Pattern;
+pub use types::{Entry, Error, MatchOptions, Span};
+
+/// The WIT package, compiled into the host so the runner works anywhere.
+pub const WIT: &str = include_str!("../../../wit/world.wit");
+
+/// The world guests are built for.
+pub const WORLD: &str = "guest";
+
+/// What the host keeps for each instance besides its handles.
+#[derive(Debug, Clone)]
+pub struct HostData {
+    /// The bytes of bucket data the instance may keep.
+    pub budget: Arc<Budget>,
+}
+
+impl Default for HostData {
+    fn default() -> Self {
+        Self {
+            budget: Arc::new(Budget::new(Budget::DEFAULT_LIMIT)),
+        }
+    }
+}
+
+/// The `slots:host` world, parsed from [`WIT`].
+pub fn world() -> Result<GuestWorld, host_wasmer::WorldError> {
+    GuestWorld::from_str(WIT, WORLD)
+}
+
+/// A linker with every function of the `slots:host` world bound.
+pub fn linker(host: Arc<SlotsHost>) -> Result<Linker<HostData>, Box<dyn std::error::Error + Send + Sync>> {
+    let world = world()?;
+    let patterns = world.interface_module("patterns")?;
+    let buckets = world.interface_module("buckets")?;
+    let mut linker = Linker::new(world, host);
+
+    linker
+        .resource::<Pattern>(&patterns, "pattern")?
+        .func(&patterns, "[static]pattern.open", patterns::open)?
+        .func(&patterns, "[method]pattern.source", patterns::source)?
+        .func(&patterns, "[method]pattern.is-match", patterns::is_match)?
+        .func(&patterns, "[method]pattern.find", patterns::find)?
+        .func(&patterns, "[method]pattern.find-all", patterns::find_all)?;
+
+    linker
+        .resource::<Bucket>(&buckets, "bucket")?
+        .func(&buckets, "[constructor]bucket", buckets::new)?
+        .func(&buckets, "[method]bucket.name", buckets::name)?
+        .func(&buckets, "[method]bucket.put", buckets::put)?
+        .func(&buckets, "[method]bucket.get", buckets::get)?
+        .func(&buckets, "[method]bucket.remove", buckets::remove)?
+        .func(&buckets, "[method]bucket.len", buckets::len)?
+        .func(&buckets, "[method]bucket.entries", buckets::entries)?
+        .func(&buckets, "[method]bucket.keys-matching", buckets::keys_matching)?
+        .func(&buckets, "[method]bucket.absorb", buckets::absorb)?
+        .func(&buckets, "drain", buckets::drain)?;
+
+    add_introspection(&mut linker)?;
+    Ok(linker)
+}

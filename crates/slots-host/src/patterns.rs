@@ -1,0 +1,118 @@
+//! `pattern`: compiled regular expressions, opened by key and cached.
+
+use host_wasmer::{Ctx, HostError, OpenError};
+use slots_core::{Handle, Resource};
+
+use crate::HostData;
+use crate::types::{Error, MatchOptions, Span};
+
+/// Longest pattern source a guest may compile, in bytes.
+pub const MAX_SOURCE_LEN: usize = 4096;
+/// Most memory one compiled pattern may take (the regex crate's size limit).
+pub const MAX_COMPILED_SIZE: usize = 1 << 20;
+
+/// A compiled pattern. Costly to create, so the host caches it: every
+/// instance that opens the same source and options shares one `Pattern`.
+#[derive(Debug)]
+pub struct Pattern {
+    source: String,
+    regex: regex::Regex,
+}
+
+impl Resource for Pattern {
+    const NAME: &'static str = "pattern";
+}
+
+impl Pattern {
+    /// Compiles `source` with `options`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use slots_host::{MatchOptions, Pattern};
+    ///
+    /// let p = Pattern::compile("a+b", MatchOptions::default()).unwrap();
+    /// assert!(p.is_match("xaab"));
+    /// assert!(Pattern::compile("(", MatchOptions::default()).is_err());
+    /// ```
+    pub fn compile(source: &str, options: MatchOptions) -> Result<Self, Error> {
+        if source.len() > MAX_SOURCE_LEN {
+            return Err(Error::QuotaExceeded(format!(
+                "pattern source of {} bytes is over the {MAX_SOURCE_LEN}-byte limit",
+                source.len()
+            )));
+        }
+        let regex = regex::RegexBuilder::new(source)
+            .case_insensitive(options.case_insensitive)
+            .multi_line(options.multi_line)
+            .size_limit(MAX_COMPILED_SIZE)
+            .build()
+            .map_err(|e| Error::Invalid(e.to_string()))?;
+        Ok(Self {
+            source: source.to_string(),
+            regex,
+        })
+    }
+
+    /// Whether the pattern matches anywhere in `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.regex.is_match(text)
+    }
+
+    /// The source it was compiled from.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+}
+
+/// The cache key of a pattern: its options and source.
+fn key(source: &str, options: MatchOptions) -> String {
+    format!(
+        "{}{}:{source}",
+        u8::from(options.case_insensitive),
+        u8::from(options.multi_line)
+    )
+}
+
+fn span(m: regex::Match<'_>) -> Result<Span, HostError> {
+    // Texts come from a 32-bit guest memory, so offsets fit in a u32.
+    let offset = |n: usize| u32::try_from(n).map_err(|_| HostError::msg("match offset over 4 GiB"));
+    Ok(Span {
+        start: offset(m.start())?,
+        end: offset(m.end())?,
+    })
+}
+
+/// `[static]pattern.open`: the cached, interned path.
+pub fn open(
+    cx: &mut Ctx<'_, HostData>,
+    source: String,
+    options: MatchOptions,
+) -> Result<Result<Handle<Pattern>, Error>, HostError> {
+    match cx.open(&key(&source, options), |_| Pattern::compile(&source, options)) {
+        Ok(handle) => Ok(Ok(handle)),
+        Err(OpenError::Create(error)) => Ok(Err(error)),
+        Err(OpenError::Insert(error)) => Ok(Err(Error::QuotaExceeded(error.to_string()))),
+        Err(other) => Err(HostError::msg(other.to_string())),
+    }
+}
+
+/// `[method]pattern.source`.
+pub fn source(cx: &mut Ctx<'_, HostData>, this: Handle<Pattern>) -> Result<String, HostError> {
+    Ok(cx.get(this)?.source.clone())
+}
+
+/// `[method]pattern.is-match`.
+pub fn is_match(cx: &mut Ctx<'_, HostData>, this: Handle<Pattern>, text: String) -> Result<bool, HostError> {
+    Ok(cx.get(this)?.is_match(&text))
+}
+
+/// `[method]pattern.find`.
+pub fn find(cx: &mut Ctx<'_, HostData>, this: Handle<Pattern>, text: String) -> Result<Option<Span>, HostError> {
+    cx.get(this)?.regex.find(&text).map(span).transpose()
+}
+
+/// `[method]pattern.find-all`.
+pub fn find_all(cx: &mut Ctx<'_, HostData>, this: Handle<Pattern>, text: String) -> Result<Vec<Span>, HostError> {
+    cx.get(this)?.regex.find_iter(&text).map(span).collect()
+}

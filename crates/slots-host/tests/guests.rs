@@ -1,0 +1,161 @@
+//! Every guest example, built for wasm32 by `cargo xtask test`, run end to
+//! end on the real host.
+
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use host_wasmer::abi::Val;
+use host_wasmer::{CallError, Counters, HostConfig, SlotsHost};
+use slots_host::{HostData, linker};
+use wasmer::{Module, Store};
+
+/// The guests this file runs; `every_guest_example_has_a_test` keeps it
+/// equal to the folders of guest-examples/.
+const TESTED: &[&str] = &["caching", "identity", "lifecycle", "many", "stale"];
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn wasm(name: &str) -> Vec<u8> {
+    let dir = std::env::var_os("SLOTS_GUESTS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("guest-examples/target/wasm32-unknown-unknown/release"));
+    let path = dir.join(format!("{name}.wasm"));
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "guest `{name}` is not built ({}: {e}); `cargo xtask test` builds the guests first",
+            path.display()
+        )
+    })
+}
+
+struct Run {
+    outcome: Result<Option<Val>, CallError>,
+    counters: Counters,
+    slots: usize,
+}
+
+fn run_on(host: &Arc<SlotsHost>, name: &str, namespace: &str) -> Run {
+    let linker = linker(host.clone()).unwrap();
+    let mut store = Store::default();
+    let module = Module::new(&store, wasm(name)).unwrap();
+    let instance = linker
+        .instantiate(&mut store, &module, HostData::default(), namespace)
+        .unwrap();
+    let outcome = instance.call(&mut store, "run", &[]);
+    let counters = instance.counters(&store);
+    let slots = instance.env(&store).table().slots_allocated();
+    Run {
+        outcome,
+        counters,
+        slots,
+    }
+}
+
+fn assert_passed(run: &Run, name: &str) {
+    match &run.outcome {
+        Ok(Some(Val::Result(Ok(None)))) => {}
+        other => panic!("guest `{name}` did not pass: {other:?}"),
+    }
+}
+
+fn run_guest(name: &str) -> Run {
+    let host = SlotsHost::new(HostConfig::default());
+    let run = run_on(&host, name, "test");
+    assert_passed(&run, name);
+    assert_eq!(host.totals().instances, 0, "the store is gone, so is the instance");
+    assert_eq!(host.totals().leaked(), 0, "teardown released every handle");
+    run
+}
+
+#[test]
+fn every_guest_example_has_a_test() {
+    let mut found: Vec<String> = std::fs::read_dir(workspace().join("guest-examples"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().join("Cargo.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    assert_eq!(found, TESTED, "each guest example needs a test here");
+}
+
+#[test]
+fn every_guest_validates_against_the_world() {
+    let linker = linker(SlotsHost::new(HostConfig::default())).unwrap();
+    let store = Store::default();
+    for name in TESTED {
+        let module = Module::new(&store, wasm(name)).unwrap();
+        linker
+            .validate(&module)
+            .unwrap_or_else(|e| panic!("guest `{name}`: {e}"));
+        for import in module.imports() {
+            let derived = linker.world().import(import.module(), import.name());
+            let drop = linker.world().resource_drop(import.module(), import.name());
+            assert!(
+                derived.is_some() || drop.is_some(),
+                "guest `{name}` imports `{}#{}`, which the linker did not derive",
+                import.module(),
+                import.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn lifecycle_guest_passes_and_reuses_freed_slots() {
+    let run = run_guest("lifecycle");
+    assert_eq!(run.counters.live_handles, 0);
+    assert!(run.slots <= 2, "dropped buckets' slots were reused, {} allocated", run.slots);
+}
+
+#[test]
+fn caching_guest_passes_and_hits_the_cache() {
+    let run = run_guest("caching");
+    assert!(run.counters.intern_hits >= 1);
+    assert!(run.counters.cache_hits >= 1);
+    assert!(run.counters.cache_misses >= 1);
+}
+
+#[test]
+fn caching_guest_run_twice_finds_its_patterns_warm() {
+    let host = SlotsHost::new(HostConfig::default());
+    let first = run_on(&host, "caching", "tenant");
+    assert_passed(&first, "caching");
+    let second = run_on(&host, "caching", "tenant");
+    assert_passed(&second, "caching");
+    assert_eq!(second.counters.cache_misses, 0, "every pattern was warm");
+    assert_eq!(second.counters.creations, 0);
+    assert_eq!(host.cache_stats().creations, first.counters.creations);
+}
+
+#[test]
+fn identity_guest_passes() {
+    let run = run_guest("identity");
+    assert_eq!(run.counters.live_handles, 0);
+}
+
+#[test]
+fn many_guest_passes_and_its_table_stays_bounded() {
+    let run = run_guest("many");
+    assert!(run.counters.opens >= 30_000);
+    assert_eq!(run.counters.opens, run.counters.drops + u64::from(run.counters.live_handles));
+    assert!(run.slots <= 11_000, "{} slots for 10,000 live at most", run.slots);
+}
+
+#[test]
+fn stale_guest_is_trapped_naming_the_import_the_resource_and_the_handle() {
+    let host = SlotsHost::new(HostConfig::default());
+    let run = run_on(&host, "stale", "test");
+    let Err(CallError::Trap { message, host: Some(trap), .. }) = &run.outcome else {
+        panic!("the stale handle was not trapped: {:?}", run.outcome);
+    };
+    assert!(message.contains("stale handle"), "{message}");
+    assert!(trap.contains("slots:host/buckets@0.1.0#[method]bucket.len"), "{trap}");
+    assert!(trap.contains("bad `bucket` handle"), "{trap}");
+    assert!(trap.contains("0x"), "the handle is named: {trap}");
+    assert_eq!(host.totals().leaked(), 0);
+}
