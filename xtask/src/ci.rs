@@ -4,22 +4,46 @@ use crate::guests;
 use crate::run::{cargo, root, step};
 
 pub(crate) fn run() -> Result<(), String> {
-    step("checking formatting", cargo().args(["fmt", "--all", "--check"]).current_dir(root()))?;
+    step(
+        "checking formatting",
+        cargo()
+            .args(["fmt", "--all", "--check"])
+            .current_dir(root()),
+    )?;
     step(
         "checking guest formatting",
-        cargo().args(["fmt", "--all", "--check"]).current_dir(root().join("guest-examples")),
+        cargo()
+            .args(["fmt", "--all", "--check"])
+            .current_dir(root().join("guest-examples")),
     )?;
     step(
         "clippy, warnings denied",
         cargo()
-            .args(["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])
+            .args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ])
             .current_dir(root()),
     )?;
     guests::ensure_target()?;
     step(
         "clippy on the guests (wasm32), warnings denied",
         cargo()
-            .args(["clippy", "--release", "--locked", "--target", guests::TARGET, "--", "-D", "warnings"])
+            .args([
+                "clippy",
+                "--release",
+                "--locked",
+                "--target",
+                guests::TARGET,
+                "--",
+                "-D",
+                "warnings",
+            ])
             .current_dir(root().join("guest-examples")),
     )?;
     step(

@@ -18,6 +18,11 @@ pub(crate) fn run() -> Result<(), String> {
     for (name, wasm) in &built {
         let mut command = std::process::Command::new(&runner);
         command.arg("run").arg(wasm);
+        // Show each handle event (open, intern hit, cache hit or miss, drop,
+        // rejection), except for the guest that makes tens of thousands.
+        if name != "many" {
+            command.env("RUST_LOG", "slots=trace");
+        }
         // The stale guest is expected to trap: the runner says so and
         // succeeds only if the trap names a stale handle.
         if name == "stale" {

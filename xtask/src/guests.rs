@@ -19,7 +19,8 @@ pub(crate) fn out_dir() -> PathBuf {
 pub(crate) fn names() -> Result<Vec<String>, String> {
     let dir = root().join("guest-examples");
     let mut names = Vec::new();
-    let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     for entry in entries.flatten() {
         if entry.path().join("Cargo.toml").is_file() {
             names.push(entry.file_name().to_string_lossy().into_owned());
@@ -37,7 +38,10 @@ pub(crate) fn ensure_target() -> Result<(), String> {
         .current_dir(root())
         .output()
         .map_err(|e| format!("cannot run rustup: {e}"))?;
-    if String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == TARGET) {
+    if String::from_utf8_lossy(&installed.stdout)
+        .lines()
+        .any(|l| l.trim() == TARGET)
+    {
         return Ok(());
     }
     step(
@@ -61,7 +65,10 @@ pub(crate) fn build() -> Result<Vec<(String, PathBuf)>, String> {
     for name in names()? {
         let wasm = out_dir().join(format!("{}.wasm", name.replace('-', "_")));
         if !wasm.is_file() {
-            return Err(format!("guest `{name}` built, but {} is missing", wasm.display()));
+            return Err(format!(
+                "guest `{name}` built, but {} is missing",
+                wasm.display()
+            ));
         }
         built.push((name, wasm));
     }

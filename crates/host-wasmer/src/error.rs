@@ -99,7 +99,9 @@ pub enum BindError {
         name: String,
     },
     /// The Rust type's `Resource::NAME` differs from the WIT name.
-    #[error("resource `{wit}` is bound to a Rust type named `{rust}`; make `Resource::NAME` \"{wit}\"")]
+    #[error(
+        "resource `{wit}` is bound to a Rust type named `{rust}`; make `Resource::NAME` \"{wit}\""
+    )]
     ResourceName {
         /// The WIT resource name.
         wit: String,

@@ -57,7 +57,12 @@ impl<D: Send + 'static> GuestInstance<D> {
 
     /// Calls the world export `name` with `params`, lowering them into the
     /// guest and lifting its result, then runs its post-return function.
-    pub fn call(&self, store: &mut Store, name: &str, params: &[Val]) -> Result<Option<Val>, CallError> {
+    pub fn call(
+        &self,
+        store: &mut Store,
+        name: &str,
+        params: &[Val],
+    ) -> Result<Option<Val>, CallError> {
         let export = self
             .world
             .export(name)
@@ -111,7 +116,9 @@ impl<D: Send + 'static> GuestInstance<D> {
 }
 
 fn trapped(export: &str, error: wasmer::RuntimeError) -> CallError {
-    let host = error.downcast_ref::<GuestTrap>().map(|trap| trap.to_string());
+    let host = error
+        .downcast_ref::<GuestTrap>()
+        .map(|trap| trap.to_string());
     CallError::Trap {
         export: export.into(),
         message: error.message(),

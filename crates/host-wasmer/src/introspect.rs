@@ -24,9 +24,7 @@ pub fn add_introspection<D: Send + 'static>(linker: &mut Linker<D>) -> Result<()
         .world()
         .imports()
         .map(|import| import.module.clone())
-        .find(|module| {
-            crate::GuestWorld::split_version(module).0 == INTROSPECT_INTERFACE
-        })
+        .find(|module| crate::GuestWorld::split_version(module).0 == INTROSPECT_INTERFACE)
         .ok_or_else(|| BindError::UnknownFunction {
             module: INTROSPECT_INTERFACE.into(),
             name: "snapshot".into(),

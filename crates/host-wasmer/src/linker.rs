@@ -5,13 +5,18 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use slots_core::{RawHandle, Resource};
-use wasmer::{Function, FunctionEnv, FunctionEnvMut, Imports, Instance, Module, RuntimeError, Store, Value};
+use wasmer::{
+    Function, FunctionEnv, FunctionEnvMut, Imports, Instance, Module, RuntimeError, Store, Value,
+};
 
 use crate::abi::{Abi, Val, WasmerMemory};
 use crate::typed::{BoundResource, HostFunc, TypeCheck};
 use crate::validate::{core_type, validate_module};
 use crate::world::ImportFunc;
-use crate::{BindError, GuestInstance, GuestTrap, GuestWorld, HostError, InstanceEnv, InstantiateError, SlotsHost, ValidationError};
+use crate::{
+    BindError, GuestInstance, GuestTrap, GuestWorld, HostError, InstanceEnv, InstantiateError,
+    SlotsHost, ValidationError,
+};
 
 /// An untyped host function: lifted parameters in, result to lower out.
 pub(crate) type DynHostFn<D> =
@@ -21,8 +26,13 @@ pub(crate) type DynHostFn<D> =
 type DropFn<D> = Arc<dyn Fn(&mut InstanceEnv<D>, u32) -> Result<(), HostError> + Send + Sync>;
 
 enum Binding<D> {
-    Func { import: Arc<ImportFunc>, call: DynHostFn<D> },
-    Drop { call: DropFn<D> },
+    Func {
+        import: Arc<ImportFunc>,
+        call: DynHostFn<D>,
+    },
+    Drop {
+        call: DropFn<D>,
+    },
 }
 
 impl<D> Clone for Binding<D> {
@@ -80,8 +90,8 @@ pub struct Linker<D> {
 impl<D: Send + 'static> Linker<D> {
     /// A linker for guests of `world`, sharing `host`'s cache and limits.
     pub fn new(world: GuestWorld, host: Arc<SlotsHost>) -> Self {
-        let world = Arc::new(world);
         let abi = Arc::new(Abi::new(world.resolve_arc()));
+        let world = Arc::new(world);
         Self {
             world,
             abi,
@@ -106,14 +116,18 @@ impl<D: Send + 'static> Linker<D> {
     ///
     /// `T::NAME` must be the WIT name, so that every message about a handle
     /// names the resource as the guest knows it.
-    pub fn resource<T: Resource>(&mut self, module: &str, name: &str) -> Result<&mut Self, BindError> {
-        let resource = self
-            .world
-            .resource(module, name)
-            .ok_or_else(|| BindError::UnknownResource {
-                module: module.into(),
-                name: name.into(),
-            })?;
+    pub fn resource<T: Resource>(
+        &mut self,
+        module: &str,
+        name: &str,
+    ) -> Result<&mut Self, BindError> {
+        let resource =
+            self.world
+                .resource(module, name)
+                .ok_or_else(|| BindError::UnknownResource {
+                    module: module.into(),
+                    name: name.into(),
+                })?;
         if T::NAME != name {
             return Err(BindError::ResourceName {
                 wit: name.into(),
@@ -131,7 +145,10 @@ impl<D: Send + 'static> Linker<D> {
             let raw = RawHandle::from_bits(bits)
                 .ok_or(slots_core::HandleError::Reserved { bits })
                 .map_err(HostError::handle::<T>)?;
-            let freed = env.table.release::<T>(raw).map_err(HostError::handle::<T>)?;
+            let freed = env
+                .table
+                .release::<T>(raw)
+                .map_err(HostError::handle::<T>)?;
             tracing::trace!(target: "slots::handle", resource = T::NAME, handle = %raw, freed, "drop");
             Ok(())
         });
@@ -156,7 +173,10 @@ impl<D: Send + 'static> Linker<D> {
         f: F,
     ) -> Result<&mut Self, BindError> {
         let import = self.import(module, name)?;
-        F::check(&import.func, &TypeCheck::new(self.world.resolve(), &self.resources))?;
+        F::check(
+            &import.func,
+            &TypeCheck::new(self.world.resolve(), &self.resources),
+        )?;
         let f = Arc::new(f);
         let call: DynHostFn<D> = Arc::new(move |env, params| f.call(env, params));
         self.bindings
@@ -171,7 +191,10 @@ impl<D: Send + 'static> Linker<D> {
         &mut self,
         module: &str,
         name: &str,
-        f: impl Fn(&mut crate::Ctx<'_, D>, Vec<Val>) -> Result<Option<Val>, HostError> + Send + Sync + 'static,
+        f: impl Fn(&mut crate::Ctx<'_, D>, Vec<Val>) -> Result<Option<Val>, HostError>
+        + Send
+        + Sync
+        + 'static,
     ) -> Result<&mut Self, BindError> {
         let import = self.import(module, name)?;
         let call: DynHostFn<D> = Arc::new(move |env, params| f(&mut crate::Ctx::new(env), params));
@@ -220,8 +243,12 @@ impl<D: Send + 'static> Linker<D> {
                 continue;
             };
             let function = match binding.clone() {
-                Binding::Func { import, call } => host_function(store, &env, import, self.abi.clone(), call),
-                Binding::Drop { call } => drop_function(store, &env, key.0.clone(), key.1.clone(), call),
+                Binding::Func { import, call } => {
+                    host_function(store, &env, import, self.abi.clone(), call)
+                }
+                Binding::Drop { call } => {
+                    drop_function(store, &env, key.0.clone(), key.1.clone(), call)
+                }
             };
             imports.define(&key.0, &key.1, function);
         }
@@ -239,7 +266,12 @@ impl<D: Send + 'static> Linker<D> {
         let state = env.as_mut(store);
         state.memory = Some(memory);
         state.realloc = Some(realloc);
-        Ok(GuestInstance::new(instance, env, self.world.clone(), self.abi.clone()))
+        Ok(GuestInstance::new(
+            instance,
+            env,
+            self.world.clone(),
+            self.abi.clone(),
+        ))
     }
 }
 
@@ -258,17 +290,22 @@ fn host_function<D: Send + 'static>(
     call: DynHostFn<D>,
 ) -> Function {
     let ty = core_type(&import.signature);
-    Function::new_with_env(store, env, ty, move |mut fenv: FunctionEnvMut<'_, InstanceEnv<D>>, args: &[Value]| {
-        if fenv.data().in_host_call {
-            return Err(trap(import.qualified_name(), HostError::Reentrant));
-        }
-        // Set before anything can run guest code (`cabi_realloc`, while
-        // lowering), cleared on every path out.
-        fenv.data_mut().in_host_call = true;
-        let result = dispatch(&mut fenv, &import, &abi, &call, args);
-        fenv.data_mut().in_host_call = false;
-        result.map_err(|error| trap(import.qualified_name(), error))
-    })
+    Function::new_with_env(
+        store,
+        env,
+        ty,
+        move |mut fenv: FunctionEnvMut<'_, InstanceEnv<D>>, args: &[Value]| {
+            if fenv.data().in_host_call {
+                return Err(trap(import.qualified_name(), HostError::Reentrant));
+            }
+            // Set before anything can run guest code (`cabi_realloc`, while
+            // lowering), cleared on every path out.
+            fenv.data_mut().in_host_call = true;
+            let result = dispatch(&mut fenv, &import, &abi, &call, args);
+            fenv.data_mut().in_host_call = false;
+            result.map_err(|error| trap(import.qualified_name(), error))
+        },
+    )
 }
 
 /// Lifts the guest's arguments, runs the host function, lowers its result.
@@ -300,11 +337,15 @@ fn drop_function<D: Send + 'static>(
     name: String,
     call: DropFn<D>,
 ) -> Function {
-    Function::new_typed_with_env(store, env, move |mut fenv: FunctionEnvMut<'_, InstanceEnv<D>>, handle: i32| {
-        let state = fenv.data_mut();
-        if state.in_host_call {
-            return Err(trap(format!("{module}#{name}"), HostError::Reentrant));
-        }
-        call(state, handle as u32).map_err(|error| trap(format!("{module}#{name}"), error))
-    })
+    Function::new_typed_with_env(
+        store,
+        env,
+        move |mut fenv: FunctionEnvMut<'_, InstanceEnv<D>>, handle: i32| {
+            let state = fenv.data_mut();
+            if state.in_host_call {
+                return Err(trap(format!("{module}#{name}"), HostError::Reentrant));
+            }
+            call(state, handle as u32).map_err(|error| trap(format!("{module}#{name}"), error))
+        },
+    )
 }

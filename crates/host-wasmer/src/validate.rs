@@ -86,10 +86,16 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::UnknownModule { module, name } => {
-                write!(f, "import `{module}#{name}`: the world has no interface `{module}`")
+                write!(
+                    f,
+                    "import `{module}#{name}`: the world has no interface `{module}`"
+                )
             }
             Self::UnknownImport { module, name } => {
-                write!(f, "import `{module}#{name}`: `{module}` has no function `{name}`")
+                write!(
+                    f,
+                    "import `{module}#{name}`: `{module}` has no function `{name}`"
+                )
             }
             Self::VersionMismatch {
                 module,
@@ -112,7 +118,10 @@ impl fmt::Display for Problem {
                 write!(f, "import `{module}#{name}`: expected a function")
             }
             Self::Unbound { module, name } => {
-                write!(f, "import `{module}#{name}`: the host has not bound this function")
+                write!(
+                    f,
+                    "import `{module}#{name}`: the host has not bound this function"
+                )
             }
             Self::MissingExport { name, role } => {
                 write!(f, "missing export `{name}` ({role})")
@@ -253,7 +262,12 @@ fn check_exports(world: &GuestWorld, module: &Module, problems: &mut Vec<Problem
         // wit-bindgen emits a post-return function only when there is
         // something to free, so its absence is fine; a wrong one is not.
         if let Some(ty) = find(&export.post_return) {
-            let results: Vec<Type> = export.signature.results.iter().map(|t| wasm_type(*t)).collect();
+            let results: Vec<Type> = export
+                .signature
+                .results
+                .iter()
+                .map(|t| wasm_type(*t))
+                .collect();
             let expected = FunctionType::new(results, []);
             check_function(Some(ty), &export.post_return, "", &expected, problems);
         }

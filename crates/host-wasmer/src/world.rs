@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use wit_parser::abi::{AbiVariant, WasmSignature};
 use wit_parser::{
     Function, LiftLowerAbi, ManglingAndAbi, Resolve, ResourceIntrinsic, TypeDefKind, TypeId,
-    TypeOwner, WasmExport, WasmExportKind, WasmImport, WorldId, WorldItem, WorldKey,
+    WasmExport, WasmExportKind, WasmImport, WorldId, WorldItem, WorldKey,
 };
 
 /// wit-bindgen 0.61 guests built for wasm32-unknown-unknown use the legacy
@@ -116,7 +117,7 @@ pub struct ExportFunc {
 /// ```
 #[derive(Debug)]
 pub struct GuestWorld {
-    resolve: Resolve,
+    resolve: Arc<Resolve>,
     world: WorldId,
     imports: BTreeMap<(String, String), ImportFunc>,
     resources: BTreeMap<(String, String), ImportResource>,
@@ -162,7 +163,7 @@ impl GuestWorld {
                     message: format!("{e:#}"),
                 })?;
         let mut this = Self {
-            resolve,
+            resolve: Arc::new(resolve),
             world: world_id,
             imports: BTreeMap::new(),
             resources: BTreeMap::new(),
@@ -266,6 +267,11 @@ impl GuestWorld {
         &self.resolve
     }
 
+    /// The parsed WIT, shared.
+    pub fn resolve_arc(&self) -> Arc<Resolve> {
+        self.resolve.clone()
+    }
+
     /// The selected world.
     pub fn world_id(&self) -> WorldId {
         self.world
@@ -290,7 +296,9 @@ impl GuestWorld {
             .imports
             .keys()
             .find_map(|key| match key {
-                WorldKey::Interface(id) if self.resolve.interfaces[*id].name.as_deref() == Some(name) => {
+                WorldKey::Interface(id)
+                    if self.resolve.interfaces[*id].name.as_deref() == Some(name) =>
+                {
                     Some(self.resolve.name_world_key(key))
                 }
                 WorldKey::Name(n) if n == name => Some(n.clone()),
@@ -337,15 +345,10 @@ impl GuestWorld {
 
     /// The WIT name of the resource `type_id`, for messages.
     pub fn resource_name(&self, type_id: TypeId) -> &str {
-        self.resolve.types[type_id].name.as_deref().unwrap_or("<anonymous>")
-    }
-
-    /// Whether `type_id` is owned by an interface (as every resource is).
-    pub(crate) fn owner_interface(&self, type_id: TypeId) -> Option<wit_parser::InterfaceId> {
-        match self.resolve.types[type_id].owner {
-            TypeOwner::Interface(id) => Some(id),
-            _ => None,
-        }
+        self.resolve.types[type_id]
+            .name
+            .as_deref()
+            .unwrap_or("<anonymous>")
     }
 }
 

@@ -48,6 +48,20 @@ impl RawHandle {
         }
     }
 
+    /// Wraps bits a table issued, which are never `u32::MAX`: the table's
+    /// hot paths skip [`RawHandle::from_bits`]'s check.
+    #[inline]
+    pub(crate) const fn from_issued(bits: NonZeroU32) -> Self {
+        debug_assert!(bits.get() != u32::MAX);
+        Self(bits)
+    }
+
+    /// The bits, known to be nonzero.
+    #[inline]
+    pub(crate) const fn nonzero(self) -> NonZeroU32 {
+        self.0
+    }
+
     /// The value the guest sees.
     ///
     /// # Examples
@@ -221,17 +235,6 @@ impl HandleLayout {
     #[inline]
     pub const fn max_generation(self) -> u32 {
         (1 << self.generation_bits()) - 2
-    }
-
-    /// Packs an index and a generation (`1..=max_generation`) into a handle.
-    #[inline]
-    pub(crate) fn encode(self, index: u32, generation: u32) -> RawHandle {
-        debug_assert!(index < self.slot_count());
-        debug_assert!((1..=self.max_generation()).contains(&generation));
-        let bits = (generation << self.index_bits) | index;
-        // Generation >= 1 keeps the bits nonzero, and a generation below the
-        // all-ones value keeps them below u32::MAX.
-        RawHandle(NonZeroU32::new(bits).unwrap_or(NonZeroU32::MIN))
     }
 
     /// The slot index of `raw` under this layout.

@@ -183,10 +183,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     }
 
     /// Stores a handle to an object others may hold too.
-    pub fn insert_shared<T: Resource>(
-        &mut self,
-        object: Arc<T>,
-    ) -> Result<Handle<T>, InsertError> {
+    pub fn insert_shared<T: Resource>(&mut self, object: Arc<T>) -> Result<Handle<T>, InsertError> {
         self.insert_entry(Object::Shared(object), None)
     }
 
@@ -217,7 +214,9 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
                     interned: true,
                 });
             }
-            return Err(OpenError::Insert(InsertError::QuotaExceeded { limit: u32::MAX }));
+            return Err(OpenError::Insert(InsertError::QuotaExceeded {
+                limit: u32::MAX,
+            }));
         }
         let object = create(&map_key.1).map_err(OpenError::Create)?;
         let handle = self.insert_entry(Object::Shared(object), Some(map_key.1.clone()))?;
@@ -263,13 +262,13 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
         match &mut entry.object {
             Object::Owned(object) => {
                 let found = object.resource_name();
-                (object.as_mut() as &mut dyn Any)
-                    .downcast_mut::<T>()
-                    .ok_or(HandleError::WrongType {
+                (object.as_mut() as &mut dyn Any).downcast_mut::<T>().ok_or(
+                    HandleError::WrongType {
                         handle: raw,
                         expected: T::NAME,
                         found,
-                    })
+                    },
+                )
             }
             Object::Shared(object) => Err(match (object.as_ref() as &dyn Any).is::<T>() {
                 true => HandleError::Shared {
@@ -304,7 +303,8 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
 
     /// Checks that `handle` names a live `T` without touching it.
     pub fn check<T: Resource>(&self, handle: impl AsHandle<T>) -> Result<Handle<T>, HandleError> {
-        self.get::<T>(handle).map(|_| Handle::from_raw(handle.as_raw()))
+        self.get::<T>(handle)
+            .map(|_| Handle::from_raw(handle.as_raw()))
     }
 
     /// Releases one reference to the `T` behind `handle`, the guest's

@@ -1,5 +1,7 @@
 //! `SlotTable<T>`: the generational table at the heart of slots.
 
+use std::num::{NonZeroU32, NonZeroU64};
+
 use crate::{Handle, HandleError, HandleLayout, InsertError, RawHandle, TableLimits, TableStats};
 
 /// Marks the end of the free list.
@@ -44,23 +46,83 @@ const NO_SLOT: u32 = u32::MAX;
 pub struct SlotTable<T> {
     slots: Vec<Slot<T>>,
     /// Head of the LIFO list of vacant, unretired slots, threaded through
-    /// `Slot::next_free`; `NO_SLOT` when empty.
+    /// `Slot::Vacant::next_free`; `NO_SLOT` when empty.
     free_head: u32,
     /// Occupied slots. Never above `limits.max_live()`.
     live: u32,
+    /// `layout.slot_count() - 1`: a handle's bits masked by it give its
+    /// slot; kept here so hot paths need no shift to find it.
+    index_mask: u32,
     limits: TableLimits,
+    /// Counts `inserted` and `retired`; `live` and `removed` are derived
+    /// when asked for. `peak_live` is kept lazily: live handles are at a
+    /// peak only right after a fresh slot is taken, when every unretired
+    /// slot is live, so the peak is the running maximum of
+    /// `slots.len() - retired`. That only falls when a slot retires, which
+    /// is when the maximum so far is recorded here; inserts pay nothing.
     stats: TableStats,
 }
 
+/// One slot.
+///
+/// Each slot stores handle bits, not a bare generation: a lookup then
+/// compares the guest's bits with one load, and an insert hands out the
+/// stored bits as they are.
+///
+/// An occupied slot keeps its handle as a `NonZeroU64` although it holds
+/// 32 bits: the zero it never takes then marks vacant slots, so rustc lays
+/// the enum out without a separate tag (a slot of `u64` takes 16 bytes, as
+/// slotmap's does) and a lookup's one comparison of handle bits also
+/// proves the slot occupied. Correctness does not rest on that layout;
+/// only speed does.
+///
+/// Invariant: a slot's handle bits masked by `index_mask` are its own
+/// index, and shifted right by the index bits, its generation.
 #[derive(Debug)]
-struct Slot<T> {
-    /// `Some` while occupied.
-    value: Option<T>,
-    /// Occupied: the occupant's generation. Vacant: the generation the next
-    /// occupant gets. Retired: `max_generation + 1`, never issued.
-    generation: u32,
-    /// The next vacant slot in the free list; meaningless while occupied.
-    next_free: u32,
+enum Slot<T> {
+    /// Holds the object that the handle `handle` names.
+    Occupied { value: T, handle: NonZeroU64 },
+    /// Holds nothing. `handle` is the handle the next occupant gets, one
+    /// generation above the last; a retired slot has the all-ones
+    /// generation, which is never issued. `next_free` is the next vacant
+    /// slot in the free list (`NO_SLOT` at its end, and for retired slots,
+    /// which are off the list).
+    Vacant { handle: NonZeroU32, next_free: u32 },
+}
+
+impl<T> Slot<T> {
+    /// Whether the slot is occupied under the handle `bits`.
+    #[inline]
+    fn holds(&self, bits: u32) -> bool {
+        matches!(self, Self::Occupied { handle, .. } if handle.get() == u64::from(bits))
+    }
+
+    /// The value, if the slot is occupied under the handle `bits`.
+    #[inline]
+    fn value(&self, bits: u32) -> Option<&T> {
+        match self {
+            Self::Occupied { value, handle } if handle.get() == u64::from(bits) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The occupant's handle bits, or the next occupant's.
+    fn handle_bits(&self) -> u32 {
+        match self {
+            Self::Occupied { handle, .. } => handle.get() as u32,
+            Self::Vacant { handle, .. } => handle.get(),
+        }
+    }
+
+    /// The occupant's handle, if any.
+    fn occupant(&self) -> Option<RawHandle> {
+        match self {
+            Self::Occupied { handle, .. } => NonZeroU32::try_from(*handle)
+                .ok()
+                .map(RawHandle::from_issued),
+            Self::Vacant { .. } => None,
+        }
+    }
 }
 
 impl<T> SlotTable<T> {
@@ -93,6 +155,7 @@ impl<T> SlotTable<T> {
             slots: Vec::new(),
             free_head: NO_SLOT,
             live: 0,
+            index_mask: limits.layout().slot_count() - 1,
             limits,
             stats: TableStats::default(),
         }
@@ -147,6 +210,9 @@ impl<T> SlotTable<T> {
     pub fn stats(&self) -> TableStats {
         TableStats {
             live: self.live,
+            peak_live: self.stats.peak_live.max(self.unretired()),
+            // Every handle issued is live or has been removed.
+            removed: self.stats.inserted - u64::from(self.live),
             ..self.stats
         }
     }
@@ -161,36 +227,55 @@ impl<T> SlotTable<T> {
     /// assert_ne!(h.to_bits(), 0);
     /// # Ok::<(), slots_core::InsertError>(())
     /// ```
+    #[inline]
     pub fn insert(&mut self, value: T) -> Result<Handle<T>, InsertError> {
         if self.live >= self.limits.max_live() {
             return Err(InsertError::QuotaExceeded {
                 limit: self.limits.max_live(),
             });
         }
-        let layout = self.layout();
-        let raw = if let Some(slot) = self.slots.get_mut(self.free_head as usize) {
-            let index = self.free_head;
-            self.free_head = slot.next_free;
-            slot.value = Some(value);
-            layout.encode(index, slot.generation)
-        } else {
-            let index = self.slots.len() as u32;
-            if index >= layout.slot_count() {
-                return Err(InsertError::Exhausted {
-                    slots: layout.slot_count(),
-                });
+        let handle = match self.slots.get_mut(self.free_head as usize) {
+            Some(slot) => {
+                // Only vacant, unretired slots are on the free list.
+                let Slot::Vacant { handle, next_free } = *slot else {
+                    return Err(self.exhausted());
+                };
+                self.free_head = next_free;
+                *slot = Slot::Occupied {
+                    value,
+                    handle: handle.into(),
+                };
+                handle
             }
-            self.slots.push(Slot {
-                value: Some(value),
-                generation: 1,
-                next_free: NO_SLOT,
-            });
-            layout.encode(index, 1)
+            None => {
+                let index = self.slots.len() as u32;
+                if index > self.index_mask {
+                    return Err(self.exhausted());
+                }
+                // Generation 1.
+                let handle = NonZeroU32::MIN.saturating_add(self.index_mask) | index;
+                self.slots.push(Slot::Occupied {
+                    value,
+                    handle: handle.into(),
+                });
+                handle
+            }
         };
         self.live += 1;
         self.stats.inserted += 1;
-        self.stats.peak_live = self.stats.peak_live.max(self.live);
-        Ok(Handle::from_raw(raw))
+        Ok(Handle::from_raw(RawHandle::from_issued(handle)))
+    }
+
+    /// Slots allocated and not retired.
+    fn unretired(&self) -> u32 {
+        (self.slots.len() as u64 - self.stats.retired) as u32
+    }
+
+    #[cold]
+    fn exhausted(&self) -> InsertError {
+        InsertError::Exhausted {
+            slots: self.layout().slot_count(),
+        }
     }
 
     /// The value behind `handle`.
@@ -212,14 +297,13 @@ impl<T> SlotTable<T> {
     /// such as one a guest passed.
     #[inline]
     pub fn get_raw(&self, raw: RawHandle) -> Result<&T, HandleError> {
-        let layout = self.layout();
-        match self.slots.get(layout.index(raw) as usize) {
-            Some(Slot {
-                value: Some(value),
-                generation,
-                ..
-            }) if *generation == layout.generation(raw) => Ok(value),
-            _ => Err(self.reject(raw)),
+        let bits = raw.to_bits();
+        match self.slots.get((bits & self.index_mask) as usize) {
+            Some(slot) => match slot.value(bits) {
+                Some(value) => Ok(value),
+                None => Err(self.reject(raw)),
+            },
+            None => Err(self.reject(raw)),
         }
     }
 
@@ -242,19 +326,18 @@ impl<T> SlotTable<T> {
     /// [`SlotTable::get_mut`] for a handle whose type is not checked yet.
     #[inline]
     pub fn get_raw_mut(&mut self, raw: RawHandle) -> Result<&mut T, HandleError> {
-        let layout = self.layout();
-        let index = layout.index(raw) as usize;
-        let live = matches!(
-            self.slots.get(index),
-            Some(slot) if slot.generation == layout.generation(raw) && slot.value.is_some()
-        );
-        if !live {
+        let bits = raw.to_bits();
+        let index = (bits & self.index_mask) as usize;
+        // Checked through a shared borrow first: the borrow checker does not
+        // yet accept returning the `&mut` from one arm and calling `reject`
+        // in the other.
+        if !matches!(self.slots.get(index), Some(slot) if slot.holds(bits)) {
             return Err(self.reject(raw));
         }
-        self.slots
-            .get_mut(index)
-            .and_then(|slot| slot.value.as_mut())
-            .ok_or(HandleError::NotFound { handle: raw })
+        match self.slots.get_mut(index) {
+            Some(Slot::Occupied { value, .. }) => Ok(value),
+            _ => Err(HandleError::NotFound { handle: raw }),
+        }
     }
 
     /// Whether `handle` names a live value.
@@ -282,32 +365,37 @@ impl<T> SlotTable<T> {
     }
 
     /// [`SlotTable::remove`] for a handle whose type is not checked yet.
+    #[inline]
     pub fn remove_raw(&mut self, raw: RawHandle) -> Result<T, HandleError> {
-        let layout = self.layout();
-        let index = layout.index(raw);
-        let generation = layout.generation(raw);
-        let taken = match self.slots.get_mut(index as usize) {
-            Some(slot) if slot.generation == generation => slot.value.take().inspect(|_| {
-                slot.generation += 1;
-                // A slot past its last generation is retired: left vacant,
-                // off the free list, its generation one above any issued.
-                if slot.generation <= layout.max_generation() {
-                    slot.next_free = self.free_head;
-                    self.free_head = index;
-                } else {
-                    self.stats.retired += 1;
-                }
-            }),
-            _ => None,
+        let bits = raw.to_bits();
+        let index = bits & self.index_mask;
+        let slot = match self.slots.get_mut(index as usize) {
+            Some(slot) if slot.holds(bits) => slot,
+            _ => return Err(self.reject(raw)),
         };
-        match taken {
-            Some(value) => {
-                self.live -= 1;
-                self.stats.removed += 1;
-                Ok(value)
-            }
-            None => Err(self.reject(raw)),
+        // The same slot one generation up. An issued generation is below
+        // the all-ones one, so this never saturates.
+        let next = raw.nonzero().saturating_add(self.index_mask + 1);
+        // A slot whose next generation is the all-ones one is retired: left
+        // vacant, off the free list, holding a handle never issued. Those
+        // handles are exactly the bits at or above `!index_mask`.
+        let retired = next.get() >= !self.index_mask;
+        let vacant = Slot::Vacant {
+            handle: next,
+            next_free: if retired { NO_SLOT } else { self.free_head },
+        };
+        let Slot::Occupied { value, .. } = std::mem::replace(slot, vacant) else {
+            // Checked above: the slot was occupied.
+            return Err(HandleError::NotFound { handle: raw });
+        };
+        if retired {
+            self.stats.peak_live = self.stats.peak_live.max(self.unretired());
+            self.stats.retired += 1;
+        } else {
+            self.free_head = index;
         }
+        self.live -= 1;
+        Ok(value)
     }
 
     /// Removes every value, in slot order; their handles are stale from now
@@ -324,15 +412,8 @@ impl<T> SlotTable<T> {
     /// # Ok::<(), slots_core::InsertError>(())
     /// ```
     pub fn drain(&mut self) -> Vec<T> {
-        let layout = self.layout();
         let mut drained = Vec::with_capacity(self.len());
-        let handles: Vec<RawHandle> = self
-            .slots
-            .iter()
-            .enumerate()
-            .filter(|(_, slot)| slot.value.is_some())
-            .map(|(index, slot)| layout.encode(index as u32, slot.generation))
-            .collect();
+        let handles: Vec<RawHandle> = self.slots.iter().filter_map(Slot::occupant).collect();
         for raw in handles {
             if let Ok(value) = self.remove_raw(raw) {
                 drained.push(value);
@@ -352,13 +433,9 @@ impl<T> SlotTable<T> {
     /// # Ok::<(), slots_core::InsertError>(())
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = (Handle<T>, &T)> + '_ {
-        let layout = self.layout();
-        self.slots.iter().enumerate().filter_map(move |(index, slot)| {
-            let value = slot.value.as_ref()?;
-            Some((
-                Handle::from_raw(layout.encode(index as u32, slot.generation)),
-                value,
-            ))
+        self.slots.iter().filter_map(|slot| match slot {
+            Slot::Occupied { value, .. } => Some((Handle::from_raw(slot.occupant()?), value)),
+            Slot::Vacant { .. } => None,
         })
     }
 
@@ -371,7 +448,7 @@ impl<T> SlotTable<T> {
         let generation = layout.generation(raw);
         match self.slots.get(layout.index(raw) as usize) {
             // Generations below the slot's were issued and have been freed.
-            Some(slot) if (1..slot.generation).contains(&generation) => {
+            Some(slot) if (1..slot.handle_bits() >> layout.index_bits()).contains(&generation) => {
                 HandleError::Stale { handle: raw }
             }
             _ => HandleError::NotFound { handle: raw },

@@ -40,7 +40,9 @@ impl Bucket {
     fn new(name: String, budget: Arc<Budget>) -> Result<Self, HostError> {
         let bytes = name.len() as u64;
         if !budget.reserve(bytes) {
-            return Err(HostError::msg("bucket data quota exceeded by the bucket's name"));
+            return Err(HostError::msg(
+                "bucket data quota exceeded by the bucket's name",
+            ));
         }
         Ok(Self {
             name,
@@ -103,7 +105,11 @@ pub fn put(
 }
 
 /// `[method]bucket.get`.
-pub fn get(cx: &mut Ctx<'_, HostData>, this: Handle<Bucket>, key: String) -> Result<Option<Vec<u8>>, HostError> {
+pub fn get(
+    cx: &mut Ctx<'_, HostData>,
+    this: Handle<Bucket>,
+    key: String,
+) -> Result<Option<Vec<u8>>, HostError> {
     Ok(cx.get(this)?.entries.get(&key).cloned())
 }
 
@@ -158,7 +164,11 @@ pub fn keys_matching(
 }
 
 /// `[method]bucket.absorb`: consumes an owned bucket.
-pub fn absorb(cx: &mut Ctx<'_, HostData>, this: Handle<Bucket>, other: Own<Bucket>) -> Result<u32, HostError> {
+pub fn absorb(
+    cx: &mut Ctx<'_, HostData>,
+    this: Handle<Bucket>,
+    other: Own<Bucket>,
+) -> Result<u32, HostError> {
     let mut other = other
         .into_owned()
         .map_err(|_| HostError::msg("a bucket is never shared"))?;

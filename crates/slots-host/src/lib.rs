@@ -17,17 +17,17 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod budget;
 pub mod buckets;
+mod budget;
 pub mod patterns;
 mod types;
 
 use std::sync::Arc;
 
-use host_wasmer::{GuestWorld, Linker, SlotsHost, add_introspection};
+use host_wasmer::{BindError, GuestWorld, Linker, SlotsHost, WorldError, add_introspection};
 
-pub use budget::Budget;
 pub use buckets::Bucket;
+pub use budget::Budget;
 pub use patterns::Pattern;
 pub use types::{Entry, Error, MatchOptions, Span};
 
@@ -53,12 +53,24 @@ impl Default for HostData {
 }
 
 /// The `slots:host` world, parsed from [`WIT`].
-pub fn world() -> Result<GuestWorld, host_wasmer::WorldError> {
+pub fn world() -> Result<GuestWorld, WorldError> {
     GuestWorld::from_str(WIT, WORLD)
 }
 
+/// The host could not be set up: the WIT and the bindings disagree.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SetupError {
+    /// The WIT did not load.
+    #[error(transparent)]
+    World(#[from] WorldError),
+    /// A binding did not fit the WIT.
+    #[error(transparent)]
+    Bind(#[from] BindError),
+}
+
 /// A linker with every function of the `slots:host` world bound.
-pub fn linker(host: Arc<SlotsHost>) -> Result<Linker<HostData>, Box<dyn std::error::Error + Send + Sync>> {
+pub fn linker(host: Arc<SlotsHost>) -> Result<Linker<HostData>, SetupError> {
     let world = world()?;
     let patterns = world.interface_module("patterns")?;
     let buckets = world.interface_module("buckets")?;
@@ -81,7 +93,11 @@ pub fn linker(host: Arc<SlotsHost>) -> Result<Linker<HostData>, Box<dyn std::err
         .func(&buckets, "[method]bucket.remove", buckets::remove)?
         .func(&buckets, "[method]bucket.len", buckets::len)?
         .func(&buckets, "[method]bucket.entries", buckets::entries)?
-        .func(&buckets, "[method]bucket.keys-matching", buckets::keys_matching)?
+        .func(
+            &buckets,
+            "[method]bucket.keys-matching",
+            buckets::keys_matching,
+        )?
         .func(&buckets, "[method]bucket.absorb", buckets::absorb)?
         .func(&buckets, "drain", buckets::drain)?;
 

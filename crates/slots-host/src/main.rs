@@ -31,7 +31,9 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let wasm = rest.next().ok_or(USAGE)?.into();
     let (mut function, mut expect_trap) = ("run".to_string(), None);
     while let Some(flag) = rest.next() {
-        let value = rest.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        let value = rest
+            .next()
+            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
         match flag.as_str() {
             "--function" => function = value.clone(),
             "--expect-trap" => expect_trap = Some(value.clone()),
@@ -64,12 +66,16 @@ fn run(args: &Args) -> Result<(), String> {
     let bytes = std::fs::read(&args.wasm)
         .map_err(|e| format!("cannot read `{}`: {e}", args.wasm.display()))?;
     if !bytes.starts_with(b"\0asm") {
-        return Err(format!("`{}` is not a WebAssembly module (no \\0asm header)", args.wasm.display()));
+        return Err(format!(
+            "`{}` is not a WebAssembly module (no \\0asm header)",
+            args.wasm.display()
+        ));
     }
     let host = SlotsHost::new(HostConfig::default());
     let linker = linker(host.clone()).map_err(|e| e.to_string())?;
     let mut store = Store::default();
-    let module = Module::new(&store, &bytes).map_err(|e| format!("`{}`: {e}", args.wasm.display()))?;
+    let module =
+        Module::new(&store, &bytes).map_err(|e| format!("`{}`: {e}", args.wasm.display()))?;
     let instance = linker
         .instantiate(&mut store, &module, HostData::default(), "demo")
         .map_err(|e| format!("`{}`: {e}", args.wasm.display()))?;
@@ -77,17 +83,30 @@ fn run(args: &Args) -> Result<(), String> {
     let outcome = instance.call(&mut store, &args.function, &[]);
     let counters = instance.counters(&store);
     let slots = instance.env(&store).table().slots_allocated();
-    println!("  handles issued   {:>8}   (opens and constructor results)", counters.opens);
+    println!(
+        "  handles issued   {:>8}   (opens and constructor results)",
+        counters.opens
+    );
     println!("  slots allocated  {:>8}   (freed slots are reused)", slots);
     println!("  live at the end  {:>8}", counters.live_handles);
     println!("  drops            {:>8}", counters.drops);
-    println!("  intern hits      {:>8}   (same key, same live handle)", counters.intern_hits);
-    println!("  cache hits       {:>8}   (released object, still warm)", counters.cache_hits);
+    println!(
+        "  intern hits      {:>8}   (same key, same live handle)",
+        counters.intern_hits
+    );
+    println!(
+        "  cache hits       {:>8}   (released object, still warm)",
+        counters.cache_hits
+    );
     println!("  cache misses     {:>8}", counters.cache_misses);
     println!("  objects created  {:>8}", counters.creations);
     instance.teardown(&mut store);
     let totals = host.totals();
-    println!("  teardown: {} references released in all, {} leaked", totals.released, totals.leaked());
+    println!(
+        "  teardown: {} references released in all, {} leaked",
+        totals.released,
+        totals.leaked()
+    );
 
     match (outcome, &args.expect_trap) {
         (Ok(Some(Val::Result(Ok(_)))) | Ok(None), None) => {
@@ -102,8 +121,12 @@ fn run(args: &Args) -> Result<(), String> {
             println!("  result: {other:?}");
             Ok(())
         }
-        (Ok(_), Some(expected)) => Err(format!("expected a trap mentioning `{expected}`, but the guest returned")),
-        (Err(CallError::Trap { message, .. }), Some(expected)) if message.contains(expected.as_str()) => {
+        (Ok(_), Some(expected)) => Err(format!(
+            "expected a trap mentioning `{expected}`, but the guest returned"
+        )),
+        (Err(CallError::Trap { message, .. }), Some(expected))
+            if message.contains(expected.as_str()) =>
+        {
             println!("  rejected, as expected: {message}");
             Ok(())
         }

@@ -89,7 +89,9 @@ pub fn open(
     source: String,
     options: MatchOptions,
 ) -> Result<Result<Handle<Pattern>, Error>, HostError> {
-    match cx.open(&key(&source, options), |_| Pattern::compile(&source, options)) {
+    match cx.open(&key(&source, options), |_| {
+        Pattern::compile(&source, options)
+    }) {
         Ok(handle) => Ok(Ok(handle)),
         Err(OpenError::Create(error)) => Ok(Err(error)),
         Err(OpenError::Insert(error)) => Ok(Err(Error::QuotaExceeded(error.to_string()))),
@@ -103,16 +105,28 @@ pub fn source(cx: &mut Ctx<'_, HostData>, this: Handle<Pattern>) -> Result<Strin
 }
 
 /// `[method]pattern.is-match`.
-pub fn is_match(cx: &mut Ctx<'_, HostData>, this: Handle<Pattern>, text: String) -> Result<bool, HostError> {
+pub fn is_match(
+    cx: &mut Ctx<'_, HostData>,
+    this: Handle<Pattern>,
+    text: String,
+) -> Result<bool, HostError> {
     Ok(cx.get(this)?.is_match(&text))
 }
 
 /// `[method]pattern.find`.
-pub fn find(cx: &mut Ctx<'_, HostData>, this: Handle<Pattern>, text: String) -> Result<Option<Span>, HostError> {
+pub fn find(
+    cx: &mut Ctx<'_, HostData>,
+    this: Handle<Pattern>,
+    text: String,
+) -> Result<Option<Span>, HostError> {
     cx.get(this)?.regex.find(&text).map(span).transpose()
 }
 
 /// `[method]pattern.find-all`.
-pub fn find_all(cx: &mut Ctx<'_, HostData>, this: Handle<Pattern>, text: String) -> Result<Vec<Span>, HostError> {
+pub fn find_all(
+    cx: &mut Ctx<'_, HostData>,
+    this: Handle<Pattern>,
+    text: String,
+) -> Result<Vec<Span>, HostError> {
     cx.get(this)?.regex.find_iter(&text).map(span).collect()
 }

@@ -22,7 +22,9 @@ fn workspace() -> PathBuf {
 fn wasm(name: &str) -> Vec<u8> {
     let dir = std::env::var_os("SLOTS_GUESTS_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("guest-examples/target/wasm32-unknown-unknown/release"));
+        .unwrap_or_else(|| {
+            workspace().join("guest-examples/target/wasm32-unknown-unknown/release")
+        });
     let path = dir.join(format!("{name}.wasm"));
     std::fs::read(&path).unwrap_or_else(|e| {
         panic!(
@@ -66,7 +68,11 @@ fn run_guest(name: &str) -> Run {
     let host = SlotsHost::new(HostConfig::default());
     let run = run_on(&host, name, "test");
     assert_passed(&run, name);
-    assert_eq!(host.totals().instances, 0, "the store is gone, so is the instance");
+    assert_eq!(
+        host.totals().instances,
+        0,
+        "the store is gone, so is the instance"
+    );
     assert_eq!(host.totals().leaked(), 0, "teardown released every handle");
     run
 }
@@ -109,7 +115,11 @@ fn every_guest_validates_against_the_world() {
 fn lifecycle_guest_passes_and_reuses_freed_slots() {
     let run = run_guest("lifecycle");
     assert_eq!(run.counters.live_handles, 0);
-    assert!(run.slots <= 2, "dropped buckets' slots were reused, {} allocated", run.slots);
+    assert!(
+        run.slots <= 2,
+        "dropped buckets' slots were reused, {} allocated",
+        run.slots
+    );
 }
 
 #[test]
@@ -142,19 +152,34 @@ fn identity_guest_passes() {
 fn many_guest_passes_and_its_table_stays_bounded() {
     let run = run_guest("many");
     assert!(run.counters.opens >= 30_000);
-    assert_eq!(run.counters.opens, run.counters.drops + u64::from(run.counters.live_handles));
-    assert!(run.slots <= 11_000, "{} slots for 10,000 live at most", run.slots);
+    assert_eq!(
+        run.counters.opens,
+        run.counters.drops + u64::from(run.counters.live_handles)
+    );
+    assert!(
+        run.slots <= 11_000,
+        "{} slots for 10,000 live at most",
+        run.slots
+    );
 }
 
 #[test]
 fn stale_guest_is_trapped_naming_the_import_the_resource_and_the_handle() {
     let host = SlotsHost::new(HostConfig::default());
     let run = run_on(&host, "stale", "test");
-    let Err(CallError::Trap { message, host: Some(trap), .. }) = &run.outcome else {
+    let Err(CallError::Trap {
+        message,
+        host: Some(trap),
+        ..
+    }) = &run.outcome
+    else {
         panic!("the stale handle was not trapped: {:?}", run.outcome);
     };
     assert!(message.contains("stale handle"), "{message}");
-    assert!(trap.contains("slots:host/buckets@0.1.0#[method]bucket.len"), "{trap}");
+    assert!(
+        trap.contains("slots:host/buckets@0.1.0#[method]bucket.len"),
+        "{trap}"
+    );
     assert!(trap.contains("bad `bucket` handle"), "{trap}");
     assert!(trap.contains("0x"), "the handle is named: {trap}");
     assert_eq!(host.totals().leaked(), 0);

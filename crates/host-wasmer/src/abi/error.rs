@@ -61,7 +61,9 @@ pub enum AbiError {
         align: u32,
     },
     /// A string's bytes are not valid UTF-8.
-    #[error("string at {ptr:#x} ({len} bytes) is not valid utf-8: bad byte at offset {valid_up_to}")]
+    #[error(
+        "string at {ptr:#x} ({len} bytes) is not valid utf-8: bad byte at offset {valid_up_to}"
+    )]
     InvalidUtf8 {
         /// Start of the string.
         ptr: u32,
@@ -87,7 +89,9 @@ pub enum AbiError {
         cases: usize,
     },
     /// A value needs guest memory, but the guest exports no `cabi_realloc`.
-    #[error("the guest exports no `cabi_realloc`, but lowering this value must allocate {len} bytes")]
+    #[error(
+        "the guest exports no `cabi_realloc`, but lowering this value must allocate {len} bytes"
+    )]
     ReallocMissing {
         /// Size of the allocation that was needed.
         len: u32,
@@ -115,7 +119,9 @@ pub enum AbiError {
         align: u32,
     },
     /// `cabi_realloc` returned a block that does not fit in memory.
-    #[error("`cabi_realloc` returned {ptr:#x} for {len} bytes, past the end of memory ({size} bytes)")]
+    #[error(
+        "`cabi_realloc` returned {ptr:#x} for {len} bytes, past the end of memory ({size} bytes)"
+    )]
     ReallocOutOfBounds {
         /// The returned pointer.
         ptr: u32,
@@ -248,7 +254,9 @@ pub enum AbiError {
     },
     /// An encoded value did not fit the buffer computed for its type. This
     /// is a bug in the layout code, reported instead of a panic.
-    #[error("internal layout error: {len} bytes at offset {offset} exceed a {available}-byte buffer")]
+    #[error(
+        "internal layout error: {len} bytes at offset {offset} exceed a {available}-byte buffer"
+    )]
     Layout {
         /// Offset of the access in the buffer.
         offset: usize,

@@ -20,7 +20,11 @@ impl Abi {
     /// are passed as one pointer (`indirect_params`); a result that
     /// flattens to more than one goes through a return pointer (`retptr`),
     /// the last parameter of an import and the result of an export.
-    pub fn signature(&self, variant: AbiVariant, func: &Function) -> Result<WasmSignature, AbiError> {
+    pub fn signature(
+        &self,
+        variant: AbiVariant,
+        func: &Function,
+    ) -> Result<WasmSignature, AbiError> {
         let sync = matches!(variant, AbiVariant::GuestImport | AbiVariant::GuestExport);
         if !sync || func.kind.is_async() {
             return Err(AbiError::UnsupportedFunction {
@@ -57,11 +61,23 @@ impl Abi {
     /// assert!(ty.results().is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn function_type(&self, variant: AbiVariant, func: &Function) -> Result<FunctionType, AbiError> {
+    pub fn function_type(
+        &self,
+        variant: AbiVariant,
+        func: &Function,
+    ) -> Result<FunctionType, AbiError> {
         let sig = self.signature(variant, func)?;
         Ok(FunctionType::new(
-            sig.params.iter().copied().map(core_type).collect::<Vec<_>>(),
-            sig.results.iter().copied().map(core_type).collect::<Vec<_>>(),
+            sig.params
+                .iter()
+                .copied()
+                .map(core_type)
+                .collect::<Vec<_>>(),
+            sig.results
+                .iter()
+                .copied()
+                .map(core_type)
+                .collect::<Vec<_>>(),
         ))
     }
 

@@ -13,7 +13,11 @@ impl<M: GuestMemory + ?Sized> Lifter<'_, M> {
     ///
     /// Integers narrower than 32 bits keep only their low bits, and any
     /// non-zero `i32` is `true`, as the canonical ABI specifies.
-    pub(crate) fn lift_flat(&mut self, ty: &Type, cursor: &mut Cursor<'_>) -> Result<Val, AbiError> {
+    pub(crate) fn lift_flat(
+        &mut self,
+        ty: &Type,
+        cursor: &mut Cursor<'_>,
+    ) -> Result<Val, AbiError> {
         self.charge(VAL_COST)?;
         Ok(match self.abi.shape(ty)? {
             Shape::Bool => Val::Bool(cursor.i32()? != 0),
@@ -110,4 +114,3 @@ impl<M: GuestMemory + ?Sized> Lifter<'_, M> {
         Ok(cases.build(discriminant, Some(value)))
     }
 }
-

@@ -61,7 +61,12 @@ impl<'a, 'r, M: GuestMemory + ?Sized> Lifter<'a, M> {
 
     /// Loads a value of type `ty` from `ptr`, checking the pointer's
     /// alignment and bounds first; `what` names the pointer in errors.
-    pub(crate) fn load_at(&mut self, ty: &Type, ptr: u32, what: &'static str) -> Result<Val, AbiError> {
+    pub(crate) fn load_at(
+        &mut self,
+        ty: &Type,
+        ptr: u32,
+        what: &'static str,
+    ) -> Result<Val, AbiError> {
         let size = self.abi.size_of(ty)?;
         check_aligned(what, ptr, self.abi.align_of(ty)?)?;
         let bytes = self.read_bytes(ptr, size)?;

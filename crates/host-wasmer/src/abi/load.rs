@@ -36,7 +36,9 @@ impl<M: GuestMemory + ?Sized> Lifter<'_, M> {
                 let (ptr, len) = (u32_at(bytes, 0)?, u32_at(bytes, 4)?);
                 Val::List(self.load_list(elem, ptr, len)?)
             }
-            Shape::Record(r) => Val::Record(self.decode_fields(r.fields.iter().map(|f| &f.ty), bytes)?),
+            Shape::Record(r) => {
+                Val::Record(self.decode_fields(r.fields.iter().map(|f| &f.ty), bytes)?)
+            }
             Shape::Tuple(t) => Val::Tuple(self.decode_fields(t.types.iter(), bytes)?),
             Shape::Flags(flags) => Val::Flags(decode_flags(flags, bytes)?),
             Shape::Cases(cases) => self.decode_cases(ty, cases, bytes)?,
@@ -102,7 +104,12 @@ impl<M: GuestMemory + ?Sized> Lifter<'_, M> {
     }
 
     /// Loads a list of `len` elements of type `elem` at `ptr`.
-    pub(crate) fn load_list(&mut self, elem: &Type, ptr: u32, len: u32) -> Result<Vec<Val>, AbiError> {
+    pub(crate) fn load_list(
+        &mut self,
+        elem: &Type,
+        ptr: u32,
+        len: u32,
+    ) -> Result<Vec<Val>, AbiError> {
         let elem_size = self.abi.size_of(elem)?;
         let byte_len = u64::from(len) * u64::from(elem_size);
         if byte_len > u64::from(MAX_LIST_BYTE_LENGTH) {
@@ -147,7 +154,11 @@ fn decode_flags(flags: &Flags, bytes: &[u8]) -> Result<Vec<u32>, AbiError> {
 /// The indices below `count` whose bit is set in `words`.
 pub(crate) fn set_flags(count: usize, words: &[u32]) -> Vec<u32> {
     (0..count)
-        .filter(|&i| words.get(i / 32).is_some_and(|word| word >> (i % 32) & 1 == 1))
+        .filter(|&i| {
+            words
+                .get(i / 32)
+                .is_some_and(|word| word >> (i % 32) & 1 == 1)
+        })
         .filter_map(|i| u32::try_from(i).ok())
         .collect()
 }

@@ -10,7 +10,12 @@ use super::{AbiError, GuestMemory, Val};
 
 impl<M: GuestMemory + ?Sized> Lowerer<'_, M> {
     /// Appends the flat core values of `val`, of type `ty`, to `out`.
-    pub(crate) fn lower_flat(&mut self, ty: &Type, val: &Val, out: &mut Vec<Value>) -> Result<(), AbiError> {
+    pub(crate) fn lower_flat(
+        &mut self,
+        ty: &Type,
+        val: &Val,
+        out: &mut Vec<Value>,
+    ) -> Result<(), AbiError> {
         // Integers are passed by bits: sign-agnostic casts are intended.
         let core = match (self.abi.shape(ty)?, val) {
             (Shape::Bool, Val::Bool(x)) => Value::I32(i32::from(*x)),

@@ -76,7 +76,12 @@ impl<'a, 'r, M: GuestMemory + ?Sized> Lowerer<'a, M> {
     }
 
     /// Checks that a record or tuple value has one value per field.
-    pub(crate) fn check_fields(&self, ty: &Type, expected: usize, found: &[Val]) -> Result<(), AbiError> {
+    pub(crate) fn check_fields(
+        &self,
+        ty: &Type,
+        expected: usize,
+        found: &[Val],
+    ) -> Result<(), AbiError> {
         if expected != found.len() {
             return Err(AbiError::WrongFieldCount {
                 ty: self.abi.type_name(ty),

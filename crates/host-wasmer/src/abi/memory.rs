@@ -98,9 +98,10 @@ pub(crate) fn allocate<M: GuestMemory + ?Sized>(
     if align > 1 && ptr & (align - 1) != 0 {
         return Err(AbiError::ReallocMisaligned { ptr, align });
     }
-    mem.check_range(ptr, u64::from(len)).map_err(|err| match err {
-        AbiError::OutOfBounds { size, .. } => AbiError::ReallocOutOfBounds { ptr, len, size },
-        other => other,
-    })?;
+    mem.check_range(ptr, u64::from(len))
+        .map_err(|err| match err {
+            AbiError::OutOfBounds { size, .. } => AbiError::ReallocOutOfBounds { ptr, len, size },
+            other => other,
+        })?;
     Ok(ptr)
 }

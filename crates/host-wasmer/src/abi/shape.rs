@@ -126,12 +126,7 @@ impl<'r> Cases<'r> {
 
     /// The payload types of all cases, in order.
     pub(crate) fn payloads(self) -> impl Iterator<Item = Option<&'r Type>> + Clone {
-        (0..self.len()).map(move |i| {
-            u32::try_from(i)
-                .ok()
-                .and_then(|i| self.case(i))
-                .flatten()
-        })
+        (0..self.len()).map(move |i| u32::try_from(i).ok().and_then(|i| self.case(i)).flatten())
     }
 
     /// The discriminant's integer type, by the number of cases.
@@ -170,11 +165,7 @@ impl<'r> Cases<'r> {
             Cases::Variant(_) => Val::Variant { case, payload },
             Cases::Enum(_) => Val::Enum(case),
             Cases::Option(_) => Val::Option(payload),
-            Cases::Result(_) => Val::Result(if case == 0 {
-                Ok(payload)
-            } else {
-                Err(payload)
-            }),
+            Cases::Result(_) => Val::Result(if case == 0 { Ok(payload) } else { Err(payload) }),
         }
     }
 }

@@ -48,8 +48,14 @@ impl<M: GuestMemory + ?Sized> Lowerer<'_, M> {
             (Shape::Flags(flags), Val::Flags(set)) => {
                 let words = self.flag_words(ty, flags, set)?;
                 match flags.repr() {
-                    FlagsRepr::U8 => put(out, 0, &words.first().map_or(0, |w| *w as u8).to_le_bytes()),
-                    FlagsRepr::U16 => put(out, 0, &words.first().map_or(0, |w| *w as u16).to_le_bytes()),
+                    FlagsRepr::U8 => {
+                        put(out, 0, &words.first().map_or(0, |w| *w as u8).to_le_bytes())
+                    }
+                    FlagsRepr::U16 => put(
+                        out,
+                        0,
+                        &words.first().map_or(0, |w| *w as u16).to_le_bytes(),
+                    ),
                     FlagsRepr::U32(_) => words
                         .iter()
                         .enumerate()
@@ -112,7 +118,11 @@ impl<M: GuestMemory + ?Sized> Lowerer<'_, M> {
 
     /// Encodes `items` into a fresh guest allocation aligned for `elem`;
     /// returns `(ptr, len)`.
-    pub(crate) fn store_list(&mut self, elem: &Type, items: &[Val]) -> Result<(u32, u32), AbiError> {
+    pub(crate) fn store_list(
+        &mut self,
+        elem: &Type,
+        items: &[Val],
+    ) -> Result<(u32, u32), AbiError> {
         let elem_size = self.abi.size_of(elem)?;
         let overflow = AbiError::LengthOverflow {
             what: "list",
@@ -131,14 +141,23 @@ impl<M: GuestMemory + ?Sized> Lowerer<'_, M> {
         let ptr = allocate(self.mem, self.abi.align_of(elem)?, byte_len)?;
         let mut bytes = vec![0; byte_len as usize];
         for (index, item) in items.iter().enumerate() {
-            self.encode(elem, item, tail_mut(&mut bytes, index * elem_size as usize)?)?;
+            self.encode(
+                elem,
+                item,
+                tail_mut(&mut bytes, index * elem_size as usize)?,
+            )?;
         }
         self.mem.write(ptr, &bytes)?;
         Ok((ptr, count))
     }
 
     /// The flag words of a set of flag indices, checking each index.
-    pub(crate) fn flag_words(&self, ty: &Type, flags: &Flags, set: &[u32]) -> Result<Vec<u32>, AbiError> {
+    pub(crate) fn flag_words(
+        &self,
+        ty: &Type,
+        flags: &Flags,
+        set: &[u32],
+    ) -> Result<Vec<u32>, AbiError> {
         let count = flags.flags.len();
         let mut words = vec![0u32; count.div_ceil(32)];
         for &flag in set {

@@ -79,7 +79,11 @@ impl<'a> TypeCheck<'a> {
     }
 
     /// The mismatch of `T` against `ty`, with more to say.
-    pub fn mismatch_because<T: ?Sized>(&self, ty: &Type, detail: impl Into<String>) -> TypeMismatch {
+    pub fn mismatch_because<T: ?Sized>(
+        &self,
+        ty: &Type,
+        detail: impl Into<String>,
+    ) -> TypeMismatch {
         TypeMismatch {
             detail: Some(detail.into()),
             ..self.mismatch::<T>(ty)

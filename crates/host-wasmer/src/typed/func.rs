@@ -69,7 +69,7 @@ macro_rules! host_func {
             $($arg: Lift,)*
         {
             fn check(func: &Function, cx: &TypeCheck<'_>) -> Result<(), BindError> {
-                let arity = [$(stringify!($arg)),*].len();
+                let arity: usize = <[&str]>::len(&[$(stringify!($arg)),*]);
                 if func.params.len() != arity {
                     return Err(BindError::Arity {
                         function: func.name.clone(),

@@ -14,15 +14,16 @@ use crate::abi::Val;
 
 /// Checks that `ty` is a handle to the resource bound to `T`; returns
 /// whether it is an `own`.
-fn check_handle<T: Resource, R: ?Sized>(ty: &Type, cx: &TypeCheck<'_>) -> Result<bool, TypeMismatch> {
+fn check_handle<T: Resource, R: ?Sized>(
+    ty: &Type,
+    cx: &TypeCheck<'_>,
+) -> Result<bool, TypeMismatch> {
     let Some(TypeDefKind::Handle(handle)) = cx.kind(ty) else {
         return Err(cx.mismatch::<R>(ty));
     };
     let resource = cx.resource_of(handle);
     match cx.bound(resource) {
-        Some(bound) if bound.rust == TypeId::of::<T>() => {
-            Ok(matches!(handle, WitHandle::Own(_)))
-        }
+        Some(bound) if bound.rust == TypeId::of::<T>() => Ok(matches!(handle, WitHandle::Own(_))),
         Some(bound) => Err(cx.mismatch_because::<R>(
             ty,
             format!("the resource is bound to `{}`", bound.rust_name),

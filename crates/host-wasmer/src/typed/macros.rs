@@ -9,8 +9,7 @@ use super::{TypeCheck, TypeMismatch};
 use wit_parser::Type;
 
 /// `quota_exceeded` and `QuotaExceeded` both become `quota-exceeded`.
-#[doc(hidden)]
-pub fn kebab(rust: &str) -> String {
+pub(crate) fn kebab(rust: &str) -> String {
     let mut out = String::with_capacity(rust.len() + 4);
     for (i, c) in rust.chars().enumerate() {
         if c == '_' {
@@ -37,17 +36,13 @@ pub fn check_names<R: ?Sized>(
     rust: &[&str],
 ) -> Result<(), TypeMismatch> {
     if wit.len() != rust.len() {
-        return Err(cx.mismatch_because::<R>(
-            ty,
-            format!("{} {what} against {}", wit.len(), rust.len()),
-        ));
+        return Err(
+            cx.mismatch_because::<R>(ty, format!("{} {what} against {}", wit.len(), rust.len()))
+        );
     }
     for (w, r) in wit.iter().zip(rust) {
         if *w != kebab(r) {
-            return Err(cx.mismatch_because::<R>(
-                ty,
-                format!("{what} `{w}` against Rust `{r}`"),
-            ));
+            return Err(cx.mismatch_because::<R>(ty, format!("{what} `{w}` against Rust `{r}`")));
         }
     }
     Ok(())
