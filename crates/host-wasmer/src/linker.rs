@@ -71,11 +71,10 @@ impl<D> Clone for Binding<D> {
 /// })?;
 ///
 /// // A closure whose types do not fit is refused, naming both types.
-/// let err = linker
-///     .func("demo:math/api@1.0.0", "add", |_: &mut Ctx<'_, ()>, a: String, b: u32| {
-///         Ok::<_, HostError>(b)
-///     })
-///     .unwrap_err();
+/// let refused = linker.func("demo:math/api@1.0.0", "add", |_: &mut Ctx<'_, ()>, a: String, b: u32| {
+///     Ok::<_, HostError>(b)
+/// });
+/// let Err(err) = refused else { panic!("a String is no u32") };
 /// assert!(err.to_string().contains("parameter `a`"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

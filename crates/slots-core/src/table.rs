@@ -51,8 +51,14 @@ pub struct SlotTable<T> {
     /// Occupied slots. Never above `limits.max_live()`.
     live: u32,
     /// `layout.slot_count() - 1`: a handle's bits masked by it give its
-    /// slot; kept here so hot paths need no shift to find it.
+    /// slot. This and the two below are derived from the layout and kept
+    /// here so that hot paths neither shift nor recompute them.
     index_mask: u32,
+    /// `layout.slot_count()`: what one generation adds to a handle's bits.
+    generation_step: u32,
+    /// The lowest handle bits with the last generation: freeing a handle
+    /// at or above them retires its slot.
+    last_generation_bits: u32,
     limits: TableLimits,
     /// Counts `inserted` and `retired`; `live` and `removed` are derived
     /// when asked for. `peak_live` is kept lazily: live handles are at a
@@ -82,12 +88,12 @@ pub struct SlotTable<T> {
 enum Slot<T> {
     /// Holds the object that the handle `handle` names.
     Occupied { value: T, handle: NonZeroU64 },
-    /// Holds nothing. `handle` is the handle the next occupant gets, one
-    /// generation above the last; a retired slot has the all-ones
-    /// generation, which is never issued. `next_free` is the next vacant
-    /// slot in the free list (`NO_SLOT` at its end, and for retired slots,
-    /// which are off the list).
-    Vacant { handle: NonZeroU32, next_free: u32 },
+    /// Holds nothing. `last` is the handle of the last occupant, now
+    /// stale; the next occupant gets the generation above it. A retired
+    /// slot's last occupant had the last generation. `next_free` is the
+    /// next vacant slot in the free list (`NO_SLOT` at its end, and for
+    /// retired slots, which are off the list).
+    Vacant { last: NonZeroU32, next_free: u32 },
 }
 
 impl<T> Slot<T> {
@@ -106,11 +112,12 @@ impl<T> Slot<T> {
         }
     }
 
-    /// The occupant's handle bits, or the next occupant's.
-    fn handle_bits(&self) -> u32 {
+    /// The first generation of this slot that has not been freed: every
+    /// one below it was issued and has been freed since.
+    fn unfreed_generation(&self, layout: HandleLayout) -> u32 {
         match self {
-            Self::Occupied { handle, .. } => handle.get() as u32,
-            Self::Vacant { handle, .. } => handle.get(),
+            Self::Occupied { handle, .. } => (handle.get() as u32) >> layout.index_bits(),
+            Self::Vacant { last, .. } => (last.get() >> layout.index_bits()) + 1,
         }
     }
 
@@ -156,6 +163,8 @@ impl<T> SlotTable<T> {
             free_head: NO_SLOT,
             live: 0,
             index_mask: limits.layout().slot_count() - 1,
+            generation_step: limits.layout().slot_count(),
+            last_generation_bits: limits.layout().max_generation() << limits.layout().index_bits(),
             limits,
             stats: TableStats::default(),
         }
@@ -237,7 +246,15 @@ impl<T> SlotTable<T> {
         let handle = match self.slots.get_mut(self.free_head as usize) {
             Some(slot) => {
                 // Only vacant, unretired slots are on the free list.
-                let Slot::Vacant { handle, next_free } = *slot else {
+                // The same slot one generation up. Slots on the free list are
+                // below their last generation, so this cannot overflow.
+                let next = match *slot {
+                    Slot::Vacant { last, next_free } => last
+                        .checked_add(self.generation_step)
+                        .map(|handle| (handle, next_free)),
+                    Slot::Occupied { .. } => None,
+                };
+                let Some((handle, next_free)) = next else {
                     return Err(self.exhausted());
                 };
                 self.free_head = next_free;
@@ -373,29 +390,33 @@ impl<T> SlotTable<T> {
             Some(slot) if slot.holds(bits) => slot,
             _ => return Err(self.reject(raw)),
         };
-        // The same slot one generation up. An issued generation is below
-        // the all-ones one, so this never saturates.
-        let next = raw.nonzero().saturating_add(self.index_mask + 1);
-        // A slot whose next generation is the all-ones one is retired: left
-        // vacant, off the free list, holding a handle never issued. Those
-        // handles are exactly the bits at or above `!index_mask`.
-        let retired = next.get() >= !self.index_mask;
         let vacant = Slot::Vacant {
-            handle: next,
-            next_free: if retired { NO_SLOT } else { self.free_head },
+            last: raw.nonzero(),
+            next_free: self.free_head,
         };
         let Slot::Occupied { value, .. } = std::mem::replace(slot, vacant) else {
             // Checked above: the slot was occupied.
             return Err(HandleError::NotFound { handle: raw });
         };
-        if retired {
+        self.free_head = index;
+        self.live -= 1;
+        if bits >= self.last_generation_bits {
+            self.retire(index);
+        }
+        Ok(value)
+    }
+
+    /// Retires the slot `index`, just freed and put at the head of the free
+    /// list: its generations are used up, so it leaves the list for good.
+    /// Inlined: a call would make the caller keep `live` and `free_head`
+    /// in memory across it, which costs every removal.
+    #[inline]
+    fn retire(&mut self, index: u32) {
+        if let Some(Slot::Vacant { next_free, .. }) = self.slots.get_mut(index as usize) {
+            self.free_head = std::mem::replace(next_free, NO_SLOT);
             self.stats.peak_live = self.stats.peak_live.max(self.unretired());
             self.stats.retired += 1;
-        } else {
-            self.free_head = index;
         }
-        self.live -= 1;
-        Ok(value)
     }
 
     /// Removes every value, in slot order; their handles are stale from now
@@ -439,16 +460,14 @@ impl<T> SlotTable<T> {
         })
     }
 
-    /// Says exactly why `raw` does not resolve. Kept out of line so the
-    /// lookup paths stay small.
-    #[cold]
-    #[inline(never)]
+    /// Says exactly why `raw` does not resolve. Inlinable, so that a caller
+    /// which drops the error (`.ok()`, `.is_ok()`) does not compute it.
+    #[inline]
     fn reject(&self, raw: RawHandle) -> HandleError {
         let layout = self.layout();
         let generation = layout.generation(raw);
         match self.slots.get(layout.index(raw) as usize) {
-            // Generations below the slot's were issued and have been freed.
-            Some(slot) if (1..slot.handle_bits() >> layout.index_bits()).contains(&generation) => {
+            Some(slot) if (1..slot.unfreed_generation(layout)).contains(&generation) => {
                 HandleError::Stale { handle: raw }
             }
             _ => HandleError::NotFound { handle: raw },

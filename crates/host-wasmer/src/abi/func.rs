@@ -89,7 +89,7 @@ impl Abi {
         &self,
         func: &Function,
         args: &[Value],
-        mem: &M,
+        mem: &mut M,
     ) -> Result<Vec<Val>, AbiError> {
         let sig = self.signature(AbiVariant::GuestImport, func)?;
         check_core(&sig.params, args)?;
@@ -97,7 +97,7 @@ impl Abi {
             .get(..args.len().saturating_sub(usize::from(sig.retptr)))
             .unwrap_or_default();
         let mut cursor = Cursor::new(flat);
-        let mut lifter = Lifter::new(self, mem);
+        let mut lifter = Lifter::new(self, &*mem);
         let types = func.params.iter().map(|p| &p.ty);
         let params = if sig.indirect_params {
             let ptr = cursor.u32()?;
@@ -189,7 +189,7 @@ impl Abi {
         &self,
         func: &Function,
         results: &[Value],
-        mem: &M,
+        mem: &mut M,
     ) -> Result<Option<Val>, AbiError> {
         let sig = self.signature(AbiVariant::GuestExport, func)?;
         check_core(&sig.results, results)?;
@@ -197,7 +197,7 @@ impl Abi {
             return Ok(None);
         };
         let mut cursor = Cursor::new(results);
-        let mut lifter = Lifter::new(self, mem);
+        let mut lifter = Lifter::new(self, &*mem);
         let val = if sig.retptr {
             let ptr = cursor.u32()?;
             lifter.load_at(ty, ptr, "return area")?

@@ -57,15 +57,17 @@ pub struct Abi {
 }
 
 impl Abi {
-    /// Computes the layouts of every type of `resolve`, which may be given
-    /// as a `Resolve` or an `Arc<Resolve>`. The `Abi` keeps it, so that it
-    /// can be shared with `'static` host functions.
+    /// Computes the layouts of every type of `resolve`.
+    ///
+    /// The `Abi` keeps the `Resolve` in an `Arc`, so that it can be moved
+    /// into `'static` host functions: pass an `Arc<Resolve>` to share one,
+    /// or a `Resolve` or `&Resolve` (which is cloned); see [`IntoResolve`].
     ///
     /// `resolve` must be well formed, as one built by parsing WIT is: a type
     /// refers only to types defined before it. (wit-parser's own layout
     /// code indexes by that order.)
-    pub fn new(resolve: impl Into<Arc<Resolve>>) -> Self {
-        let resolve = resolve.into();
+    pub fn new(resolve: impl IntoResolve) -> Self {
+        let resolve = resolve.into_resolve();
         let mut sizes = SizeAlign::default();
         sizes.fill(&resolve);
         let supported = support::compute(&resolve);
@@ -229,6 +231,48 @@ impl Abi {
         AbiError::TypeTooLarge {
             ty: self.type_name(ty),
         }
+    }
+}
+
+/// What [`Abi::new`] accepts as its `Resolve`.
+///
+/// ```
+/// use std::sync::Arc;
+/// use host_wasmer::abi::Abi;
+/// use wit_parser::Resolve;
+///
+/// let shared = Arc::new(Resolve::default());
+/// let abi = Abi::new(shared.clone());
+/// assert!(Arc::ptr_eq(abi.resolve_arc(), &shared));
+/// let borrowed = Abi::new(&Resolve::default()); // clones the Resolve
+/// # drop(borrowed);
+/// ```
+pub trait IntoResolve {
+    /// The `Resolve`, shared.
+    fn into_resolve(self) -> Arc<Resolve>;
+}
+
+impl IntoResolve for Arc<Resolve> {
+    fn into_resolve(self) -> Arc<Resolve> {
+        self
+    }
+}
+
+impl IntoResolve for &Arc<Resolve> {
+    fn into_resolve(self) -> Arc<Resolve> {
+        Arc::clone(self)
+    }
+}
+
+impl IntoResolve for Resolve {
+    fn into_resolve(self) -> Arc<Resolve> {
+        Arc::new(self)
+    }
+}
+
+impl IntoResolve for &Resolve {
+    fn into_resolve(self) -> Arc<Resolve> {
+        Arc::new(self.clone())
     }
 }
 

@@ -23,7 +23,7 @@ pub(crate) struct Lifter<'a, M: ?Sized> {
     remaining: u64,
 }
 
-impl<'a, 'r, M: GuestMemory + ?Sized> Lifter<'a, M> {
+impl<'a, M: GuestMemory + ?Sized> Lifter<'a, M> {
     pub(crate) fn new(abi: &'a Abi, mem: &'a M) -> Self {
         Self {
             abi,

@@ -8,6 +8,9 @@ use super::memory::check_aligned;
 use super::shape::Cases;
 use super::{Abi, AbiError, GuestMemory, Val};
 
+/// A case's payload type and value.
+pub(crate) type Payload<'t, 'v> = (&'t Type, &'v Val);
+
 /// Lowers host values into guest memory and core values, type checking
 /// them on the way.
 ///
@@ -20,7 +23,7 @@ pub(crate) struct Lowerer<'a, M: ?Sized> {
     pub(crate) mem: &'a mut M,
 }
 
-impl<'a, 'r, M: GuestMemory + ?Sized> Lowerer<'a, M> {
+impl<'a, M: GuestMemory + ?Sized> Lowerer<'a, M> {
     pub(crate) fn new(abi: &'a Abi, mem: &'a mut M) -> Self {
         Self { abi, mem }
     }
@@ -57,7 +60,7 @@ impl<'a, 'r, M: GuestMemory + ?Sized> Lowerer<'a, M> {
         ty: &Type,
         cases: Cases<'a>,
         val: &'v Val,
-    ) -> Result<(u32, Option<(&'a Type, &'v Val)>), AbiError> {
+    ) -> Result<(u32, Option<Payload<'a, 'v>>), AbiError> {
         let (case, payload) = cases.split(val).ok_or_else(|| self.mismatch(ty, val))?;
         let payload_type = cases.case(case).ok_or_else(|| AbiError::UnknownCase {
             ty: self.abi.type_name(ty),

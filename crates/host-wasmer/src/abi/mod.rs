@@ -46,11 +46,11 @@
 //! // ...which a guest import with the same signature would lift like this.
 //! let mut import_args = args.clone();
 //! import_args.push(wasmer::Value::I32(8)); // the guest's return area
-//! assert_eq!(abi.lift_import_params(&greet, &import_args, &mem)?, [Val::from("slots")]);
+//! assert_eq!(abi.lift_import_params(&greet, &import_args, &mut mem)?, [Val::from("slots")]);
 //!
 //! // A string result flattens to two values, so it goes to the return area.
 //! assert!(abi.lower_import_result(&greet, Some(Val::from("hi")), &import_args, &mut mem)?.is_empty());
-//! assert_eq!(abi.lift_export_result(&greet, &[wasmer::Value::I32(8)], &mem)?, Some(Val::from("hi")));
+//! assert_eq!(abi.lift_export_result(&greet, &[wasmer::Value::I32(8)], &mut mem)?, Some(Val::from("hi")));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -77,7 +77,9 @@ mod tests;
 
 pub use self::core::core_type;
 pub use error::AbiError;
-pub use layout::{Abi, DEFAULT_LIFT_LIMIT, MAX_LIST_BYTE_LENGTH, MAX_STRING_BYTE_LENGTH};
+pub use layout::{
+    Abi, DEFAULT_LIFT_LIMIT, IntoResolve, MAX_LIST_BYTE_LENGTH, MAX_STRING_BYTE_LENGTH,
+};
 pub use memory::GuestMemory;
 pub use val::Val;
 pub use vec_memory::VecMemory;

@@ -153,9 +153,6 @@ impl GuestMemory for VecMemory {
         if !align.is_power_of_two() {
             return Err(fail("alignment is not a power of two"));
         }
-        if new_len == 0 {
-            return Ok(align);
-        }
         let ptr = u64::from(self.next).next_multiple_of(u64::from(align));
         let end = ptr + u64::from(new_len);
         if end > u64::from(self.max_size) {
