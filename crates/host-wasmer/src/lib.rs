@@ -62,6 +62,7 @@
 
 pub mod abi;
 mod ctx;
+mod direct;
 mod env;
 mod error;
 mod host;

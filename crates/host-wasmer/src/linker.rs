@@ -10,9 +10,10 @@ use wasmer::{
 };
 
 use crate::abi::{Abi, Val, WasmerMemory};
-use crate::typed::{BoundResource, HostFunc, TypeCheck};
+use crate::typed::{BoundResource, DirectCall, HostFunc, Lowered, TypeCheck};
 use crate::validate::{core_type, validate_module};
 use crate::world::ImportFunc;
+use crate::direct;
 use crate::{
     BindError, GuestInstance, GuestTrap, GuestWorld, HostError, InstanceEnv, InstantiateError,
     SlotsHost, ValidationError,
@@ -22,6 +23,11 @@ use crate::{
 pub(crate) type DynHostFn<D> =
     Arc<dyn Fn(&mut InstanceEnv<D>, Vec<Val>) -> Result<Option<Val>, HostError> + Send + Sync>;
 
+/// A typed host function on the direct path: lifts from core arguments.
+pub(crate) type DirectHostFn<D> = Arc<
+    dyn Fn(&mut InstanceEnv<D>, &mut DirectCall<'_>) -> Result<Option<Lowered>, HostError> + Send + Sync,
+>;
+
 /// A `[resource-drop]` function: releases one handle of its type.
 type DropFn<D> = Arc<dyn Fn(&mut InstanceEnv<D>, u32) -> Result<(), HostError> + Send + Sync>;
 
@@ -29,6 +35,8 @@ enum Binding<D> {
     Func {
         import: Arc<ImportFunc>,
         call: DynHostFn<D>,
+        /// The same function on the direct path, for typed closures.
+        direct: Option<DirectHostFn<D>>,
     },
     Drop {
         call: DropFn<D>,
@@ -38,9 +46,14 @@ enum Binding<D> {
 impl<D> Clone for Binding<D> {
     fn clone(&self) -> Self {
         match self {
-            Self::Func { import, call } => Self::Func {
+            Self::Func {
+                import,
+                call,
+                direct,
+            } => Self::Func {
                 import: import.clone(),
                 call: call.clone(),
+                direct: direct.clone(),
             },
             Self::Drop { call } => Self::Drop { call: call.clone() },
         }
@@ -177,9 +190,17 @@ impl<D: Send + 'static> Linker<D> {
             &TypeCheck::new(self.world.resolve(), &self.resources),
         )?;
         let f = Arc::new(f);
+        let typed = f.clone();
         let call: DynHostFn<D> = Arc::new(move |env, params| f.call(env, params));
-        self.bindings
-            .insert((module.into(), name.into()), Binding::Func { import, call });
+        let direct: DirectHostFn<D> = Arc::new(move |env, call| typed.call_direct(env, call));
+        self.bindings.insert(
+            (module.into(), name.into()),
+            Binding::Func {
+                import,
+                call,
+                direct: Some(direct),
+            },
+        );
         Ok(self)
     }
 
@@ -197,8 +218,14 @@ impl<D: Send + 'static> Linker<D> {
     ) -> Result<&mut Self, BindError> {
         let import = self.import(module, name)?;
         let call: DynHostFn<D> = Arc::new(move |env, params| f(&mut crate::Ctx::new(env), params));
-        self.bindings
-            .insert((module.into(), name.into()), Binding::Func { import, call });
+        self.bindings.insert(
+            (module.into(), name.into()),
+            Binding::Func {
+                import,
+                call,
+                direct: None,
+            },
+        );
         Ok(self)
     }
 
@@ -242,7 +269,14 @@ impl<D: Send + 'static> Linker<D> {
                 continue;
             };
             let function = match binding.clone() {
-                Binding::Func { import, call } => {
+                Binding::Func {
+                    import,
+                    direct: Some(direct),
+                    ..
+                } if direct::eligible(&import.signature) => {
+                    direct::function(store, &env, import, self.abi.clone(), direct)
+                }
+                Binding::Func { import, call, .. } => {
                     host_function(store, &env, import, self.abi.clone(), call)
                 }
                 Binding::Drop { call } => {
@@ -274,7 +308,7 @@ impl<D: Send + 'static> Linker<D> {
     }
 }
 
-fn trap(import: String, error: HostError) -> RuntimeError {
+pub(crate) fn trap(import: String, error: HostError) -> RuntimeError {
     if matches!(error, HostError::BadHandle { .. }) {
         tracing::warn!(target: "slots::handle", %import, %error, "rejected handle");
     }

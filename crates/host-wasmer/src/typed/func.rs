@@ -2,7 +2,7 @@
 
 use wit_parser::{Function, Type};
 
-use super::{Lift, LiftCx, Lower, LowerCx, TypeCheck, TypeMismatch};
+use super::{DirectCall, Lift, LiftCx, Lower, LowerCx, Lowered, TypeCheck, TypeMismatch};
 use crate::abi::Val;
 use crate::{BindError, Ctx, HostError, InstanceEnv};
 
@@ -13,6 +13,8 @@ pub trait WitReturn {
     fn check_result(ty: Option<&Type>, cx: &TypeCheck<'_>) -> Result<(), TypeMismatch>;
     /// Lowers the result, if there is one.
     fn lower_result(self, cx: &mut LowerCx<'_>) -> Result<Option<Val>, HostError>;
+    /// Lowers the result of a direct call, if there is one.
+    fn lower_result_direct(self, cx: &mut LowerCx<'_>) -> Result<Option<Lowered>, HostError>;
 }
 
 impl WitReturn for () {
@@ -24,6 +26,11 @@ impl WitReturn for () {
     }
 
     fn lower_result(self, _: &mut LowerCx<'_>) -> Result<Option<Val>, HostError> {
+        Ok(None)
+    }
+
+    #[inline]
+    fn lower_result_direct(self, _: &mut LowerCx<'_>) -> Result<Option<Lowered>, HostError> {
         Ok(None)
     }
 }
@@ -44,6 +51,11 @@ impl<T: Lower> WitReturn for T {
     fn lower_result(self, cx: &mut LowerCx<'_>) -> Result<Option<Val>, HostError> {
         self.lower(cx).map(Some)
     }
+
+    #[inline]
+    fn lower_result_direct(self, cx: &mut LowerCx<'_>) -> Result<Option<Lowered>, HostError> {
+        self.lower_direct(cx).map(Some)
+    }
 }
 
 /// A closure that can serve a WIT function:
@@ -58,6 +70,14 @@ pub trait HostFunc<D, Marker>: Send + Sync + 'static {
 
     /// Lifts the parameters, runs the closure, lowers its result.
     fn call(&self, env: &mut InstanceEnv<D>, params: Vec<Val>) -> Result<Option<Val>, HostError>;
+
+    /// The same on the direct path: parameters lifted straight from the core
+    /// arguments, the result left for the caller to finish lowering.
+    fn call_direct(
+        &self,
+        env: &mut InstanceEnv<D>,
+        call: &mut DirectCall<'_>,
+    ) -> Result<Option<Lowered>, HostError>;
 }
 
 macro_rules! host_func {
@@ -110,6 +130,22 @@ macro_rules! host_func {
                 )*
                 let result = self(&mut Ctx::new(env), $($arg),*)?;
                 result.lower_result(&mut LowerCx {
+                    table: &mut env.table,
+                    creations: &mut env.creations,
+                })
+            }
+
+            #[allow(non_snake_case, unused_mut, unused_variables)]
+            #[inline]
+            fn call_direct(
+                &self,
+                env: &mut InstanceEnv<D>,
+                call: &mut DirectCall<'_>,
+            ) -> Result<Option<Lowered>, HostError> {
+                let mut lift = LiftCx { table: &mut env.table };
+                $( let $arg = $arg::lift_direct(call, &mut lift)?; )*
+                let result = self(&mut Ctx::new(env), $($arg),*)?;
+                result.lower_result_direct(&mut LowerCx {
                     table: &mut env.table,
                     creations: &mut env.creations,
                 })

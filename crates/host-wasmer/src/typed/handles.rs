@@ -8,7 +8,9 @@ use std::sync::Arc;
 use slots_core::{Handle, HandleError, RawHandle, Resource};
 use wit_parser::{Handle as WitHandle, Type, TypeDefKind};
 
-use super::{Lift, LiftCx, Lower, LowerCx, TypeCheck, TypeMismatch, WitType, shape};
+use wasmer::Value;
+
+use super::{DirectCall, Lift, LiftCx, Lower, LowerCx, Lowered, TypeCheck, TypeMismatch, WitType, shape};
 use crate::HostError;
 use crate::abi::Val;
 
@@ -73,12 +75,25 @@ impl<T: Resource> Lift for Handle<T> {
             other => Err(shape::<Self>(&other)),
         }
     }
+
+    #[inline]
+    fn lift_direct(call: &mut DirectCall<'_>, cx: &mut LiftCx<'_>) -> Result<Self, HostError> {
+        let bits = call.next_i32()? as u32;
+        cx.table
+            .check::<T>(raw::<T>(bits)?)
+            .map_err(HostError::handle::<T>)
+    }
 }
 
 impl<T: Resource> Lower for Handle<T> {
     #[inline]
     fn lower(self, _: &mut LowerCx<'_>) -> Result<Val, HostError> {
         Ok(Val::Own(self.to_bits()))
+    }
+
+    #[inline]
+    fn lower_direct(self, _: &mut LowerCx<'_>) -> Result<Lowered, HostError> {
+        Ok(Lowered::Core(Value::I32(self.to_bits() as i32)))
     }
 }
 
@@ -170,11 +185,9 @@ impl<T: Resource> WitType for Own<T> {
     }
 }
 
-impl<T: Resource> Lift for Own<T> {
-    fn lift(val: Val, cx: &mut LiftCx<'_>) -> Result<Self, HostError> {
-        let Val::Own(bits) = val else {
-            return Err(shape::<Self>(&val));
-        };
+impl<T: Resource> Own<T> {
+    /// Takes the object the guest's handle `bits` names out of its table.
+    fn take(bits: u32, cx: &mut LiftCx<'_>) -> Result<Self, HostError> {
         let handle = raw::<T>(bits)?;
         match cx.table.take::<T>(handle) {
             Ok(value) => Ok(Self::new(value)),
@@ -188,8 +201,23 @@ impl<T: Resource> Lift for Own<T> {
     }
 }
 
-impl<T: Resource> Lower for Own<T> {
-    fn lower(self, cx: &mut LowerCx<'_>) -> Result<Val, HostError> {
+impl<T: Resource> Lift for Own<T> {
+    fn lift(val: Val, cx: &mut LiftCx<'_>) -> Result<Self, HostError> {
+        match val {
+            Val::Own(bits) => Self::take(bits, cx),
+            other => Err(shape::<Self>(&other)),
+        }
+    }
+
+    #[inline]
+    fn lift_direct(call: &mut DirectCall<'_>, cx: &mut LiftCx<'_>) -> Result<Self, HostError> {
+        Self::take(call.next_i32()? as u32, cx)
+    }
+}
+
+impl<T: Resource> Own<T> {
+    /// Gives the object to the guest: a new handle in its table.
+    fn give(self, cx: &mut LowerCx<'_>) -> Result<u32, HostError> {
         let handle = match self.object {
             Object::Owned(value) => {
                 *cx.creations += 1;
@@ -201,6 +229,17 @@ impl<T: Resource> Lower for Own<T> {
             resource: T::NAME,
             error,
         })?;
-        Ok(Val::Own(handle.to_bits()))
+        Ok(handle.to_bits())
+    }
+}
+
+impl<T: Resource> Lower for Own<T> {
+    fn lower(self, cx: &mut LowerCx<'_>) -> Result<Val, HostError> {
+        self.give(cx).map(Val::Own)
+    }
+
+    #[inline]
+    fn lower_direct(self, cx: &mut LowerCx<'_>) -> Result<Lowered, HostError> {
+        Ok(Lowered::Core(Value::I32(self.give(cx)? as i32)))
     }
 }

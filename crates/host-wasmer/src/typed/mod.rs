@@ -18,6 +18,7 @@
 
 mod check;
 mod containers;
+mod direct;
 mod func;
 mod handles;
 mod macros;
@@ -25,6 +26,7 @@ mod scalars;
 
 pub use check::{BoundResource, TypeCheck, TypeMismatch, wit_type_name};
 pub use containers::ResultSide;
+pub use direct::DirectCall;
 pub use func::{HostFunc, WitReturn};
 pub use handles::Own;
 #[doc(hidden)]
@@ -54,12 +56,43 @@ pub trait Lift: WitType + Sized {
     /// already been checked against the WIT type by the ABI layer, so a
     /// shape mismatch here is a host bug, reported as an error.
     fn lift(val: Val, cx: &mut LiftCx<'_>) -> Result<Self, HostError>;
+
+    /// Lifts `Self` straight from the core arguments of a direct call. The
+    /// default goes through the ABI layer; scalars and handles read their
+    /// one core value.
+    #[inline]
+    fn lift_direct(call: &mut DirectCall<'_>, cx: &mut LiftCx<'_>) -> Result<Self, HostError> {
+        let val = call.next_val()?;
+        Self::lift(val, cx)
+    }
 }
 
 /// A Rust type a host function can return.
 pub trait Lower: WitType {
     /// Turns `self` into a value to lower into the guest.
     fn lower(self, cx: &mut LowerCx<'_>) -> Result<Val, HostError>;
+
+    /// Lowers `self` as the result of a direct call. The default makes a
+    /// `Val` for the ABI layer to lower; scalars and handles give their one
+    /// core value.
+    #[inline]
+    fn lower_direct(self, cx: &mut LowerCx<'_>) -> Result<Lowered, HostError>
+    where
+        Self: Sized,
+    {
+        self.lower(cx).map(Lowered::Val)
+    }
+}
+
+/// A result on its way to the guest.
+#[derive(Debug)]
+pub enum Lowered {
+    /// The single core result, ready.
+    Core(wasmer::Value),
+    /// A value the ABI layer still has to lower, which may call the guest's
+    /// `cabi_realloc`: it is lowered only once the instance state is no
+    /// longer borrowed.
+    Val(Val),
 }
 
 /// What lifting a parameter may touch: the instance's handle table.

@@ -2,12 +2,14 @@
 
 use wit_parser::Type;
 
-use super::{Lift, LiftCx, Lower, LowerCx, TypeCheck, TypeMismatch, WitType, shape};
+use wasmer::Value;
+
+use super::{DirectCall, Lift, LiftCx, Lower, LowerCx, Lowered, TypeCheck, TypeMismatch, WitType, shape};
 use crate::HostError;
-use crate::abi::Val;
+use crate::abi::{AbiError, Val};
 
 macro_rules! scalar {
-    ($($rust:ty => $wit:ident),* $(,)?) => {$(
+    ($($rust:ty => $wit:ident, $next:ident, |$c:ident| $from_core:expr, |$r:ident| $to_core:expr;)*) => {$(
         impl WitType for $rust {
             fn check(ty: &Type, cx: &TypeCheck<'_>) -> Result<(), TypeMismatch> {
                 match ty {
@@ -25,6 +27,12 @@ macro_rules! scalar {
                     other => Err(shape::<Self>(&other)),
                 }
             }
+
+            #[inline]
+            fn lift_direct(call: &mut DirectCall<'_>, _: &mut LiftCx<'_>) -> Result<Self, HostError> {
+                let $c = call.$next()?;
+                $from_core
+            }
         }
 
         impl Lower for $rust {
@@ -32,24 +40,56 @@ macro_rules! scalar {
             fn lower(self, _: &mut LowerCx<'_>) -> Result<Val, HostError> {
                 Ok(Val::$wit(self))
             }
+
+            #[inline]
+            fn lower_direct(self, _: &mut LowerCx<'_>) -> Result<Lowered, HostError> {
+                let $r = self;
+                Ok(Lowered::Core($to_core))
+            }
         }
     )*};
 }
 
+// Lifting follows the canonical ABI: narrow integers take the low bits of
+// their i32, a bool is any nonzero i32, a char must be a scalar value.
+// Lowering extends narrow integers by their signedness.
 scalar! {
-    bool => Bool,
-    u8 => U8,
-    u16 => U16,
-    u32 => U32,
-    u64 => U64,
-    i8 => S8,
-    i16 => S16,
-    i32 => S32,
-    i64 => S64,
-    f32 => F32,
-    f64 => F64,
-    char => Char,
-    String => String,
+    bool => Bool, next_i32, |c| Ok(c != 0), |r| Value::I32(i32::from(r));
+    u8 => U8, next_i32, |c| Ok(c as u8), |r| Value::I32(i32::from(r));
+    u16 => U16, next_i32, |c| Ok(c as u16), |r| Value::I32(i32::from(r));
+    u32 => U32, next_i32, |c| Ok(c as u32), |r| Value::I32(r as i32);
+    u64 => U64, next_i64, |c| Ok(c as u64), |r| Value::I64(r as i64);
+    i8 => S8, next_i32, |c| Ok(c as i8), |r| Value::I32(i32::from(r));
+    i16 => S16, next_i32, |c| Ok(c as i16), |r| Value::I32(i32::from(r));
+    i32 => S32, next_i32, |c| Ok(c), |r| Value::I32(r);
+    i64 => S64, next_i64, |c| Ok(c), |r| Value::I64(r);
+    f32 => F32, next_f32, |c| Ok(c), |r| Value::F32(r);
+    f64 => F64, next_f64, |c| Ok(c), |r| Value::F64(r);
+    char => Char, next_i32, |c| char::from_u32(c as u32).ok_or(HostError::Abi(AbiError::InvalidChar { value: c as u32 })), |r| Value::I32(r as i32);
+}
+
+impl WitType for String {
+    fn check(ty: &Type, cx: &TypeCheck<'_>) -> Result<(), TypeMismatch> {
+        match ty {
+            Type::String => Ok(()),
+            _ => Err(cx.mismatch::<Self>(ty)),
+        }
+    }
+}
+
+impl Lift for String {
+    fn lift(val: Val, _: &mut LiftCx<'_>) -> Result<Self, HostError> {
+        match val {
+            Val::String(value) => Ok(value),
+            other => Err(shape::<Self>(&other)),
+        }
+    }
+}
+
+impl Lower for String {
+    fn lower(self, _: &mut LowerCx<'_>) -> Result<Val, HostError> {
+        Ok(Val::String(self))
+    }
 }
 
 impl WitType for &str {

@@ -1,0 +1,131 @@
+//! Imports on the direct path: typed Wasmer functions, so that a call costs
+//! what a plain Wasmer host call costs plus the work the host function does.
+//!
+//! Wasmer's dynamic functions box their arguments and results in vectors on
+//! every call; typed functions pass core values in registers. A typed
+//! function needs its core signature at compile time, so this module has one
+//! for each signature of up to eight `i32` parameters and no result or one
+//! `i32` result, which covers handles, integers, strings and lists
+//! (`ptr, len`) and every result returned through a return pointer. Other
+//! signatures take the dynamic path.
+
+use std::sync::Arc;
+
+use wasmer::{Function, FunctionEnv, FunctionEnvMut, RuntimeError, Store, Value};
+use wit_parser::abi::{WasmSignature, WasmType};
+
+use crate::abi::{Abi, WasmerMemory};
+use crate::linker::{DirectHostFn, trap};
+use crate::typed::{DirectCall, Lowered};
+use crate::world::ImportFunc;
+use crate::{HostError, InstanceEnv};
+
+/// The most `i32` parameters a direct-path signature may have.
+const MAX_DIRECT_PARAMS: usize = 8;
+
+/// Whether a core signature has a typed function on the direct path.
+pub(crate) fn eligible(signature: &WasmSignature) -> bool {
+    let is_i32 = |t: &WasmType| matches!(t, WasmType::I32 | WasmType::Pointer | WasmType::Length);
+    !signature.indirect_params
+        && signature.params.len() <= MAX_DIRECT_PARAMS
+        && signature.params.iter().all(is_i32)
+        && signature.results.len() <= 1
+        && signature.results.iter().all(is_i32)
+}
+
+/// What one direct import needs at every call.
+struct DirectImport<D> {
+    import: Arc<ImportFunc>,
+    abi: Arc<Abi>,
+    call: DirectHostFn<D>,
+}
+
+/// Runs one call: refuses re-entry, then lifts, calls and lowers.
+fn run<D: Send + 'static>(
+    fenv: &mut FunctionEnvMut<'_, InstanceEnv<D>>,
+    import: &DirectImport<D>,
+    args: &[Value],
+) -> Result<Option<Value>, RuntimeError> {
+    if fenv.data().in_host_call {
+        return Err(trap(import.import.qualified_name(), HostError::Reentrant));
+    }
+    fenv.data_mut().in_host_call = true;
+    let result = dispatch(fenv, import, args);
+    fenv.data_mut().in_host_call = false;
+    result.map_err(|error| trap(import.import.qualified_name(), error))
+}
+
+fn dispatch<D: Send + 'static>(
+    fenv: &mut FunctionEnvMut<'_, InstanceEnv<D>>,
+    import: &DirectImport<D>,
+    args: &[Value],
+) -> Result<Option<Value>, HostError> {
+    let (state, mut store) = fenv.data_and_store_mut();
+    let (Some(memory), realloc) = (state.memory.clone(), state.realloc.clone()) else {
+        return Err(HostError::NotReady);
+    };
+    let mut mem = WasmerMemory::new(&mut store, memory, realloc);
+    let mut call = DirectCall::new(
+        &import.abi,
+        &import.import.func,
+        args,
+        import.import.signature.retptr,
+        &mut mem,
+    );
+    let lowered = (import.call)(state, &mut call)?;
+    // The instance state is no longer borrowed: lowering may run the
+    // guest's `cabi_realloc`.
+    match lowered {
+        None => Ok(None),
+        Some(Lowered::Core(value)) => Ok(Some(value)),
+        Some(Lowered::Val(val)) => call.result_val(val),
+    }
+}
+
+/// The single `i32` result of a call, as Wasmer wants it.
+fn one_i32(result: Option<Value>) -> Result<i32, RuntimeError> {
+    match result {
+        Some(Value::I32(v)) => Ok(v),
+        other => Err(RuntimeError::new(format!(
+            "host bug: a direct call produced {other:?} where one i32 was due"
+        ))),
+    }
+}
+
+macro_rules! typed {
+    ($store:ident, $env:ident, $shared:ident, $results:expr, $($arg:ident),*) => {
+        if $results == 0 {
+            Function::new_typed_with_env($store, $env, move |mut fenv: FunctionEnvMut<'_, InstanceEnv<D>>, $($arg: i32),*| -> Result<(), RuntimeError> {
+                run(&mut fenv, &$shared, &[$(Value::I32($arg)),*]).map(|_| ())
+            })
+        } else {
+            Function::new_typed_with_env($store, $env, move |mut fenv: FunctionEnvMut<'_, InstanceEnv<D>>, $($arg: i32),*| -> Result<i32, RuntimeError> {
+                run(&mut fenv, &$shared, &[$(Value::I32($arg)),*]).and_then(one_i32)
+            })
+        }
+    };
+}
+
+/// The typed Wasmer function for an [`eligible`] import.
+pub(crate) fn function<D: Send + 'static>(
+    store: &mut Store,
+    env: &FunctionEnv<InstanceEnv<D>>,
+    import: Arc<ImportFunc>,
+    abi: Arc<Abi>,
+    call: DirectHostFn<D>,
+) -> Function {
+    let params = import.signature.params.len();
+    let results = import.signature.results.len();
+    let shared = Arc::new(DirectImport { import, abi, call });
+    match params {
+        0 => typed!(store, env, shared, results,),
+        1 => typed!(store, env, shared, results, a),
+        2 => typed!(store, env, shared, results, a, b),
+        3 => typed!(store, env, shared, results, a, b, c),
+        4 => typed!(store, env, shared, results, a, b, c, d),
+        5 => typed!(store, env, shared, results, a, b, c, d, e),
+        6 => typed!(store, env, shared, results, a, b, c, d, e, f),
+        7 => typed!(store, env, shared, results, a, b, c, d, e, f, g),
+        _ => typed!(store, env, shared, results, a, b, c, d, e, f, g, h),
+    }
+}
