@@ -41,30 +41,26 @@ struct DirectImport<D> {
 }
 
 /// Runs one call: refuses re-entry, then lifts, calls and lowers.
+///
+/// Every access to the instance state is a look-up in Wasmer's store, so
+/// the common case — a result that is ready as a core value — makes one.
+/// Only a result that needs the guest's `cabi_realloc` marks the instance
+/// busy first, so that a guest re-entering the host from its allocator is
+/// refused instead of aliasing the state.
+#[inline]
 fn run<D: Send + 'static>(
     fenv: &mut FunctionEnvMut<'_, InstanceEnv<D>>,
     import: &DirectImport<D>,
     args: &[Value],
 ) -> Result<Option<Value>, RuntimeError> {
-    if fenv.data().in_host_call {
+    let (state, mut store) = fenv.data_and_store_mut();
+    if state.in_host_call {
         return Err(trap(import.import.qualified_name(), HostError::Reentrant));
     }
-    fenv.data_mut().in_host_call = true;
-    let result = dispatch(fenv, import, args);
-    fenv.data_mut().in_host_call = false;
-    result.map_err(|error| trap(import.import.qualified_name(), error))
-}
-
-fn dispatch<D: Send + 'static>(
-    fenv: &mut FunctionEnvMut<'_, InstanceEnv<D>>,
-    import: &DirectImport<D>,
-    args: &[Value],
-) -> Result<Option<Value>, HostError> {
-    let (state, mut store) = fenv.data_and_store_mut();
-    let (Some(memory), realloc) = (state.memory.clone(), state.realloc.clone()) else {
-        return Err(HostError::NotReady);
+    let Some(memory) = state.memory.clone() else {
+        return Err(trap(import.import.qualified_name(), HostError::NotReady));
     };
-    let mut mem = WasmerMemory::new(&mut store, memory, realloc);
+    let mut mem = WasmerMemory::new(&mut store, memory, state.realloc.clone());
     let mut call = DirectCall::new(
         &import.abi,
         &import.import.func,
@@ -72,14 +68,20 @@ fn dispatch<D: Send + 'static>(
         import.import.signature.retptr,
         &mut mem,
     );
-    let lowered = (import.call)(state, &mut call)?;
-    // The instance state is no longer borrowed: lowering may run the
-    // guest's `cabi_realloc`.
-    match lowered {
-        None => Ok(None),
-        Some(Lowered::Core(value)) => Ok(Some(value)),
-        Some(Lowered::Val(val)) => call.result_val(val),
-    }
+    let val = match (import.call)(state, &mut call) {
+        Ok(None) => return Ok(None),
+        Ok(Some(Lowered::Core(value))) => return Ok(Some(value)),
+        Ok(Some(Lowered::Val(val))) => val,
+        Err(error) => return Err(trap(import.import.qualified_name(), error)),
+    };
+    // Lowering may run the guest's `cabi_realloc`: the state is marked busy
+    // and no longer borrowed while it does.
+    state.in_host_call = true;
+    let result = call.result_val(val);
+    drop(call);
+    drop(mem);
+    fenv.data_mut().in_host_call = false;
+    result.map_err(|error| trap(import.import.qualified_name(), error))
 }
 
 /// The single `i32` result of a call, as Wasmer wants it.

@@ -12,8 +12,6 @@ pub struct TableStats {
     pub inserted: u64,
     /// Handles freed.
     pub removed: u64,
-    /// Slots retired because their generations ran out. A slot is counted
-    /// when an insert reaches it on the free list, not when its last
-    /// handle is freed.
+    /// Slots retired because their generations ran out.
     pub retired: u64,
 }

@@ -45,27 +45,28 @@ const NO_SLOT: u32 = u32::MAX;
 #[derive(Debug)]
 pub struct SlotTable<T> {
     slots: Vec<Slot<T>>,
-    /// Head of the LIFO list of vacant slots, threaded through
-    /// `Slot::Vacant::next_free`; `NO_SLOT` when empty. A slot freed from
-    /// its last generation goes on the list too, and `insert` retires it
-    /// when it comes up: it never leaves the list occupied.
+    /// Head of the LIFO list of vacant, unretired slots, threaded through
+    /// `Slot::Vacant::next_free`; `NO_SLOT` when empty.
     free_head: u32,
     /// Occupied slots. Never above `limits.max_live()`.
     live: u32,
     /// `layout.slot_count() - 1`: a handle's bits masked by it give its
-    /// slot. This and `generation_step` are derived from the layout and
+    /// slot. This and the two fields below are derived from the layout and
     /// kept here so that hot paths neither shift nor recompute them.
     index_mask: u32,
     /// `layout.slot_count()`: what one generation adds to a handle's bits.
     generation_step: u32,
+    /// The lowest handle bits with the last generation: freeing a handle
+    /// at or above them retires its slot.
+    last_generation_bits: u32,
     limits: TableLimits,
     /// Counts `inserted` and `retired`; `live` and `removed` are derived
     /// when asked for. `peak_live` is kept lazily: live handles peak only
     /// right after a fresh slot is taken, which happens when the free list
     /// is empty, so when every slot not retired is live. The peak is thus
     /// the running maximum of `slots.len() - retired`, which only falls
-    /// when a slot retires; the maximum so far is recorded then, and the
-    /// hot paths pay nothing for it.
+    /// when a slot retires; the maximum so far is recorded then, and
+    /// inserts pay nothing for it.
     stats: TableStats,
 }
 
@@ -89,10 +90,10 @@ enum Slot<T> {
     /// Holds the object that the handle `handle` names.
     Occupied { value: T, handle: NonZeroU64 },
     /// Holds nothing. `last` is the handle of the last occupant, now
-    /// stale; the next occupant gets the generation above it, unless that
-    /// is the all-ones generation, never issued: then the slot retires.
-    /// `next_free` is the next vacant slot in the free list (`NO_SLOT` at
-    /// its end, and for retired slots, which are off the list).
+    /// stale; the next occupant gets the generation above it. A retired
+    /// slot's last occupant had the last generation. `next_free` is the
+    /// next vacant slot in the free list (`NO_SLOT` at its end, and for
+    /// retired slots, which are off the list).
     Vacant { last: NonZeroU32, next_free: u32 },
 }
 
@@ -164,6 +165,7 @@ impl<T> SlotTable<T> {
             live: 0,
             index_mask: limits.layout().slot_count() - 1,
             generation_step: limits.layout().slot_count(),
+            last_generation_bits: limits.layout().max_generation() << limits.layout().index_bits(),
             limits,
             stats: TableStats::default(),
         }
@@ -242,53 +244,43 @@ impl<T> SlotTable<T> {
                 limit: self.limits.max_live(),
             });
         }
-        let handle = loop {
-            let Some(slot) = self.slots.get_mut(self.free_head as usize) else {
-                break self.push(value)?;
-            };
-            // Only vacant slots are on the free list.
-            let Slot::Vacant { last, next_free } = *slot else {
-                return Err(self.exhausted());
-            };
-            self.free_head = next_free;
-            // The same slot one generation up. Issued generations are below
-            // the all-ones one, so this never saturates.
-            let handle = last.saturating_add(self.generation_step);
-            if handle.get() < !self.index_mask {
+        let handle = match self.slots.get_mut(self.free_head as usize) {
+            Some(slot) => {
+                // Only vacant slots below their last generation are on the
+                // free list, so the next generation up cannot overflow.
+                let next = match *slot {
+                    Slot::Vacant { last, next_free } => last
+                        .checked_add(self.generation_step)
+                        .map(|handle| (handle, next_free)),
+                    Slot::Occupied { .. } => None,
+                };
+                let Some((handle, next_free)) = next else {
+                    return Err(self.exhausted());
+                };
+                self.free_head = next_free;
                 *slot = Slot::Occupied {
                     value,
                     handle: handle.into(),
                 };
-                break handle;
+                handle
             }
-            // The all-ones generation is never issued: the slot's
-            // generations are used up, so it retires, off the free list for
-            // good, and the next free slot is tried.
-            *slot = Slot::Vacant {
-                last,
-                next_free: NO_SLOT,
-            };
-            self.stats.peak_live = self.stats.peak_live.max(self.unretired());
-            self.stats.retired += 1;
+            None => {
+                let index = self.slots.len() as u32;
+                if index > self.index_mask {
+                    return Err(self.exhausted());
+                }
+                // Generation 1.
+                let handle = NonZeroU32::MIN.saturating_add(self.index_mask) | index;
+                self.slots.push(Slot::Occupied {
+                    value,
+                    handle: handle.into(),
+                });
+                handle
+            }
         };
         self.live += 1;
         self.stats.inserted += 1;
         Ok(Handle::from_raw(RawHandle::from_issued(handle)))
-    }
-
-    /// Stores `value` in a fresh slot, under generation 1.
-    #[inline]
-    fn push(&mut self, value: T) -> Result<NonZeroU32, InsertError> {
-        let index = self.slots.len() as u32;
-        if index > self.index_mask {
-            return Err(self.exhausted());
-        }
-        let handle = NonZeroU32::MIN.saturating_add(self.index_mask) | index;
-        self.slots.push(Slot::Occupied {
-            value,
-            handle: handle.into(),
-        });
-        Ok(handle)
     }
 
     /// Slots allocated and not retired.
@@ -406,11 +398,25 @@ impl<T> SlotTable<T> {
             // Checked above: the slot was occupied.
             return Err(HandleError::NotFound { handle: raw });
         };
-        // Even a slot freed from its last generation goes on the free list:
-        // `insert` retires it when it comes up, which keeps this path short.
         self.free_head = index;
         self.live -= 1;
+        if bits >= self.last_generation_bits {
+            self.retire(index);
+        }
         Ok(value)
+    }
+
+    /// Retires the slot `index`, just freed and put at the head of the free
+    /// list: its generations are used up, so it leaves the list for good.
+    /// Inlined: a call would make the caller keep `live` and `free_head`
+    /// in memory across it, which costs every removal.
+    #[inline]
+    fn retire(&mut self, index: u32) {
+        if let Some(Slot::Vacant { next_free, .. }) = self.slots.get_mut(index as usize) {
+            self.free_head = std::mem::replace(next_free, NO_SLOT);
+            self.stats.peak_live = self.stats.peak_live.max(self.unretired());
+            self.stats.retired += 1;
+        }
     }
 
     /// Removes every value, in slot order; their handles are stale from now

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use host_wasmer::{GuestInstance, HostConfig, SlotsHost};
 use slots_host::{HostData, MatchOptions, Pattern, linker};
-use wasmer::{Function, Instance, Module, Store, TypedFunction, imports};
+use wasmer::{Function, FunctionEnv, FunctionEnvMut, Instance, Module, Store, TypedFunction, imports};
 
 /// A pattern that is costly to compile, as real ones are: alternatives of
 /// words with classes and repetition.
@@ -68,10 +68,17 @@ impl Guest {
     }
 }
 
-fn floor() -> (Store, TypedFunction<(i32, i32), ()>) {
+/// The floor guest's loop over a constant import; with `env`, the import
+/// is a host function with a (unit) environment, as every slots import is.
+fn floor(env: bool) -> (Store, TypedFunction<(i32, i32), ()>) {
     let mut store = Store::default();
     let module = Module::new(&store, include_str!("floor_guest.wat")).unwrap();
-    let constant = Function::new_typed(&mut store, |_: i32| -> i32 { 7 });
+    let constant = if env {
+        let env = FunctionEnv::new(&mut store, ());
+        Function::new_typed_with_env(&mut store, &env, |_: FunctionEnvMut<'_, ()>, _: i32| -> i32 { 7 })
+    } else {
+        Function::new_typed(&mut store, |_: i32| -> i32 { 7 })
+    };
     let instance = Instance::new(&mut store, &module, &imports! { "floor" => { "constant" => constant } }).unwrap();
     let method = instance.exports.get_typed_function(&store, "method-loop").unwrap();
     (store, method)
@@ -85,11 +92,19 @@ fn handle_path(c: &mut Criterion) {
         group.sample_size(10);
     }
 
-    let (mut floor_store, floor_loop) = floor();
+    let (mut floor_store, floor_loop) = floor(false);
     group.bench_function("floor: import returning a constant", |b| {
         b.iter_custom(|iters| {
             let t = timed(iters, |n| floor_loop.call(&mut floor_store, 1, n).unwrap());
             record("floor", t, iters);
+            t
+        })
+    });
+    let (mut env_store, env_loop) = floor(true);
+    group.bench_function("constant import with an environment", |b| {
+        b.iter_custom(|iters| {
+            let t = timed(iters, |n| env_loop.call(&mut env_store, 1, n).unwrap());
+            record("constant with env", t, iters);
             t
         })
     });
@@ -188,7 +203,8 @@ fn report() {
         return;
     };
     println!("\nhandle path, time per call as a ratio to the floor ({floor:.1} ns), same run:");
-    let bars: [(&str, Option<f64>); 9] = [
+    let bars: [(&str, Option<f64>); 10] = [
+        ("constant with env", None),
         ("method", Some(1.15)),
         ("open+drop interned", Some(2.5)),
         ("open+drop cache hit", Some(2.5)),

@@ -25,8 +25,10 @@ use super::{AbiError, GuestMemory};
 #[derive(Debug, Clone)]
 pub struct VecMemory {
     bytes: Vec<u8>,
-    /// Next free byte of the bump allocator; never below 8, so that no
-    /// non-empty allocation is null.
+    /// Where the bump allocator starts: after the initial bytes, never
+    /// below 8, so that no non-empty allocation is null.
+    start: u32,
+    /// Next free byte of the bump allocator; never below `start`.
     next: u32,
     /// Largest size allocations may grow the memory to (64 MiB by default).
     max_size: u32,
@@ -59,6 +61,7 @@ impl VecMemory {
         let next = u32::try_from(bytes.len()).unwrap_or(u32::MAX).max(8);
         Self {
             bytes,
+            start: next,
             next,
             max_size: DEFAULT_MAX_SIZE,
             reallocs: 0,
@@ -95,6 +98,24 @@ impl VecMemory {
     /// Whether the memory has no bytes at all.
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()
+    }
+
+    /// Forgets every allocation, as a guest freeing its whole heap would:
+    /// the next `realloc` starts again right after the initial bytes. The
+    /// memory keeps its size and contents, so a loop that lowers values into
+    /// it stops growing it after the first round.
+    ///
+    /// ```
+    /// use host_wasmer::abi::{GuestMemory, VecMemory};
+    /// let mut mem = VecMemory::new(8);
+    /// let first = mem.realloc(0, 0, 1, 100)?;
+    /// mem.free_all();
+    /// assert_eq!(mem.realloc(0, 0, 1, 100)?, first);
+    /// assert_eq!(mem.len(), 108);
+    /// # Ok::<(), host_wasmer::abi::AbiError>(())
+    /// ```
+    pub fn free_all(&mut self) {
+        self.next = self.start;
     }
 
     /// How many times `realloc` was called.
