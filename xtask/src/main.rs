@@ -1,5 +1,6 @@
 //! `cargo xtask`: the project's tasks — test, demo, ci — as plain Rust.
 
+mod bench;
 mod ci;
 mod demo;
 mod guests;
@@ -16,6 +17,7 @@ commands:
   demo    build the example guests and run them on the host, showing handles,
           cache hits and a rejected stale handle
   ci      fmt check, clippy -D warnings, docs with warnings denied
+  bench   the benchmark suite; writes BENCHMARKS.md (`--quick` for a smoke run)
 ";
 
 fn main() -> ExitCode {
@@ -24,6 +26,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(),
         Some("demo") => demo::run(),
         Some("ci") => ci::run(),
+        Some("bench") => bench::run(args.iter().any(|a| a == "--quick")),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -202,34 +202,55 @@ fn report() {
     let Some(&floor) = means.get("floor") else {
         return;
     };
-    println!("\nhandle path, time per call as a ratio to the floor ({floor:.1} ns), same run:");
-    let bars: [(&str, Option<f64>); 10] = [
-        ("constant with env", None),
-        ("method", Some(1.15)),
-        ("open+drop interned", Some(2.5)),
-        ("open+drop cache hit", Some(2.5)),
-        ("string arg 16 B", None),
-        ("string arg 4 KiB", None),
-        ("string result 16 B", None),
-        ("string result 4 KiB", None),
-        ("list<u8> round trip 16 B", None),
-        ("list<u8> round trip 4 KiB", None),
+    let rows: [(&str, &str, Option<f64>); 10] = [
+        ("constant with env", "constant import with an environment (Wasmer's own cost)", None),
+        ("method", "method on a handle (`bucket.len`)", Some(1.15)),
+        ("open+drop interned", "keyed open + drop, interned", Some(2.5)),
+        ("open+drop cache hit", "keyed open + drop, shared-cache hit", Some(2.5)),
+        ("string arg 16 B", "string argument, 16 B", None),
+        ("string arg 4 KiB", "string argument, 4 KiB", None),
+        ("string result 16 B", "string result, 16 B", None),
+        ("string result 4 KiB", "string result, 4 KiB", None),
+        ("list<u8> round trip 16 B", "`list<u8>` put + get, 16 B", None),
+        ("list<u8> round trip 4 KiB", "`list<u8>` put + get, 4 KiB", None),
     ];
-    for (name, bar) in bars {
-        if let Some(&mean) = means.get(name) {
-            let ratio = mean / floor;
-            let verdict = match bar {
-                Some(bar) if ratio <= bar => format!("bar {bar}x: pass"),
-                Some(bar) => format!("bar {bar}x: MISS"),
-                None => String::new(),
-            };
-            println!("  {name:<28} {mean:>10.1} ns  {ratio:>7.2}x  {verdict}");
-        }
+    let mut md = String::from("## Handle path against the floor\n\n");
+    md.push_str(&format!(
+        "Guest loops on Wasmer, time per call as a ratio to the floor measured in the same run \
+         (an import returning a constant: {floor:.1} ns).\n\n\
+         | operation | ns per call | ratio to floor | bar | verdict |\n|---|---:|---:|---:|---|\n"
+    ));
+    println!("\nhandle path, time per call as a ratio to the floor ({floor:.1} ns), same run:");
+    for (key, label, bar) in rows {
+        let Some(&mean) = means.get(key) else { continue };
+        let ratio = mean / floor;
+        let (bar_text, verdict) = match bar {
+            Some(bar) if ratio <= bar => (format!("{bar}x"), "pass"),
+            Some(bar) => (format!("{bar}x"), "miss"),
+            None => (String::from("-"), "-"),
+        };
+        println!("  {label:<60} {mean:>10.1} ns  {ratio:>8.2}x  bar {bar_text:<6} {verdict}");
+        md.push_str(&format!("| {label} | {mean:.1} | {ratio:.2}x | {bar_text} | {verdict} |\n"));
     }
     if let (Some(create), Some(hit)) = (means.get("create"), means.get("open+drop cache hit")) {
         let speedup = create / hit;
-        let verdict = if speedup >= 50.0 { "pass" } else { "MISS" };
-        println!("  cache hit vs creating anew: {speedup:.0}x faster (bar 50x: {verdict})");
+        let verdict = if speedup >= 50.0 { "pass" } else { "miss" };
+        println!("  cache hit vs compiling the pattern anew: {speedup:.0}x faster (bar 50x: {verdict})");
+        md.push_str(&format!(
+            "\nA cache hit (open + drop of a warm compiled pattern) against compiling it anew \
+             ({create:.0} ns): **{speedup:.0}x faster** (bar: at least 50x, {verdict}).\n"
+        ));
+    }
+    write_fragment("handle_path.md", &md);
+}
+
+/// Writes a markdown fragment for `cargo xtask bench` to gather.
+fn write_fragment(name: &str, text: &str) {
+    let dir = std::env::var_os("SLOTS_BENCH_RESULTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-results"));
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = std::fs::write(dir.join(name), text);
     }
 }
 

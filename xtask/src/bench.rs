@@ -1,0 +1,73 @@
+//! `cargo xtask bench [--quick]`: runs the benchmark suite and writes
+//! BENCHMARKS.md from the fragments each benchmark leaves behind.
+
+use std::process::Command;
+
+use crate::run::{cargo, root, step};
+
+/// The benchmarks, in the order BENCHMARKS.md shows them: (package, bench).
+const BENCHES: &[(&str, &str)] = &[
+    ("slots-core", "tables"),
+    ("slots-host", "handle_path"),
+    ("slots-host", "scale"),
+];
+
+pub(crate) fn run(quick: bool) -> Result<(), String> {
+    let results = root().join("target/bench-results");
+    let _ = std::fs::remove_dir_all(&results);
+    std::fs::create_dir_all(&results).map_err(|e| format!("cannot create {}: {e}", results.display()))?;
+    println!("slots bench: {} mode.", if quick { "quick (smoke)" } else { "full" });
+    println!("The first run builds Wasmer in release mode (about 10 minutes on 2 cores).");
+    for (package, bench) in BENCHES {
+        let mut command = cargo();
+        command
+            .args(["bench", "--locked", "--package", package, "--bench", bench])
+            .env("SLOTS_BENCH_RESULTS", &results)
+            .current_dir(root());
+        if quick {
+            command.env("SLOTS_BENCH_QUICK", "1");
+        }
+        step(&format!("benchmark {package}/{bench}"), &mut command)?;
+    }
+    let mut out = String::from(
+        "# Benchmarks\n\n\
+         Written by `cargo xtask bench`; every figure is a ratio to a baseline measured \
+         in the same process and run, with the bar beside it.\n\n",
+    );
+    out.push_str(&machine());
+    for (_, bench) in BENCHES {
+        let fragment = results.join(format!("{bench}.md"));
+        match std::fs::read_to_string(&fragment) {
+            Ok(text) => {
+                out.push('\n');
+                out.push_str(&text);
+            }
+            Err(e) => return Err(format!("{bench} left no results ({}: {e})", fragment.display())),
+        }
+    }
+    let path = root().join("BENCHMARKS.md");
+    std::fs::write(&path, out).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("\nwrote {}", path.display());
+    Ok(())
+}
+
+/// What the figures were measured on.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let rustc = Command::new("rustc")
+        .arg("--version")
+        .current_dir(root())
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|_| "rustc (unknown version)".into());
+    format!("Machine: {cpu}, {cores} cores; {rustc}; Wasmer 7.4 (cranelift), release profile.\n")
+}
