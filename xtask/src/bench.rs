@@ -15,8 +15,12 @@ const BENCHES: &[(&str, &str)] = &[
 pub(crate) fn run(quick: bool) -> Result<(), String> {
     let results = root().join("target/bench-results");
     let _ = std::fs::remove_dir_all(&results);
-    std::fs::create_dir_all(&results).map_err(|e| format!("cannot create {}: {e}", results.display()))?;
-    println!("slots bench: {} mode.", if quick { "quick (smoke)" } else { "full" });
+    std::fs::create_dir_all(&results)
+        .map_err(|e| format!("cannot create {}: {e}", results.display()))?;
+    println!(
+        "slots bench: {} mode.",
+        if quick { "quick (smoke)" } else { "full" }
+    );
     println!("The first run builds Wasmer in release mode (about 10 minutes on 2 cores).");
     for (package, bench) in BENCHES {
         let mut command = cargo();
@@ -42,7 +46,12 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
                 out.push('\n');
                 out.push_str(&text);
             }
-            Err(e) => return Err(format!("{bench} left no results ({}: {e})", fragment.display())),
+            Err(e) => {
+                return Err(format!(
+                    "{bench} left no results ({}: {e})",
+                    fragment.display()
+                ));
+            }
         }
     }
     let path = root().join("BENCHMARKS.md");
@@ -62,7 +71,9 @@ fn machine() -> String {
                 .map(|m| m.trim().to_string())
         })
         .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let rustc = Command::new("rustc")
         .arg("--version")
         .current_dir(root())

@@ -78,8 +78,6 @@ fn run<D: Send + 'static>(
     // and no longer borrowed while it does.
     state.in_host_call = true;
     let result = call.result_val(val);
-    drop(call);
-    drop(mem);
     fenv.data_mut().in_host_call = false;
     result.map_err(|error| trap(import.import.qualified_name(), error))
 }

@@ -10,10 +10,10 @@ use wasmer::{
 };
 
 use crate::abi::{Abi, Val, WasmerMemory};
+use crate::direct;
 use crate::typed::{BoundResource, DirectCall, HostFunc, Lowered, TypeCheck};
 use crate::validate::{core_type, validate_module};
 use crate::world::ImportFunc;
-use crate::direct;
 use crate::{
     BindError, GuestInstance, GuestTrap, GuestWorld, HostError, InstanceEnv, InstantiateError,
     SlotsHost, ValidationError,
@@ -25,7 +25,9 @@ pub(crate) type DynHostFn<D> =
 
 /// A typed host function on the direct path: lifts from core arguments.
 pub(crate) type DirectHostFn<D> = Arc<
-    dyn Fn(&mut InstanceEnv<D>, &mut DirectCall<'_>) -> Result<Option<Lowered>, HostError> + Send + Sync,
+    dyn Fn(&mut InstanceEnv<D>, &mut DirectCall<'_>) -> Result<Option<Lowered>, HostError>
+        + Send
+        + Sync,
 >;
 
 /// A `[resource-drop]` function: releases one handle of its type.

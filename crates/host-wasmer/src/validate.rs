@@ -317,18 +317,22 @@ pub(crate) fn wasm_type(ty: WasmType) -> Type {
     }
 }
 
-/// Renders a core function type the way Wasm text does: `(param i32) (result i32)`.
+/// Renders a core function type the way Wasm text does:
+/// `(param i32) (result i32)`, leaving out an empty clause, as Wasm text
+/// does; a type with neither is `(func)`.
 pub(crate) fn render_type(ty: &FunctionType) -> String {
-    let names = |types: &[Type]| {
-        types
-            .iter()
-            .map(|t| t.to_string().to_lowercase())
-            .collect::<Vec<_>>()
-            .join(" ")
+    let clause = |keyword: &str, types: &[Type]| {
+        (!types.is_empty()).then(|| {
+            let names: Vec<String> = types.iter().map(|t| t.to_string().to_lowercase()).collect();
+            format!("({keyword} {})", names.join(" "))
+        })
     };
-    format!(
-        "(param {}) (result {})",
-        names(ty.params()),
-        names(ty.results())
-    )
+    let clauses: Vec<String> = [clause("param", ty.params()), clause("result", ty.results())]
+        .into_iter()
+        .flatten()
+        .collect();
+    if clauses.is_empty() {
+        return "(func)".into();
+    }
+    clauses.join(" ")
 }

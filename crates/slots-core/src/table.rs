@@ -48,8 +48,10 @@ pub struct SlotTable<T> {
     /// Head of the LIFO list of vacant, unretired slots, threaded through
     /// `Slot::Vacant::next_free`; `NO_SLOT` when empty.
     free_head: u32,
-    /// Occupied slots. Never above `limits.max_live()`.
-    live: u32,
+    /// How many more handles may be live: `limits.max_live()` less the
+    /// occupied slots. Kept instead of a live count so that an insert's
+    /// quota check and count update are one subtraction.
+    headroom: u32,
     /// `layout.slot_count() - 1`: a handle's bits masked by it give its
     /// slot. This and the two fields below are derived from the layout and
     /// kept here so that hot paths neither shift nor recompute them.
@@ -162,7 +164,7 @@ impl<T> SlotTable<T> {
         Self {
             slots: Vec::new(),
             free_head: NO_SLOT,
-            live: 0,
+            headroom: limits.max_live(),
             index_mask: limits.layout().slot_count() - 1,
             generation_step: limits.layout().slot_count(),
             last_generation_bits: limits.layout().max_generation() << limits.layout().index_bits(),
@@ -192,12 +194,12 @@ impl<T> SlotTable<T> {
     /// # Ok::<(), slots_core::InsertError>(())
     /// ```
     pub fn len(&self) -> usize {
-        self.live as usize
+        self.live() as usize
     }
 
     /// Whether the table holds no live handle.
     pub fn is_empty(&self) -> bool {
-        self.live == 0
+        self.headroom == self.limits.max_live()
     }
 
     /// Slots allocated so far, live, vacant or retired: the table's footprint.
@@ -219,10 +221,10 @@ impl<T> SlotTable<T> {
     /// ```
     pub fn stats(&self) -> TableStats {
         TableStats {
-            live: self.live,
+            live: self.live(),
             peak_live: self.stats.peak_live.max(self.unretired()),
             // Every handle issued is live or has been removed.
-            removed: self.stats.inserted - u64::from(self.live),
+            removed: self.stats.inserted - u64::from(self.live()),
             ..self.stats
         }
     }
@@ -239,11 +241,11 @@ impl<T> SlotTable<T> {
     /// ```
     #[inline]
     pub fn insert(&mut self, value: T) -> Result<Handle<T>, InsertError> {
-        if self.live >= self.limits.max_live() {
+        let Some(headroom) = self.headroom.checked_sub(1) else {
             return Err(InsertError::QuotaExceeded {
                 limit: self.limits.max_live(),
             });
-        }
+        };
         let handle = match self.slots.get_mut(self.free_head as usize) {
             Some(slot) => {
                 // Only vacant slots below their last generation are on the
@@ -278,9 +280,15 @@ impl<T> SlotTable<T> {
                 handle
             }
         };
-        self.live += 1;
+        self.headroom = headroom;
         self.stats.inserted += 1;
         Ok(Handle::from_raw(RawHandle::from_issued(handle)))
+    }
+
+    /// Occupied slots.
+    #[inline]
+    fn live(&self) -> u32 {
+        self.limits.max_live() - self.headroom
     }
 
     /// Slots allocated and not retired.
@@ -399,7 +407,7 @@ impl<T> SlotTable<T> {
             return Err(HandleError::NotFound { handle: raw });
         };
         self.free_head = index;
-        self.live -= 1;
+        self.headroom += 1;
         if bits >= self.last_generation_bits {
             self.retire(index);
         }

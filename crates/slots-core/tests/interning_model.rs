@@ -249,6 +249,7 @@ where
         fails: bool,
     ) -> Result<(Handle<Object<K>>, bool), OpenError<&'static str>> {
         let opened = table.open(key, |&key| {
+            let created = self.created.load(Ordering::SeqCst);
             let (object, how) = self.cache.get_or_create(&key, || {
                 if fails {
                     return Err("creation failed");
@@ -259,7 +260,8 @@ where
                     dropped: self.dropped.clone(),
                 }))
             })?;
-            assert_eq!(how == Lookup::Created, Arc::strong_count(&object) == 2);
+            let made = self.created.load(Ordering::SeqCst) - created;
+            assert_eq!(made, usize::from(how == Lookup::Created));
             Ok(object)
         })?;
         Ok((opened.handle, opened.interned))
@@ -311,7 +313,11 @@ struct Sut {
 }
 
 impl Sut {
-    fn open(&mut self, key: Key, fails: bool) -> Result<(RawHandle, bool), OpenError<&'static str>> {
+    fn open(
+        &mut self,
+        key: Key,
+        fails: bool,
+    ) -> Result<(RawHandle, bool), OpenError<&'static str>> {
         match key.0 {
             0 => self
                 .alpha
@@ -375,7 +381,10 @@ impl StateMachineTest for InterningTest {
                         sut.handles.insert(key, raw);
                         sut.last.insert(key, raw);
                     }
-                    (Outcome::Quota, Err(OpenError::Insert(InsertError::QuotaExceeded { limit }))) => {
+                    (
+                        Outcome::Quota,
+                        Err(OpenError::Insert(InsertError::QuotaExceeded { limit })),
+                    ) => {
                         assert_eq!(limit, model.table_limit);
                     }
                     (Outcome::CreateFailed, Err(OpenError::Create(_))) => {}
@@ -388,7 +397,10 @@ impl StateMachineTest for InterningTest {
                 assert_eq!(freed, !model.held.contains_key(&key));
                 if freed {
                     sut.handles.remove(&key);
-                    assert!(matches!(sut.get(key.0, raw), Err(HandleError::Stale { .. })));
+                    assert!(matches!(
+                        sut.get(key.0, raw),
+                        Err(HandleError::Stale { .. })
+                    ));
                 }
             }
             Transition::Get(key) => {
@@ -407,12 +419,19 @@ impl StateMachineTest for InterningTest {
                     assert_eq!(sut.get(key.0, raw), Err(HandleError::Stale { handle: raw }));
                     assert_eq!(sut.get(other, raw), Err(HandleError::Stale { handle: raw }));
                     // A stale release changes nothing.
-                    assert_eq!(sut.release(key.0, raw), Err(HandleError::Stale { handle: raw }));
+                    assert_eq!(
+                        sut.release(key.0, raw),
+                        Err(HandleError::Stale { handle: raw })
+                    );
                 }
             }
             Transition::Forged(bits) => {
                 if let Some(raw) = RawHandle::from_bits(bits) {
-                    let live = sut.handles.iter().find(|(_, h)| **h == raw).map(|(k, _)| *k);
+                    let live = sut
+                        .handles
+                        .iter()
+                        .find(|(_, h)| **h == raw)
+                        .map(|(k, _)| *k);
                     for kind in 0..2 {
                         let got = sut.get(kind, raw);
                         match live {
@@ -448,7 +467,11 @@ impl StateMachineTest for InterningTest {
         // Released, every object is now warm in its cache, or gone.
         drop(sut.table);
         for (created, dropped, entries) in [
-            (&sut.alpha.created, &sut.alpha.dropped, sut.alpha.cache.len()),
+            (
+                &sut.alpha.created,
+                &sut.alpha.dropped,
+                sut.alpha.cache.len(),
+            ),
             (&sut.beta.created, &sut.beta.dropped, sut.beta.cache.len()),
         ] {
             let alive = created.load(Ordering::SeqCst) - dropped.load(Ordering::SeqCst);

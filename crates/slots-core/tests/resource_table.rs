@@ -30,6 +30,10 @@ impl Resource for Glob {
     const NAME: &'static str = "glob";
 }
 
+#[allow(
+    clippy::ptr_arg,
+    reason = "the shape `ResourceTable::<String>::open` calls"
+)]
 fn compile(key: &String) -> Result<Arc<Pattern>, ()> {
     Ok(Arc::new(Pattern(key.clone())))
 }

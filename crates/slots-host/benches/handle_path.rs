@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use host_wasmer::{GuestInstance, HostConfig, SlotsHost};
 use slots_host::{HostData, MatchOptions, Pattern, linker};
-use wasmer::{Function, FunctionEnv, FunctionEnvMut, Instance, Module, Store, TypedFunction, imports};
+use wasmer::{
+    Function, FunctionEnv, FunctionEnvMut, Instance, Module, Store, TypedFunction, imports,
+};
 
 /// A pattern that is costly to compile, as real ones are: alternatives of
 /// words with classes and repetition.
@@ -54,7 +56,10 @@ impl Guest {
         Self { store, instance }
     }
 
-    fn func<A: wasmer::WasmTypeList, R: wasmer::WasmTypeList>(&self, name: &str) -> TypedFunction<A, R> {
+    fn func<A: wasmer::WasmTypeList, R: wasmer::WasmTypeList>(
+        &self,
+        name: &str,
+    ) -> TypedFunction<A, R> {
         self.instance
             .wasmer()
             .exports
@@ -63,7 +68,13 @@ impl Guest {
     }
 
     fn write(&mut self, offset: u64, bytes: &[u8]) {
-        let memory = self.instance.wasmer().exports.get_memory("memory").unwrap().clone();
+        let memory = self
+            .instance
+            .wasmer()
+            .exports
+            .get_memory("memory")
+            .unwrap()
+            .clone();
         memory.view(&self.store).write(offset, bytes).unwrap();
     }
 }
@@ -75,12 +86,24 @@ fn floor(env: bool) -> (Store, TypedFunction<(i32, i32), ()>) {
     let module = Module::new(&store, include_str!("floor_guest.wat")).unwrap();
     let constant = if env {
         let env = FunctionEnv::new(&mut store, ());
-        Function::new_typed_with_env(&mut store, &env, |_: FunctionEnvMut<'_, ()>, _: i32| -> i32 { 7 })
+        Function::new_typed_with_env(
+            &mut store,
+            &env,
+            |_: FunctionEnvMut<'_, ()>, _: i32| -> i32 { 7 },
+        )
     } else {
         Function::new_typed(&mut store, |_: i32| -> i32 { 7 })
     };
-    let instance = Instance::new(&mut store, &module, &imports! { "floor" => { "constant" => constant } }).unwrap();
-    let method = instance.exports.get_typed_function(&store, "method-loop").unwrap();
+    let instance = Instance::new(
+        &mut store,
+        &module,
+        &imports! { "floor" => { "constant" => constant } },
+    )
+    .unwrap();
+    let method = instance
+        .exports
+        .get_typed_function(&store, "method-loop")
+        .unwrap();
     (store, method)
 }
 
@@ -130,7 +153,9 @@ fn handle_path(c: &mut Criterion) {
     let held = open.call(&mut guest.store, source_len).unwrap();
     group.bench_function("open + drop, interned", |b| {
         b.iter_custom(|iters| {
-            let t = timed(iters, |n| open_drop.call(&mut guest.store, source_len, n).unwrap());
+            let t = timed(iters, |n| {
+                open_drop.call(&mut guest.store, source_len, n).unwrap()
+            });
             record("open+drop interned", t, iters);
             t
         })
@@ -144,7 +169,9 @@ fn handle_path(c: &mut Criterion) {
     drop_pattern.call(&mut guest.store, held).unwrap();
     group.bench_function("open + drop, cache hit", |b| {
         b.iter_custom(|iters| {
-            let t = timed(iters, |n| open_drop.call(&mut guest.store, source_len, n).unwrap());
+            let t = timed(iters, |n| {
+                open_drop.call(&mut guest.store, source_len, n).unwrap()
+            });
             record("open+drop cache hit", t, iters);
             t
         })
@@ -153,7 +180,9 @@ fn handle_path(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let start = Instant::now();
             for _ in 0..iters {
-                std::hint::black_box(Pattern::compile(COSTLY_PATTERN, MatchOptions::default()).unwrap());
+                std::hint::black_box(
+                    Pattern::compile(COSTLY_PATTERN, MatchOptions::default()).unwrap(),
+                );
             }
             let t = start.elapsed();
             record("create", t, iters);
@@ -166,28 +195,48 @@ fn handle_path(c: &mut Criterion) {
     let string_result = guest.func::<(i32, i32), ()>("string-result-loop");
     let list_round_trip = guest.func::<(i32, i32, i32), ()>("list-round-trip-loop");
     for (size, label_arg, label_result, label_list) in [
-        (16usize, "string arg 16 B", "string result 16 B", "list<u8> round trip 16 B"),
-        (4096, "string arg 4 KiB", "string result 4 KiB", "list<u8> round trip 4 KiB"),
+        (
+            16usize,
+            "string arg 16 B",
+            "string result 16 B",
+            "list<u8> round trip 16 B",
+        ),
+        (
+            4096,
+            "string arg 4 KiB",
+            "string result 4 KiB",
+            "list<u8> round trip 4 KiB",
+        ),
     ] {
         guest.write(1024, &vec![b'z'; size]);
         let named = new_bucket.call(&mut guest.store, size as i32).unwrap();
         group.bench_function(label_arg, |b| {
             b.iter_custom(|iters| {
-                let t = timed(iters, |n| string_arg.call(&mut guest.store, pattern, size as i32, n).unwrap());
+                let t = timed(iters, |n| {
+                    string_arg
+                        .call(&mut guest.store, pattern, size as i32, n)
+                        .unwrap()
+                });
                 record(label_arg, t, iters);
                 t
             })
         });
         group.bench_function(label_result, |b| {
             b.iter_custom(|iters| {
-                let t = timed(iters, |n| string_result.call(&mut guest.store, named, n).unwrap());
+                let t = timed(iters, |n| {
+                    string_result.call(&mut guest.store, named, n).unwrap()
+                });
                 record(label_result, t, iters);
                 t
             })
         });
         group.bench_function(label_list, |b| {
             b.iter_custom(|iters| {
-                let t = timed(iters, |n| list_round_trip.call(&mut guest.store, named, size as i32, n).unwrap());
+                let t = timed(iters, |n| {
+                    list_round_trip
+                        .call(&mut guest.store, named, size as i32, n)
+                        .unwrap()
+                });
                 record(label_list, t, iters);
                 t
             })
@@ -203,16 +252,36 @@ fn report() {
         return;
     };
     let rows: [(&str, &str, Option<f64>); 10] = [
-        ("constant with env", "constant import with an environment (Wasmer's own cost)", None),
+        (
+            "constant with env",
+            "constant import with an environment (Wasmer's own cost)",
+            None,
+        ),
         ("method", "method on a handle (`bucket.len`)", Some(1.15)),
-        ("open+drop interned", "keyed open + drop, interned", Some(2.5)),
-        ("open+drop cache hit", "keyed open + drop, shared-cache hit", Some(2.5)),
+        (
+            "open+drop interned",
+            "keyed open + drop, interned",
+            Some(2.5),
+        ),
+        (
+            "open+drop cache hit",
+            "keyed open + drop, shared-cache hit",
+            Some(2.5),
+        ),
         ("string arg 16 B", "string argument, 16 B", None),
         ("string arg 4 KiB", "string argument, 4 KiB", None),
         ("string result 16 B", "string result, 16 B", None),
         ("string result 4 KiB", "string result, 4 KiB", None),
-        ("list<u8> round trip 16 B", "`list<u8>` put + get, 16 B", None),
-        ("list<u8> round trip 4 KiB", "`list<u8>` put + get, 4 KiB", None),
+        (
+            "list<u8> round trip 16 B",
+            "`list<u8>` put + get, 16 B",
+            None,
+        ),
+        (
+            "list<u8> round trip 4 KiB",
+            "`list<u8>` put + get, 4 KiB",
+            None,
+        ),
     ];
     let mut md = String::from("## Handle path against the floor\n\n");
     md.push_str(&format!(
@@ -222,7 +291,9 @@ fn report() {
     ));
     println!("\nhandle path, time per call as a ratio to the floor ({floor:.1} ns), same run:");
     for (key, label, bar) in rows {
-        let Some(&mean) = means.get(key) else { continue };
+        let Some(&mean) = means.get(key) else {
+            continue;
+        };
         let ratio = mean / floor;
         let (bar_text, verdict) = match bar {
             Some(bar) if ratio <= bar => (format!("{bar}x"), "pass"),
@@ -230,12 +301,16 @@ fn report() {
             None => (String::from("-"), "-"),
         };
         println!("  {label:<60} {mean:>10.1} ns  {ratio:>8.2}x  bar {bar_text:<6} {verdict}");
-        md.push_str(&format!("| {label} | {mean:.1} | {ratio:.2}x | {bar_text} | {verdict} |\n"));
+        md.push_str(&format!(
+            "| {label} | {mean:.1} | {ratio:.2}x | {bar_text} | {verdict} |\n"
+        ));
     }
     if let (Some(create), Some(hit)) = (means.get("create"), means.get("open+drop cache hit")) {
         let speedup = create / hit;
         let verdict = if speedup >= 50.0 { "pass" } else { "miss" };
-        println!("  cache hit vs compiling the pattern anew: {speedup:.0}x faster (bar 50x: {verdict})");
+        println!(
+            "  cache hit vs compiling the pattern anew: {speedup:.0}x faster (bar 50x: {verdict})"
+        );
         md.push_str(&format!(
             "\nA cache hit (open + drop of a warm compiled pattern) against compiling it anew \
              ({create:.0} ns): **{speedup:.0}x faster** (bar: at least 50x, {verdict}).\n"
@@ -248,7 +323,9 @@ fn report() {
 fn write_fragment(name: &str, text: &str) {
     let dir = std::env::var_os("SLOTS_BENCH_RESULTS")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-results"));
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-results")
+        });
     if std::fs::create_dir_all(&dir).is_ok() {
         let _ = std::fs::write(dir.join(name), text);
     }

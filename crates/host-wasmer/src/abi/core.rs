@@ -144,37 +144,82 @@ pub(crate) fn widen(value: &Value, want: Core) -> Option<Value> {
 
 /// A read position in a list of core values, checking each value's type as
 /// it is taken.
+///
+/// A cursor over a variant's joined payload slots ([`Cursor::joined`])
+/// instead narrows each slot to the type the read wants, as [`narrow`]
+/// does; [`Cursor::slots`] hands out such a run of slots without copying
+/// them, so lifting a variant allocates nothing.
 pub(crate) struct Cursor<'v> {
     values: &'v [Value],
     pos: usize,
+    /// Whether `values` are joined variant slots, narrowed on every read.
+    /// A run of slots taken from a joined cursor keeps the original values:
+    /// narrowing a value twice along the way the joined types allow gives
+    /// what narrowing it once to the last type gives.
+    joined: bool,
 }
 
 impl<'v> Cursor<'v> {
     pub(crate) fn new(values: &'v [Value]) -> Self {
-        Self { values, pos: 0 }
+        Self {
+            values,
+            pos: 0,
+            joined: false,
+        }
     }
 
-    /// The next value, which must have core type `want`.
-    pub(crate) fn next(&mut self, want: Core) -> Result<&'v Value, AbiError> {
+    /// A cursor over the slots a variant's payload reads, from
+    /// [`Cursor::slots`].
+    pub(crate) fn joined(slots: Slots<'v>) -> Self {
+        Self {
+            values: slots.values,
+            pos: 0,
+            joined: true,
+        }
+    }
+
+    /// The next value, which must have core type `want` (or, on a joined
+    /// cursor, narrow to it).
+    pub(crate) fn next(&mut self, want: Core) -> Result<Value, AbiError> {
         let index = self.pos;
         let value = self.values.get(index).ok_or(AbiError::WrongCoreCount {
             expected: index + 1,
             found: self.values.len(),
         })?;
-        if Core::of_value(value) != Some(want) {
-            return Err(AbiError::WrongCoreType {
-                index,
-                expected: want.name(),
-                found: value_name(value),
-            });
-        }
+        let read = if self.joined || Core::of_value(value) == Some(want) {
+            narrow(value, want)
+        } else {
+            None
+        };
+        let read = read.ok_or(AbiError::WrongCoreType {
+            index,
+            expected: want.name(),
+            found: value_name(value),
+        })?;
         self.pos += 1;
-        Ok(value)
+        Ok(read)
+    }
+
+    /// Takes one value per type of `types`, checked as [`Cursor::next`]
+    /// checks them, as a run of slots for a variant's payload.
+    pub(crate) fn slots(&mut self, types: &[WasmType]) -> Result<Slots<'v>, AbiError> {
+        let start = self.pos;
+        for ty in types {
+            self.next(Core::of(*ty))?;
+        }
+        let values = self
+            .values
+            .get(start..self.pos)
+            .ok_or(AbiError::WrongCoreCount {
+                expected: self.pos,
+                found: self.values.len(),
+            })?;
+        Ok(Slots { values })
     }
 
     pub(crate) fn i32(&mut self) -> Result<i32, AbiError> {
         match self.next(Core::I32)? {
-            Value::I32(x) => Ok(*x),
+            Value::I32(x) => Ok(x),
             _ => Err(self.mismatch(Core::I32)),
         }
     }
@@ -186,21 +231,21 @@ impl<'v> Cursor<'v> {
 
     pub(crate) fn i64(&mut self) -> Result<i64, AbiError> {
         match self.next(Core::I64)? {
-            Value::I64(x) => Ok(*x),
+            Value::I64(x) => Ok(x),
             _ => Err(self.mismatch(Core::I64)),
         }
     }
 
     pub(crate) fn f32(&mut self) -> Result<f32, AbiError> {
         match self.next(Core::F32)? {
-            Value::F32(x) => Ok(*x),
+            Value::F32(x) => Ok(x),
             _ => Err(self.mismatch(Core::F32)),
         }
     }
 
     pub(crate) fn f64(&mut self) -> Result<f64, AbiError> {
         match self.next(Core::F64)? {
-            Value::F64(x) => Ok(*x),
+            Value::F64(x) => Ok(x),
             _ => Err(self.mismatch(Core::F64)),
         }
     }
@@ -222,5 +267,19 @@ impl<'v> Cursor<'v> {
             expected: want.name(),
             found: "another type",
         }
+    }
+}
+
+/// A run of core values taken by [`Cursor::slots`]: a variant's joined
+/// payload slots, before narrowing.
+#[derive(Clone, Copy)]
+pub(crate) struct Slots<'v> {
+    values: &'v [Value],
+}
+
+impl<'v> Slots<'v> {
+    /// The first `len` slots, or `None` if there are fewer.
+    pub(crate) fn prefix(self, len: usize) -> Option<Slots<'v>> {
+        self.values.get(..len).map(|values| Slots { values })
     }
 }

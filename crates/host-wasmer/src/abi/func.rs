@@ -1,6 +1,8 @@
 //! Whole calls: the parameters and result of a WIT function, for a guest
 //! calling a host import and for the host calling a guest export.
 
+use std::borrow::Cow;
+
 use wasmer::{FunctionType, Value};
 use wit_parser::Function;
 use wit_parser::abi::{AbiVariant, WasmSignature};
@@ -81,17 +83,76 @@ impl Abi {
         ))
     }
 
+    /// The core signature of `func` for a call: looked up among those
+    /// [`Abi::new`] computed, or computed now for a function the `Resolve`
+    /// does not hold.
+    fn call_signature(
+        &self,
+        variant: AbiVariant,
+        func: &Function,
+    ) -> Result<Cow<'_, WasmSignature>, AbiError> {
+        match self.signatures.get(variant, func) {
+            Some(sig) => Ok(Cow::Borrowed(sig)),
+            None => self.signature(variant, func).map(Cow::Owned),
+        }
+    }
+
     /// The guest called the import `func` with core arguments `args`: lifts
     /// its parameters, from the flat arguments or, when they spill, from
     /// the parameter area `args[0]` points to. A return pointer, if the
     /// signature has one, is left for [`Abi::lower_import_result`].
+    ///
+    /// The signature of a function of the `Abi`'s `Resolve` is looked up,
+    /// not recomputed; a caller that keeps it can use
+    /// [`Abi::lift_import_params_with`].
     pub fn lift_import_params<M: GuestMemory + ?Sized>(
         &self,
         func: &Function,
         args: &[Value],
         mem: &mut M,
     ) -> Result<Vec<Val>, AbiError> {
-        let sig = self.signature(AbiVariant::GuestImport, func)?;
+        let sig = self.call_signature(AbiVariant::GuestImport, func)?;
+        self.lift_import_params_with(func, &sig, args, mem)
+    }
+
+    /// [`Abi::lift_import_params`] with `func`'s core signature as the
+    /// caller computed it once: `sig` must be
+    /// [`Abi::signature`]`(AbiVariant::GuestImport, func)`.
+    ///
+    /// Every guest value is checked as in `lift_import_params`. A `sig` of
+    /// another function is a host bug: the call then fails or lifts
+    /// values other than the guest meant, but does not panic.
+    ///
+    /// ```
+    /// use host_wasmer::abi::{Abi, Val, VecMemory};
+    /// use wit_parser::abi::AbiVariant;
+    /// use wit_parser::Resolve;
+    ///
+    /// let mut resolve = Resolve::default();
+    /// let pkg = resolve.push_str(
+    ///     "demo.wit",
+    ///     "package demo:pkg; interface i { add: func(a: u32, b: u32) -> u32; }",
+    /// )?;
+    /// let iface = resolve.packages[pkg].interfaces["i"];
+    /// let add = resolve.interfaces[iface].functions["add"].clone();
+    /// let abi = Abi::new(&resolve);
+    /// let sig = abi.signature(AbiVariant::GuestImport, &add)?; // once, at bind time
+    ///
+    /// let mut mem = VecMemory::new(0);
+    /// let args = [wasmer::Value::I32(2), wasmer::Value::I32(3)];
+    /// let params = abi.lift_import_params_with(&add, &sig, &args, &mut mem)?;
+    /// assert_eq!(params, [Val::U32(2), Val::U32(3)]);
+    /// let result = abi.lower_import_result_with(&add, &sig, Some(Val::U32(5)), &args, &mut mem)?;
+    /// assert_eq!(result, [wasmer::Value::I32(5)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn lift_import_params_with<M: GuestMemory + ?Sized>(
+        &self,
+        func: &Function,
+        sig: &WasmSignature,
+        args: &[Value],
+        mem: &mut M,
+    ) -> Result<Vec<Val>, AbiError> {
         check_core(&sig.params, args)?;
         let flat = args
             .get(..args.len().saturating_sub(usize::from(sig.retptr)))
@@ -122,7 +183,22 @@ impl Abi {
         args: &[Value],
         mem: &mut M,
     ) -> Result<Vec<Value>, AbiError> {
-        let sig = self.signature(AbiVariant::GuestImport, func)?;
+        let sig = self.call_signature(AbiVariant::GuestImport, func)?;
+        self.lower_import_result_with(func, &sig, result, args, mem)
+    }
+
+    /// [`Abi::lower_import_result`] with `func`'s core signature as the
+    /// caller computed it once: `sig` must be
+    /// [`Abi::signature`]`(AbiVariant::GuestImport, func)`; see
+    /// [`Abi::lift_import_params_with`].
+    pub fn lower_import_result_with<M: GuestMemory + ?Sized>(
+        &self,
+        func: &Function,
+        sig: &WasmSignature,
+        result: Option<Val>,
+        args: &[Value],
+        mem: &mut M,
+    ) -> Result<Vec<Value>, AbiError> {
         check_core(&sig.params, args)?;
         let (ty, val) = match (&func.result, result) {
             (Some(ty), Some(val)) => (ty, val),
@@ -155,7 +231,21 @@ impl Abi {
         params: &[Val],
         mem: &mut M,
     ) -> Result<Vec<Value>, AbiError> {
-        let sig = self.signature(AbiVariant::GuestExport, func)?;
+        let sig = self.call_signature(AbiVariant::GuestExport, func)?;
+        self.lower_export_params_with(func, &sig, params, mem)
+    }
+
+    /// [`Abi::lower_export_params`] with `func`'s core signature as the
+    /// caller computed it once: `sig` must be
+    /// [`Abi::signature`]`(AbiVariant::GuestExport, func)`; see
+    /// [`Abi::lift_import_params_with`].
+    pub fn lower_export_params_with<M: GuestMemory + ?Sized>(
+        &self,
+        func: &Function,
+        sig: &WasmSignature,
+        params: &[Val],
+        mem: &mut M,
+    ) -> Result<Vec<Value>, AbiError> {
         if params.len() != func.params.len() {
             return Err(AbiError::WrongParamCount {
                 func: func.name.clone(),
@@ -191,7 +281,21 @@ impl Abi {
         results: &[Value],
         mem: &mut M,
     ) -> Result<Option<Val>, AbiError> {
-        let sig = self.signature(AbiVariant::GuestExport, func)?;
+        let sig = self.call_signature(AbiVariant::GuestExport, func)?;
+        self.lift_export_result_with(func, &sig, results, mem)
+    }
+
+    /// [`Abi::lift_export_result`] with `func`'s core signature as the
+    /// caller computed it once: `sig` must be
+    /// [`Abi::signature`]`(AbiVariant::GuestExport, func)`; see
+    /// [`Abi::lift_import_params_with`].
+    pub fn lift_export_result_with<M: GuestMemory + ?Sized>(
+        &self,
+        func: &Function,
+        sig: &WasmSignature,
+        results: &[Value],
+        mem: &mut M,
+    ) -> Result<Option<Val>, AbiError> {
         check_core(&sig.results, results)?;
         let Some(ty) = &func.result else {
             return Ok(None);

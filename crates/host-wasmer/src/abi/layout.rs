@@ -7,6 +7,7 @@ use wit_parser::abi::{FlatTypes, WasmType};
 use wit_parser::{Resolve, SizeAlign, Type, TypeDefKind};
 
 use super::AbiError;
+use super::signatures::Signatures;
 
 /// The canonical ABI's limit on the byte length of a string
 /// (`MAX_STRING_BYTE_LENGTH`), enforced when lifting and when lowering.
@@ -24,7 +25,8 @@ pub const DEFAULT_LIFT_LIMIT: u64 = 256 << 20;
 /// wit-bindgen uses for core modules.
 ///
 /// Building one computes the layout of every type once
-/// ([`SizeAlign`]) and the flat core types of every type the ABI supports.
+/// ([`SizeAlign`]), the flat core types of every type the ABI supports, and
+/// the core signature of every function, so that calls only look them up.
 /// Sizes, alignments and flattening come from wit-parser, so they agree with
 /// the guest's bindings by construction.
 ///
@@ -54,6 +56,8 @@ pub struct Abi {
     flat: Vec<Option<Vec<WasmType>>>,
     /// Host bytes one lift may allocate; see [`Abi::with_lift_limit`].
     pub(crate) lift_limit: u64,
+    /// The core signatures of the `Resolve`'s functions, computed once.
+    pub(crate) signatures: Signatures,
 }
 
 impl Abi {
@@ -80,12 +84,16 @@ impl Abi {
                     .flatten()
             })
             .collect();
-        Self {
+        let mut abi = Self {
             resolve,
             sizes,
             flat,
             lift_limit: DEFAULT_LIFT_LIMIT,
-        }
+            signatures: Signatures::default(),
+        };
+        abi.signatures =
+            Signatures::compute(&abi.resolve, |variant, func| abi.signature(variant, func));
+        abi
     }
 
     /// Sets how much host memory lifting one value (or one function's

@@ -4,7 +4,7 @@ use wit_parser::{FlagsRepr, Type};
 
 use super::core::{Core, Cursor, narrow};
 use super::lifter::{Lifter, VAL_COST};
-use super::load::{set_flags, to_char};
+use super::load::{push_set_flags, to_char};
 use super::shape::{Cases, Shape};
 use super::{AbiError, GuestMemory, Val};
 
@@ -38,7 +38,7 @@ impl<M: GuestMemory + ?Sized> Lifter<'_, M> {
             }
             Shape::List(elem) => {
                 let (ptr, len) = (cursor.u32()?, cursor.u32()?);
-                Val::List(self.load_list(elem, ptr, len)?)
+                self.load_list_val(elem, ptr, len)?
             }
             Shape::Record(r) => Val::Record(
                 r.fields
@@ -57,10 +57,11 @@ impl<M: GuestMemory + ?Sized> Lifter<'_, M> {
                     FlagsRepr::U8 | FlagsRepr::U16 => 1,
                     FlagsRepr::U32(count) => count,
                 };
-                let words = (0..words)
-                    .map(|_| cursor.u32())
-                    .collect::<Result<Vec<_>, _>>()?;
-                Val::Flags(set_flags(flags.flags.len(), &words))
+                let mut set = Vec::new();
+                for index in 0..words {
+                    push_set_flags(&mut set, flags.flags.len(), index, cursor.u32()?);
+                }
+                Val::Flags(set)
             }
             Shape::Cases(cases) => self.lift_flat_cases(ty, cases, cursor)?,
             Shape::Own => Val::Own(cursor.u32()?),
@@ -87,28 +88,33 @@ impl<M: GuestMemory + ?Sized> Lifter<'_, M> {
                 cases: cases.len(),
             })?;
         let joined = abi.flat_slice(ty)?.get(1..).unwrap_or_default();
-        let slots = joined
-            .iter()
-            .map(|have| cursor.next(Core::of(*have)))
-            .collect::<Result<Vec<_>, _>>()?;
+        let slots = cursor.slots(joined)?;
         let Some(payload_type) = payload_type else {
             return Ok(cases.build(discriminant, None));
         };
+        // The case reads a prefix of the slots, each narrowed from the
+        // slot's joined type to its own: check that each narrowing exists
+        // before reading any.
         let wanted = abi.flat_slice(payload_type)?;
-        let mut payload = Vec::with_capacity(wanted.len());
         for (index, want) in wanted.iter().enumerate() {
-            let slot = slots.get(index).ok_or(AbiError::WrongCoreCount {
+            let have = joined.get(index).ok_or(AbiError::WrongCoreCount {
                 expected: wanted.len(),
-                found: slots.len(),
+                found: joined.len(),
             })?;
-            let want = Core::of(*want);
-            payload.push(narrow(slot, want).ok_or(AbiError::WrongCoreType {
-                index,
-                expected: want.name(),
-                found: Core::of_value(slot).map_or("a reference", Core::name),
-            })?);
+            let (have, want) = (Core::of(*have), Core::of(*want));
+            if narrow(&have.zero(), want).is_none() {
+                return Err(AbiError::WrongCoreType {
+                    index,
+                    expected: want.name(),
+                    found: have.name(),
+                });
+            }
         }
-        let mut inner = Cursor::new(&payload);
+        let payload = slots.prefix(wanted.len()).ok_or(AbiError::WrongCoreCount {
+            expected: wanted.len(),
+            found: joined.len(),
+        })?;
+        let mut inner = Cursor::joined(payload);
         let value = self.lift_flat(payload_type, &mut inner)?;
         inner.finish()?;
         Ok(cases.build(discriminant, Some(value)))

@@ -11,6 +11,10 @@ use super::{Abi, AbiError, GuestMemory, Val};
 /// What one lifted [`Val`] costs against the lift limit.
 pub(crate) const VAL_COST: u64 = size_of::<Val>() as u64;
 
+/// Host copies of guest memory up to this many bytes (a return area, most
+/// spilled parameter areas) are made on the stack rather than the heap.
+pub(crate) const STACK_COPY: usize = 64;
+
 /// Lifts guest values, reading guest memory and counting the host memory it
 /// allocates against [`Abi::lift_limit`].
 ///
@@ -59,6 +63,26 @@ impl<'a, M: GuestMemory + ?Sized> Lifter<'a, M> {
         Ok(bytes)
     }
 
+    /// Copies `[ptr, ptr + len)` out of guest memory, after checking bounds
+    /// and budget as [`Lifter::read_bytes`] does, and decodes the copy with
+    /// `decode`. Small copies stay on the stack.
+    fn with_copy<R>(
+        &mut self,
+        ptr: u32,
+        len: u32,
+        decode: impl FnOnce(&mut Self, &[u8]) -> Result<R, AbiError>,
+    ) -> Result<R, AbiError> {
+        let mut stack = [0; STACK_COPY];
+        let Some(copy) = stack.get_mut(..len as usize) else {
+            let bytes = self.read_bytes(ptr, len)?;
+            return decode(self, &bytes);
+        };
+        self.mem.check_range(ptr, u64::from(len))?;
+        self.charge(u64::from(len))?;
+        self.mem.read(ptr, copy)?;
+        decode(self, copy)
+    }
+
     /// Loads a value of type `ty` from `ptr`, checking the pointer's
     /// alignment and bounds first; `what` names the pointer in errors.
     pub(crate) fn load_at(
@@ -69,8 +93,7 @@ impl<'a, M: GuestMemory + ?Sized> Lifter<'a, M> {
     ) -> Result<Val, AbiError> {
         let size = self.abi.size_of(ty)?;
         check_aligned(what, ptr, self.abi.align_of(ty)?)?;
-        let bytes = self.read_bytes(ptr, size)?;
-        self.decode(ty, &bytes)
+        self.with_copy(ptr, size, |lifter, bytes| lifter.decode(ty, bytes))
     }
 
     /// Loads a tuple of `types` (a spilled parameter list) from `ptr`.
@@ -82,8 +105,9 @@ impl<'a, M: GuestMemory + ?Sized> Lifter<'a, M> {
     ) -> Result<Vec<Val>, AbiError> {
         let (size, align) = self.abi.tuple_layout(types.clone())?;
         check_aligned(what, ptr, align)?;
-        let bytes = self.read_bytes(ptr, size)?;
-        self.decode_fields(types, &bytes)
+        self.with_copy(ptr, size, |lifter, bytes| {
+            lifter.decode_fields(types, bytes)
+        })
     }
 }
 

@@ -34,7 +34,7 @@ impl<M: GuestMemory + ?Sized> Lifter<'_, M> {
             }
             Shape::List(elem) => {
                 let (ptr, len) = (u32_at(bytes, 0)?, u32_at(bytes, 4)?);
-                Val::List(self.load_list(elem, ptr, len)?)
+                self.load_list_val(elem, ptr, len)?
             }
             Shape::Record(r) => {
                 Val::Record(self.decode_fields(r.fields.iter().map(|f| &f.ty), bytes)?)
@@ -54,7 +54,7 @@ impl<M: GuestMemory + ?Sized> Lifter<'_, M> {
         bytes: &[u8],
     ) -> Result<Vec<Val>, AbiError> {
         let mut offset = 0;
-        let mut fields = Vec::new();
+        let mut fields = Vec::with_capacity(types.size_hint().0);
         for ty in types {
             offset = align_to(offset, self.abi.align_of(ty)? as usize);
             fields.push(self.decode(ty, tail(bytes, offset)?)?);
@@ -103,6 +103,36 @@ impl<M: GuestMemory + ?Sized> Lifter<'_, M> {
         })
     }
 
+    /// Loads a list of `len` elements of type `elem` at `ptr`: a
+    /// [`Val::Bytes`] for a `list<u8>`, a [`Val::List`] otherwise.
+    pub(crate) fn load_list_val(
+        &mut self,
+        elem: &Type,
+        ptr: u32,
+        len: u32,
+    ) -> Result<Val, AbiError> {
+        if matches!(self.abi.shape(elem)?, Shape::U8) {
+            return self.load_bytes(ptr, len).map(Val::Bytes);
+        }
+        self.load_list(elem, ptr, len).map(Val::List)
+    }
+
+    /// Loads the `len` bytes of a `list<u8>` at `ptr`, with one read.
+    ///
+    /// The checks are those of [`Lifter::load_list`] for one-byte,
+    /// byte-aligned elements; only the budget differs, since no `Val` is
+    /// made per element: the bytes are charged once, as a string's are.
+    fn load_bytes(&mut self, ptr: u32, len: u32) -> Result<Vec<u8>, AbiError> {
+        if len > MAX_LIST_BYTE_LENGTH {
+            return Err(AbiError::TooLong {
+                what: "list",
+                len: u64::from(len),
+                max: u64::from(MAX_LIST_BYTE_LENGTH),
+            });
+        }
+        self.read_bytes(ptr, len)
+    }
+
     /// Loads a list of `len` elements of type `elem` at `ptr`.
     pub(crate) fn load_list(
         &mut self,
@@ -141,24 +171,40 @@ pub(crate) fn to_char(value: u32) -> Result<char, AbiError> {
 
 /// The indices of the set flags; bits past the last flag are ignored.
 fn decode_flags(flags: &Flags, bytes: &[u8]) -> Result<Vec<u32>, AbiError> {
-    let words = match flags.repr() {
-        FlagsRepr::U8 => vec![u32::from(get::<1>(bytes, 0)?[0])],
-        FlagsRepr::U16 => vec![u32::from(u16::from_le_bytes(get(bytes, 0)?))],
-        FlagsRepr::U32(count) => (0..count)
-            .map(|i| u32_at(bytes, i * 4))
-            .collect::<Result<_, _>>()?,
-    };
-    Ok(set_flags(flags.flags.len(), &words))
+    let count = flags.flags.len();
+    let mut set = Vec::new();
+    match flags.repr() {
+        FlagsRepr::U8 => push_set_flags(&mut set, count, 0, u32::from(get::<1>(bytes, 0)?[0])),
+        FlagsRepr::U16 => push_set_flags(
+            &mut set,
+            count,
+            0,
+            u32::from(u16::from_le_bytes(get(bytes, 0)?)),
+        ),
+        FlagsRepr::U32(words) => {
+            for index in 0..words {
+                push_set_flags(&mut set, count, index, u32_at(bytes, index * 4)?);
+            }
+        }
+    }
+    Ok(set)
 }
 
-/// The indices below `count` whose bit is set in `words`.
-pub(crate) fn set_flags(count: usize, words: &[u32]) -> Vec<u32> {
-    (0..count)
-        .filter(|&i| {
-            words
-                .get(i / 32)
-                .is_some_and(|word| word >> (i % 32) & 1 == 1)
-        })
-        .filter_map(|i| u32::try_from(i).ok())
-        .collect()
+/// Appends to `set` the indices below `count` whose bit is set in `word`,
+/// the flag word number `index` (flags `32 * index` to `32 * index + 31`).
+pub(crate) fn push_set_flags(set: &mut Vec<u32>, count: usize, index: usize, word: u32) {
+    let first = index.saturating_mul(32);
+    let bits = count.saturating_sub(first).min(32);
+    let mut word = if bits == 32 {
+        word
+    } else {
+        word & ((1 << bits) - 1)
+    };
+    while word != 0 {
+        let bit = word.trailing_zeros();
+        word &= word - 1;
+        if let Ok(flag) = u32::try_from(first + bit as usize) {
+            set.push(flag);
+        }
+    }
 }

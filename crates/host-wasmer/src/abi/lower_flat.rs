@@ -6,6 +6,7 @@ use wit_parser::Type;
 use super::core::{Core, widen};
 use super::lowerer::Lowerer;
 use super::shape::{Cases, Shape};
+use super::store::flag_word;
 use super::{AbiError, GuestMemory, Val};
 
 impl<M: GuestMemory + ?Sized> Lowerer<'_, M> {
@@ -36,8 +37,8 @@ impl<M: GuestMemory + ?Sized> Lowerer<'_, M> {
                 out.extend([Value::I32(ptr as i32), Value::I32(len as i32)]);
                 return Ok(());
             }
-            (Shape::List(elem), Val::List(items)) => {
-                let (ptr, len) = self.store_list(elem, items)?;
+            (Shape::List(elem), Val::List(_) | Val::Bytes(_)) => {
+                let (ptr, len) = self.store_list_val(ty, elem, val)?;
                 out.extend([Value::I32(ptr as i32), Value::I32(len as i32)]);
                 return Ok(());
             }
@@ -59,8 +60,8 @@ impl<M: GuestMemory + ?Sized> Lowerer<'_, M> {
             }
             (Shape::Flags(flags), Val::Flags(set)) => {
                 // One i32 per 32 flags, also for flags stored as u8 or u16.
-                let words = self.flag_words(ty, flags, set)?;
-                out.extend(words.into_iter().map(|w| Value::I32(w as i32)));
+                let words = self.check_flags(ty, flags, set)?;
+                out.extend((0..words).map(|i| Value::I32(flag_word(set, i) as i32)));
                 return Ok(());
             }
             (Shape::Cases(cases), _) => return self.lower_flat_cases(ty, cases, val, out),

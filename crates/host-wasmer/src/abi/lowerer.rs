@@ -4,6 +4,7 @@
 use wasmer::Value;
 use wit_parser::Type;
 
+use super::lifter::STACK_COPY;
 use super::memory::check_aligned;
 use super::shape::Cases;
 use super::{Abi, AbiError, GuestMemory, Val};
@@ -40,6 +41,11 @@ impl<'a, M: GuestMemory + ?Sized> Lowerer<'a, M> {
         let size = self.abi.size_of(ty)?;
         check_aligned(what, ptr, self.abi.align_of(ty)?)?;
         self.mem.check_range(ptr, u64::from(size))?;
+        let mut stack = [0; STACK_COPY];
+        if let Some(bytes) = stack.get_mut(..size as usize) {
+            self.encode(ty, val, bytes)?;
+            return self.mem.write(ptr, bytes);
+        }
         let mut bytes = vec![0; size as usize];
         self.encode(ty, val, &mut bytes)?;
         self.mem.write(ptr, &bytes)

@@ -12,11 +12,17 @@
 //!   of every type, computed by wit-parser so that host and guest agree.
 //! - Per call: [`Abi::lift_import_params`] and [`Abi::lower_import_result`]
 //!   when the guest calls the host; [`Abi::lower_export_params`] and
-//!   [`Abi::lift_export_result`] when the host calls the guest.
+//!   [`Abi::lift_export_result`] when the host calls the guest. They look
+//!   up the function's core signature, which [`Abi::new`] computed for
+//!   every function of the `Resolve`; the `_with` variants
+//!   ([`Abi::lift_import_params_with`], ...) take one the caller keeps.
 //! - Per value: [`Abi::flatten`], [`Abi::lift_flat`], [`Abi::lower_flat`],
 //!   [`Abi::load`], [`Abi::store`].
 //! - [`GuestMemory`] is the guest's memory and `cabi_realloc`:
 //!   [`WasmerMemory`] for a real instance, [`VecMemory`] for tests.
+//! - A `list<u8>` lifts to [`Val::Bytes`], read with one memory access, and
+//!   lowers from it (or from a [`Val::List`] of [`Val::U8`]) with one
+//!   allocation and one write.
 //!
 //! Guests are untrusted. Every pointer is bounds and alignment checked,
 //! every string UTF-8 checked, every discriminant and `char` range checked,
@@ -67,6 +73,7 @@ mod lowerer;
 mod memory;
 mod names;
 mod shape;
+mod signatures;
 mod store;
 mod val;
 mod vec_memory;

@@ -32,8 +32,8 @@ impl<M: GuestMemory + ?Sized> Lowerer<'_, M> {
                 put(out, 0, &ptr.to_le_bytes())?;
                 put(out, 4, &len.to_le_bytes())
             }
-            (Shape::List(elem), Val::List(items)) => {
-                let (ptr, len) = self.store_list(elem, items)?;
+            (Shape::List(elem), Val::List(_) | Val::Bytes(_)) => {
+                let (ptr, len) = self.store_list_val(ty, elem, val)?;
                 put(out, 0, &ptr.to_le_bytes())?;
                 put(out, 4, &len.to_le_bytes())
             }
@@ -46,20 +46,12 @@ impl<M: GuestMemory + ?Sized> Lowerer<'_, M> {
                 self.encode_fields(t.types.iter(), fields, out)
             }
             (Shape::Flags(flags), Val::Flags(set)) => {
-                let words = self.flag_words(ty, flags, set)?;
+                let words = self.check_flags(ty, flags, set)?;
                 match flags.repr() {
-                    FlagsRepr::U8 => {
-                        put(out, 0, &words.first().map_or(0, |w| *w as u8).to_le_bytes())
-                    }
-                    FlagsRepr::U16 => put(
-                        out,
-                        0,
-                        &words.first().map_or(0, |w| *w as u16).to_le_bytes(),
-                    ),
-                    FlagsRepr::U32(_) => words
-                        .iter()
-                        .enumerate()
-                        .try_for_each(|(i, word)| put(out, i * 4, &word.to_le_bytes())),
+                    FlagsRepr::U8 => put(out, 0, &[flag_word(set, 0) as u8]),
+                    FlagsRepr::U16 => put(out, 0, &(flag_word(set, 0) as u16).to_le_bytes()),
+                    FlagsRepr::U32(_) => (0..words)
+                        .try_for_each(|i| put(out, i * 4, &flag_word(set, i).to_le_bytes())),
                 }
             }
             (Shape::Cases(cases), _) => {
@@ -116,6 +108,56 @@ impl<M: GuestMemory + ?Sized> Lowerer<'_, M> {
         Ok((ptr, len))
     }
 
+    /// Stores a list value, `val` of list type `ty` with elements of type
+    /// `elem`, in a fresh guest allocation; returns `(ptr, len)`.
+    ///
+    /// A `list<u8>` takes either form of a byte list and is written with
+    /// one `write`; [`Val::Bytes`] is a mismatch for any other list type.
+    pub(crate) fn store_list_val(
+        &mut self,
+        ty: &Type,
+        elem: &Type,
+        val: &Val,
+    ) -> Result<(u32, u32), AbiError> {
+        let bytes = matches!(self.abi.shape(elem)?, Shape::U8);
+        match val {
+            Val::Bytes(data) if bytes => self.store_bytes(data),
+            Val::List(items) if bytes => {
+                // Every item is checked before anything is allocated.
+                let data = items
+                    .iter()
+                    .map(|item| match item {
+                        Val::U8(byte) => Ok(*byte),
+                        other => Err(self.mismatch(elem, other)),
+                    })
+                    .collect::<Result<Vec<u8>, _>>()?;
+                self.store_bytes(&data)
+            }
+            Val::List(items) => self.store_list(elem, items),
+            _ => Err(self.mismatch(ty, val)),
+        }
+    }
+
+    /// Copies the bytes of a `list<u8>` into a fresh guest allocation, with
+    /// the length checks of [`Lowerer::store_list`]; returns `(ptr, len)`.
+    fn store_bytes(&mut self, data: &[u8]) -> Result<(u32, u32), AbiError> {
+        let len = u32::try_from(data.len()).map_err(|_| AbiError::LengthOverflow {
+            what: "list",
+            count: data.len() as u64,
+            elem_size: 1,
+        })?;
+        if len > MAX_LIST_BYTE_LENGTH {
+            return Err(AbiError::TooLong {
+                what: "list",
+                len: u64::from(len),
+                max: u64::from(MAX_LIST_BYTE_LENGTH),
+            });
+        }
+        let ptr = allocate(self.mem, 1, len)?;
+        self.mem.write(ptr, data)?;
+        Ok((ptr, len))
+    }
+
     /// Encodes `items` into a fresh guest allocation aligned for `elem`;
     /// returns `(ptr, len)`.
     pub(crate) fn store_list(
@@ -151,27 +193,33 @@ impl<M: GuestMemory + ?Sized> Lowerer<'_, M> {
         Ok((ptr, count))
     }
 
-    /// The flag words of a set of flag indices, checking each index.
-    pub(crate) fn flag_words(
+    /// Checks that every index of a set of flag indices names a flag;
+    /// returns the number of 32-bit words the flags take.
+    pub(crate) fn check_flags(
         &self,
         ty: &Type,
         flags: &Flags,
         set: &[u32],
-    ) -> Result<Vec<u32>, AbiError> {
+    ) -> Result<usize, AbiError> {
         let count = flags.flags.len();
-        let mut words = vec![0u32; count.div_ceil(32)];
-        for &flag in set {
-            let word = usize::try_from(flag)
-                .ok()
-                .filter(|i| *i < count)
-                .and_then(|i| words.get_mut(i / 32))
-                .ok_or_else(|| AbiError::UnknownFlag {
-                    ty: self.abi.type_name(ty),
-                    flag,
-                    count,
-                })?;
-            *word |= 1 << (flag % 32);
+        if let Some(&flag) = set
+            .iter()
+            .find(|&&flag| usize::try_from(flag).map_or(true, |i| i >= count))
+        {
+            return Err(AbiError::UnknownFlag {
+                ty: self.abi.type_name(ty),
+                flag,
+                count,
+            });
         }
-        Ok(words)
+        Ok(count.div_ceil(32))
     }
+}
+
+/// Word `index` of a set of flag indices already checked by
+/// [`Lowerer::check_flags`]: flags `32 * index` to `32 * index + 31`.
+pub(crate) fn flag_word(set: &[u32], index: usize) -> u32 {
+    set.iter()
+        .filter(|&&flag| usize::try_from(flag / 32).is_ok_and(|word| word == index))
+        .fold(0, |word, flag| word | 1 << (flag % 32))
 }

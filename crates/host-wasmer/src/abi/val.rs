@@ -20,6 +20,21 @@
 /// Handles are raw guest integers: lifting does not look them up, and
 /// lowering does not check them. The caller owns the handle table.
 ///
+/// # Byte lists
+///
+/// `list<u8>` has a compact form, [`Val::Bytes`], because byte lists are
+/// common and a [`Val::U8`] per byte costs 32 bytes and a dispatch each:
+///
+/// - Lifting a `list<u8>` (also one behind an alias of `u8`, or nested in an
+///   option, result, record, variant or another list) always yields
+///   `Val::Bytes`, never `Val::List`.
+/// - Lowering a `list<u8>` accepts either `Val::Bytes` or a `Val::List` of
+///   `Val::U8`, so code that builds lists element by element keeps working.
+///   `Val::Bytes` is accepted for `list<u8>` only.
+/// - `==` treats the two forms as one value: `Val::Bytes(b)` equals the
+///   `Val::List` of the same bytes as `Val::U8`s, at any depth.
+///   [`Val::into_bytes`] and [`Val::into_list`] convert between them.
+///
 /// # Examples
 ///
 /// ```
@@ -28,8 +43,11 @@
 /// let some_name = Val::some(Val::from("bucket"));
 /// assert_eq!(some_name, Val::Option(Some(Box::new(Val::String("bucket".into())))));
 /// assert_eq!(some_name.kind(), "option");
+///
+/// // A byte list has two forms, which compare equal.
+/// assert_eq!(Val::Bytes(vec![1, 2]), Val::List(vec![Val::U8(1), Val::U8(2)]));
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Val {
     /// `bool`.
     Bool(bool),
@@ -57,8 +75,11 @@ pub enum Val {
     Char(char),
     /// `string`: always valid UTF-8.
     String(String),
-    /// `list<T>`.
+    /// `list<T>`. For `list<u8>`, lifting yields [`Val::Bytes`] instead.
     List(Vec<Val>),
+    /// `list<u8>`, compactly: what lifting a `list<u8>` yields. Equal to
+    /// the [`Val::List`] of the same bytes as [`Val::U8`]s.
+    Bytes(Vec<u8>),
     /// `record`: field values in declaration order.
     Record(Vec<Val>),
     /// `tuple<...>`.
@@ -161,7 +182,7 @@ impl Val {
             Val::F64(_) => "f64",
             Val::Char(_) => "char",
             Val::String(_) => "string",
-            Val::List(_) => "list",
+            Val::List(_) | Val::Bytes(_) => "list",
             Val::Record(_) => "record",
             Val::Tuple(_) => "tuple",
             Val::Variant { .. } => "variant",
@@ -171,6 +192,102 @@ impl Val {
             Val::Flags(_) => "flags",
             Val::Own(_) => "own",
             Val::Borrow(_) => "borrow",
+        }
+    }
+
+    /// The bytes of a byte list, in either form: `Val::Bytes` as is, or a
+    /// `Val::List` whose items are all `Val::U8`. Any other value comes
+    /// back unchanged as the error.
+    ///
+    /// ```
+    /// use host_wasmer::abi::Val;
+    /// assert_eq!(Val::Bytes(vec![7]).into_bytes(), Ok(vec![7]));
+    /// assert_eq!(Val::List(vec![Val::U8(7)]).into_bytes(), Ok(vec![7]));
+    /// assert!(Val::List(vec![Val::U16(7)]).into_bytes().is_err());
+    /// ```
+    pub fn into_bytes(self) -> Result<Vec<u8>, Val> {
+        match self {
+            Val::Bytes(bytes) => Ok(bytes),
+            Val::List(items) => {
+                let bytes: Option<Vec<u8>> = items.iter().map(as_u8).collect();
+                bytes.ok_or(Val::List(items))
+            }
+            other => Err(other),
+        }
+    }
+
+    /// The items of a list, in either form: `Val::List` as is, or the bytes
+    /// of a `Val::Bytes` as `Val::U8`s. Any other value comes back
+    /// unchanged as the error.
+    ///
+    /// ```
+    /// use host_wasmer::abi::Val;
+    /// assert_eq!(Val::Bytes(vec![7]).into_list(), Ok(vec![Val::U8(7)]));
+    /// assert!(Val::U8(7).into_list().is_err());
+    /// ```
+    pub fn into_list(self) -> Result<Vec<Val>, Val> {
+        match self {
+            Val::List(items) => Ok(items),
+            Val::Bytes(bytes) => Ok(bytes.into_iter().map(Val::U8).collect()),
+            other => Err(other),
+        }
+    }
+}
+
+fn as_u8(val: &Val) -> Option<u8> {
+    match val {
+        Val::U8(byte) => Some(*byte),
+        _ => None,
+    }
+}
+
+/// Whether `items` are exactly `bytes`, as `Val::U8`s.
+fn bytes_eq_list(bytes: &[u8], items: &[Val]) -> bool {
+    bytes.len() == items.len() && bytes.iter().zip(items).all(|(b, v)| as_u8(v) == Some(*b))
+}
+
+impl PartialEq for Val {
+    /// Structural equality, as derived, except that a `Val::Bytes` equals
+    /// the `Val::List` of the same bytes as `Val::U8`s. Floats compare
+    /// with `==`, so a NaN is not equal to itself.
+    fn eq(&self, other: &Val) -> bool {
+        use Val as V;
+        match (self, other) {
+            (V::Bool(a), V::Bool(b)) => a == b,
+            (V::U8(a), V::U8(b)) => a == b,
+            (V::U16(a), V::U16(b)) => a == b,
+            (V::U32(a), V::U32(b)) => a == b,
+            (V::U64(a), V::U64(b)) => a == b,
+            (V::S8(a), V::S8(b)) => a == b,
+            (V::S16(a), V::S16(b)) => a == b,
+            (V::S32(a), V::S32(b)) => a == b,
+            (V::S64(a), V::S64(b)) => a == b,
+            (V::F32(a), V::F32(b)) => a == b,
+            (V::F64(a), V::F64(b)) => a == b,
+            (V::Char(a), V::Char(b)) => a == b,
+            (V::String(a), V::String(b)) => a == b,
+            (V::List(a), V::List(b)) => a == b,
+            (V::Bytes(a), V::Bytes(b)) => a == b,
+            (V::Bytes(a), V::List(b)) | (V::List(b), V::Bytes(a)) => bytes_eq_list(a, b),
+            (V::Record(a), V::Record(b)) => a == b,
+            (V::Tuple(a), V::Tuple(b)) => a == b,
+            (
+                V::Variant {
+                    case: a,
+                    payload: pa,
+                },
+                V::Variant {
+                    case: b,
+                    payload: pb,
+                },
+            ) => a == b && pa == pb,
+            (V::Enum(a), V::Enum(b)) => a == b,
+            (V::Option(a), V::Option(b)) => a == b,
+            (V::Result(a), V::Result(b)) => a == b,
+            (V::Flags(a), V::Flags(b)) => a == b,
+            (V::Own(a), V::Own(b)) => a == b,
+            (V::Borrow(a), V::Borrow(b)) => a == b,
+            _ => false,
         }
     }
 }
@@ -201,5 +318,19 @@ impl From<Vec<Val>> for Val {
     /// A `list`.
     fn from(items: Vec<Val>) -> Val {
         Val::List(items)
+    }
+}
+
+impl From<Vec<u8>> for Val {
+    /// A `list<u8>`, as [`Val::Bytes`].
+    fn from(bytes: Vec<u8>) -> Val {
+        Val::Bytes(bytes)
+    }
+}
+
+impl From<&[u8]> for Val {
+    /// A `list<u8>`, as [`Val::Bytes`].
+    fn from(bytes: &[u8]) -> Val {
+        Val::Bytes(bytes.to_vec())
     }
 }

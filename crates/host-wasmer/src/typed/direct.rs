@@ -49,10 +49,13 @@ impl<'a> DirectCall<'a> {
     /// one value.
     #[inline]
     pub(crate) fn next_core(&mut self) -> Result<&'a Value, HostError> {
-        let value = self.args.get(self.next_arg).ok_or(AbiError::WrongCoreCount {
-            expected: self.next_arg + 1,
-            found: self.args.len(),
-        })?;
+        let value = self
+            .args
+            .get(self.next_arg)
+            .ok_or(AbiError::WrongCoreCount {
+                expected: self.next_arg + 1,
+                found: self.args.len(),
+            })?;
         self.next_arg += 1;
         self.next_param += 1;
         Ok(value)
@@ -96,16 +99,23 @@ impl<'a> DirectCall<'a> {
 
     /// Lifts the next parameter through the ABI layer, as a `Val`.
     pub(crate) fn next_val(&mut self) -> Result<Val, HostError> {
-        let param = self.func.params.get(self.next_param).ok_or(HostError::Shape {
-            rust: "a parameter",
-            found: "no more WIT parameters",
-        })?;
+        let param = self
+            .func
+            .params
+            .get(self.next_param)
+            .ok_or(HostError::Shape {
+                rust: "a parameter",
+                found: "no more WIT parameters",
+            })?;
         let count = self.abi.flat_slice(&param.ty)?.len();
         let end = self.next_arg + count;
-        let flat = self.args.get(self.next_arg..end).ok_or(AbiError::WrongCoreCount {
-            expected: end,
-            found: self.args.len(),
-        })?;
+        let flat = self
+            .args
+            .get(self.next_arg..end)
+            .ok_or(AbiError::WrongCoreCount {
+                expected: end,
+                found: self.args.len(),
+            })?;
         let val = self.abi.lift_flat(&param.ty, flat, &*self.mem)?;
         self.next_arg = end;
         self.next_param += 1;
@@ -122,7 +132,13 @@ impl<'a> DirectCall<'a> {
         if self.retptr {
             let retptr = match self.args.last() {
                 Some(Value::I32(ptr)) => *ptr as u32,
-                _ => return Err(AbiError::WrongCoreCount { expected: 1, found: 0 }.into()),
+                _ => {
+                    return Err(AbiError::WrongCoreCount {
+                        expected: 1,
+                        found: 0,
+                    }
+                    .into());
+                }
             };
             self.abi.store(ty, &val, retptr, &mut *self.mem)?;
             return Ok(None);

@@ -10,7 +10,9 @@ use wit_parser::{Handle as WitHandle, Type, TypeDefKind};
 
 use wasmer::Value;
 
-use super::{DirectCall, Lift, LiftCx, Lower, LowerCx, Lowered, TypeCheck, TypeMismatch, WitType, shape};
+use super::{
+    DirectCall, Lift, LiftCx, Lower, LowerCx, Lowered, TypeCheck, TypeMismatch, WitType, shape,
+};
 use crate::HostError;
 use crate::abi::Val;
 

@@ -4,7 +4,9 @@ use wit_parser::Type;
 
 use wasmer::Value;
 
-use super::{DirectCall, Lift, LiftCx, Lower, LowerCx, Lowered, TypeCheck, TypeMismatch, WitType, shape};
+use super::{
+    DirectCall, Lift, LiftCx, Lower, LowerCx, Lowered, TypeCheck, TypeMismatch, WitType, shape,
+};
 use crate::HostError;
 use crate::abi::{AbiError, Val};
 

@@ -198,7 +198,9 @@ fn chars() -> BoxedStrategy<char> {
 }
 
 /// Random values of `ty`. Floats are never NaN, so that `==` compares them;
-/// NaN bit patterns have their own unit test.
+/// NaN bit patterns have their own unit test. A `list<u8>` is either a
+/// [`Val::Bytes`] or a [`Val::List`] of [`Val::U8`]; `==` takes them as
+/// equal, and [`lifted_form`] tells which one lifting must give.
 pub(super) fn value(ty: &Ty) -> BoxedStrategy<Val> {
     use proptest::num::{f32 as f32s, f64 as f64s};
     match ty {
@@ -233,6 +235,12 @@ pub(super) fn value(ty: &Ty) -> BoxedStrategy<Val> {
             .boxed(),
         Ty::Own => any::<u32>().prop_map(Val::Own).boxed(),
         Ty::Borrow => any::<u32>().prop_map(Val::Borrow).boxed(),
+        // A byte list comes in both forms that lowering accepts.
+        Ty::List(t) if matches!(**t, Ty::U8) => prop_oneof![
+            vec(value(t), 0..4).prop_map(Val::List),
+            vec(any::<u8>(), 0..64).prop_map(Val::Bytes),
+        ]
+        .boxed(),
         Ty::List(t) => vec(value(t), 0..4).prop_map(Val::List).boxed(),
         Ty::Option(t) => proptest::option::of(value(t))
             .prop_map(|v| Val::Option(v.map(Box::new)))
@@ -271,5 +279,41 @@ pub(super) fn value(ty: &Ty) -> BoxedStrategy<Val> {
                 .prop_map(Val::Flags)
                 .boxed()
         }
+    }
+}
+
+/// Whether `val`, of type `ty`, is in the form lifting gives: every
+/// `list<u8>`, at any depth, a [`Val::Bytes`] and no other list one.
+pub(super) fn lifted_form(ty: &Ty, val: &Val) -> bool {
+    let each = |types: &[Ty], vals: &[Val]| {
+        types.len() == vals.len() && types.iter().zip(vals).all(|(t, v)| lifted_form(t, v))
+    };
+    let side = |t: &Option<Box<Ty>>, v: &Option<Box<Val>>| match (t, v) {
+        (Some(t), Some(v)) => lifted_form(t, v),
+        (None, None) => true,
+        _ => false,
+    };
+    match (ty, val) {
+        (Ty::List(t), Val::Bytes(_)) => matches!(**t, Ty::U8),
+        (Ty::List(t), Val::List(items)) => {
+            !matches!(**t, Ty::U8) && items.iter().all(|v| lifted_form(t, v))
+        }
+        (Ty::List(_), _) => false,
+        (Ty::Option(t), Val::Option(v)) => v.as_deref().is_none_or(|v| lifted_form(t, v)),
+        (Ty::Result(ok, _), Val::Result(Ok(v))) => side(ok, v),
+        (Ty::Result(_, err), Val::Result(Err(v))) => side(err, v),
+        (Ty::Tuple(types), Val::Tuple(vals)) | (Ty::Record(types), Val::Record(vals)) => {
+            each(types, vals)
+        }
+        (Ty::Variant(cases), Val::Variant { case, payload }) => {
+            let case = usize::try_from(*case).ok().and_then(|c| cases.get(c));
+            match (case, payload) {
+                (Some(Some(t)), Some(v)) => lifted_form(t, v),
+                (Some(None), None) => true,
+                _ => false,
+            }
+        }
+        (_, Val::Bytes(_)) => false,
+        _ => true,
     }
 }

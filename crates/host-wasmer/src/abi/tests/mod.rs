@@ -2,11 +2,13 @@
 //! and a real Wasmer guest memory.
 
 mod arbitrary;
+mod bytes;
 mod calls;
 mod realloc;
 mod roundtrip;
 mod scalars;
 mod sequences;
+mod signatures;
 mod variants;
 mod wasmer_guest;
 

@@ -9,7 +9,7 @@ use wit_parser::Type;
 use wit_parser::abi::{AbiVariant, WasmType};
 
 use super::Fixture;
-use super::arbitrary::{Renderer, Ty, ty, value};
+use super::arbitrary::{Renderer, Ty, lifted_form, ty, value};
 use crate::abi::{GuestMemory, Val, VecMemory, core_type};
 
 fn fail(err: impl std::fmt::Display) -> TestCaseError {
@@ -77,7 +77,9 @@ proptest! {
         let types: Vec<_> = abi.flatten(&ty).map_err(fail)?.into_iter().map(core_type).collect();
         let flat_types: Vec<_> = flat.iter().map(Value::ty).collect();
         prop_assert_eq!(flat_types, types);
-        prop_assert_eq!(abi.lift_flat(&ty, &flat, &mem).map_err(fail)?, val);
+        let lifted = abi.lift_flat(&ty, &flat, &mem).map_err(fail)?;
+        prop_assert!(lifted_form(&t, &lifted), "not in lifted form: {:?}", lifted);
+        prop_assert_eq!(lifted, val);
     }
 
     #[test]
@@ -89,7 +91,9 @@ proptest! {
         let (size, align) = (abi.size_of(&ty).map_err(fail)?, abi.align_of(&ty).map_err(fail)?);
         let ptr = mem.realloc(0, 0, align, size).map_err(fail)?;
         abi.store(&ty, &val, ptr, &mut mem).map_err(fail)?;
-        prop_assert_eq!(abi.load(&ty, ptr, &mem).map_err(fail)?, val);
+        let loaded = abi.load(&ty, ptr, &mem).map_err(fail)?;
+        prop_assert!(lifted_form(&t, &loaded), "not in lifted form: {:?}", loaded);
+        prop_assert_eq!(loaded, val);
     }
 
     #[test]
@@ -101,6 +105,13 @@ proptest! {
         let func = fixture.func("f").map_err(fail)?;
         let sig = abi.signature(AbiVariant::GuestImport, &func).map_err(fail)?;
         let mut mem = VecMemory::new(0);
+
+        // `Abi::new` computed the signatures wit-parser gives, and the
+        // calls look them up rather than compute them again.
+        for variant in [AbiVariant::GuestImport, AbiVariant::GuestExport] {
+            let computed = abi.signature(variant, &func).map_err(fail)?;
+            prop_assert_eq!(abi.signatures.get(variant, &func), Some(&computed));
+        }
 
         // The host calls an export, and the same values come back when a
         // guest import of the same signature lifts them.
@@ -115,7 +126,11 @@ proptest! {
             }
             _ => None,
         };
-        prop_assert_eq!(abi.lift_import_params(&func, &args, &mut mem).map_err(fail)?, values);
+        let lifted = abi.lift_import_params(&func, &args, &mut mem).map_err(fail)?;
+        prop_assert!(params.iter().zip(&lifted).all(|(t, v)| lifted_form(t, v)));
+        prop_assert_eq!(&lifted, &values);
+        let with_sig = abi.lift_import_params_with(&func, &sig, &args, &mut mem).map_err(fail)?;
+        prop_assert_eq!(with_sig, lifted);
 
         // The host returns from the import, and the export side lifts it.
         let (ty, val) = match result {

@@ -1,0 +1,355 @@
+//! `own` and `borrow` handles as parameters and results of typed host
+//! functions, and the traps a bad handle becomes, from a real guest.
+
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
+mod support;
+
+use host_wasmer::typed::Own;
+use host_wasmer::{Ctx, HostError, Linker};
+use slots_core::Handle;
+use support::{API, Gadget, Guest, Log, Thing, assert_trap, linker, log, module};
+use wasmer::Value;
+
+/// Every `thing` and `gadget` function bound to a typed closure.
+fn thing_linker() -> Linker<Log> {
+    let mut linker = linker("imports");
+    linker
+        .func(
+            API,
+            "[constructor]thing",
+            |cx: &mut Ctx<'_, Log>, name: String| {
+                log(cx, format!("new {name}"));
+                Ok::<_, HostError>(Own::new(Thing(name)))
+            },
+        )
+        .unwrap()
+        .func(
+            API,
+            "[method]thing.name",
+            |cx: &mut Ctx<'_, Log>, this: Handle<Thing>| {
+                Ok::<_, HostError>(cx.get(this)?.0.clone())
+            },
+        )
+        .unwrap()
+        .func(
+            API,
+            "[method]thing.merge",
+            |cx: &mut Ctx<'_, Log>, this: Handle<Thing>, other: Own<Thing>| {
+                let other = other
+                    .into_owned()
+                    .map_err(|_| HostError::msg("things are never shared"))?;
+                let this = cx.get_mut(this)?;
+                this.0.push_str(&other.0);
+                Ok::<_, HostError>(this.0.len() as u32)
+            },
+        )
+        .unwrap()
+        .func(
+            API,
+            "[method]thing.split",
+            |cx: &mut Ctx<'_, Log>, this: Handle<Thing>, suffix: String| {
+                let name = format!("{}{suffix}", cx.get(this)?.0);
+                Ok::<_, HostError>(Own::new(Thing(name)))
+            },
+        )
+        .unwrap()
+        .func(
+            API,
+            "[static]thing.peek",
+            |cx: &mut Ctx<'_, Log>, t: Handle<Thing>| {
+                Ok::<_, HostError>(format!("<{}>", cx.get(t)?.0))
+            },
+        )
+        .unwrap()
+        .func(API, "make-thing", |cx: &mut Ctx<'_, Log>, name: String| {
+            if name.is_empty() {
+                return Ok::<_, HostError>(Err("empty name".to_string()));
+            }
+            let handle = cx
+                .insert(Thing(name))
+                .map_err(|e| HostError::msg(e.to_string()))?;
+            Ok(Ok(handle))
+        })
+        .unwrap()
+        .func(API, "[constructor]gadget", |_: &mut Ctx<'_, Log>| {
+            Ok::<_, HostError>(Own::new(Gadget))
+        })
+        .unwrap();
+    linker
+}
+
+/// A guest exporting one forwarder per `thing` and `gadget` import.
+fn thing_guest() -> String {
+    let imports = [
+        (
+            "[constructor]thing",
+            "new",
+            "(param i32 i32) (result i32)",
+            2,
+        ),
+        ("[method]thing.name", "name", "(param i32 i32)", 2),
+        (
+            "[method]thing.merge",
+            "merge",
+            "(param i32 i32) (result i32)",
+            2,
+        ),
+        (
+            "[method]thing.split",
+            "split",
+            "(param i32 i32 i32) (result i32)",
+            3,
+        ),
+        ("[static]thing.peek", "peek", "(param i32 i32)", 2),
+        ("[resource-drop]thing", "drop", "(param i32)", 1),
+        ("make-thing", "make", "(param i32 i32 i32)", 3),
+        ("[constructor]gadget", "gadget", "(result i32)", 0),
+        ("[resource-drop]gadget", "drop-gadget", "(param i32)", 1),
+    ];
+    let mut decls = String::new();
+    let mut body = String::new();
+    for (import, export, sig, params) in imports {
+        decls.push_str(&format!(
+            "(import \"{API}\" \"{import}\" (func ${export} {sig}))\n"
+        ));
+        let args: String = (0..params).map(|i| format!("(local.get {i}) ")).collect();
+        body.push_str(&format!(
+            "(func (export \"{export}\") {sig} (call ${export} {args}))\n"
+        ));
+    }
+    module(&decls, &body)
+}
+
+/// The guest's handle for a new `thing` called `name`.
+fn new_thing(guest: &mut Guest, name: &str) -> i32 {
+    guest.write(2048, name.as_bytes());
+    let result = guest
+        .call("new", &[Value::I32(2048), Value::I32(name.len() as i32)])
+        .unwrap();
+    let [Value::I32(handle)] = result[..] else {
+        panic!("not one i32: {result:?}");
+    };
+    handle
+}
+
+/// The name of the `thing` behind `handle`, as the guest reads it.
+fn name_of(guest: &mut Guest, handle: i32) -> Result<String, wasmer::RuntimeError> {
+    guest.call("name", &[Value::I32(handle), Value::I32(0)])?;
+    Ok(guest.string_at(0))
+}
+
+fn one_i32(result: Vec<Value>) -> i32 {
+    let [Value::I32(value)] = result[..] else {
+        panic!("not one i32: {result:?}");
+    };
+    value
+}
+
+#[test]
+fn a_constructor_gives_an_own_handle_that_methods_and_static_functions_borrow() {
+    let mut guest = Guest::new(&thing_linker(), &thing_guest());
+    let h = new_thing(&mut guest, "alpha");
+    assert!(h != 0 && h != -1, "handles are never 0 or u32::MAX: {h:#x}");
+    assert_eq!(name_of(&mut guest, h).unwrap(), "alpha");
+    guest.call("peek", &[Value::I32(h), Value::I32(8)]).unwrap();
+    assert_eq!(guest.string_at(8), "<alpha>");
+    assert_eq!(guest.live_handles(), 1, "borrows took no handle");
+    assert_eq!(guest.log(), ["new alpha"]);
+}
+
+#[test]
+fn an_own_result_is_a_new_handle_to_a_new_object() {
+    let mut guest = Guest::new(&thing_linker(), &thing_guest());
+    let h = new_thing(&mut guest, "alpha");
+    guest.write(2048, b"-2");
+    let split = one_i32(
+        guest
+            .call("split", &[Value::I32(h), Value::I32(2048), Value::I32(2)])
+            .unwrap(),
+    );
+    assert_ne!(split, h);
+    assert_eq!(name_of(&mut guest, split).unwrap(), "alpha-2");
+    assert_eq!(name_of(&mut guest, h).unwrap(), "alpha");
+    assert_eq!(guest.live_handles(), 2);
+}
+
+#[test]
+fn an_own_handle_inside_a_result_is_given_to_the_guest() {
+    let mut guest = Guest::new(&thing_linker(), &thing_guest());
+    guest.write(2048, b"made");
+    guest
+        .call("make", &[Value::I32(2048), Value::I32(4), Value::I32(0)])
+        .unwrap();
+    assert_eq!(guest.read(0, 1), [0], "ok");
+    let made = guest.u32_at(4) as i32;
+    assert_eq!(name_of(&mut guest, made).unwrap(), "made");
+    guest
+        .call("make", &[Value::I32(2048), Value::I32(0), Value::I32(16)])
+        .unwrap();
+    assert_eq!(guest.read(16, 1), [1], "err");
+    assert_eq!(guest.string_at(20), "empty name");
+    assert_eq!(guest.live_handles(), 1);
+}
+
+#[test]
+fn an_own_param_moves_the_object_out_of_the_guest_table() {
+    let mut guest = Guest::new(&thing_linker(), &thing_guest());
+    let keep = new_thing(&mut guest, "alpha");
+    let given = new_thing(&mut guest, "beta");
+    let len = guest
+        .call("merge", &[Value::I32(keep), Value::I32(given)])
+        .unwrap();
+    assert_eq!(one_i32(len), 9);
+    assert_eq!(name_of(&mut guest, keep).unwrap(), "alphabeta");
+    assert_eq!(guest.live_handles(), 1, "the given handle left the table");
+    let stale = format!("stale handle {:#010x}", given as u32);
+    assert_trap(
+        name_of(&mut guest, given),
+        &[
+            "test:shapes/api@1.0.0#[method]thing.name",
+            "bad `thing` handle",
+            &stale,
+        ],
+    );
+    assert_trap(
+        guest.call("drop", &[Value::I32(given)]),
+        &["test:shapes/api@1.0.0#[resource-drop]thing", &stale],
+    );
+}
+
+#[test]
+fn the_same_handle_as_borrow_and_own_in_one_call_traps_and_leaves_the_table_consistent() {
+    let mut guest = Guest::new(&thing_linker(), &thing_guest());
+    let h = new_thing(&mut guest, "alpha");
+    let other = new_thing(&mut guest, "other");
+    let hex = format!("{:#010x}", h as u32);
+    assert_trap(
+        guest.call("merge", &[Value::I32(h), Value::I32(h)]),
+        &["test:shapes/api@1.0.0#[method]thing.merge", "`thing`", &hex],
+    );
+    // The guest gave the object away as `own`: its handle is gone, the
+    // other handles are untouched, and the table still answers.
+    assert_trap(
+        name_of(&mut guest, h),
+        &["#[method]thing.name", "stale", &hex],
+    );
+    assert_eq!(name_of(&mut guest, other).unwrap(), "other");
+    assert_eq!(guest.live_handles(), 1);
+}
+
+#[test]
+fn a_handle_of_another_resource_type_is_rejected_naming_both_types() {
+    let mut guest = Guest::new(&thing_linker(), &thing_guest());
+    let thing = new_thing(&mut guest, "alpha");
+    let gadget = one_i32(guest.call("gadget", &[]).unwrap());
+    let wrong = format!(
+        "handle {:#010x} is a `gadget`, not a `thing`",
+        gadget as u32
+    );
+    assert_trap(
+        name_of(&mut guest, gadget),
+        &[
+            "test:shapes/api@1.0.0#[method]thing.name",
+            "bad `thing` handle",
+            &wrong,
+        ],
+    );
+    assert_trap(
+        guest.call("merge", &[Value::I32(thing), Value::I32(gadget)]),
+        &["#[method]thing.merge", &wrong],
+    );
+    assert_trap(
+        guest.call("drop", &[Value::I32(gadget)]),
+        &["test:shapes/api@1.0.0#[resource-drop]thing", &wrong],
+    );
+    assert_trap(
+        guest.call("drop-gadget", &[Value::I32(thing)]),
+        &[
+            "test:shapes/api@1.0.0#[resource-drop]gadget",
+            &format!("handle {:#010x} is a `thing`, not a `gadget`", thing as u32),
+        ],
+    );
+    // Nothing was consumed by the refused calls.
+    assert_eq!(guest.live_handles(), 2);
+    guest.call("drop-gadget", &[Value::I32(gadget)]).unwrap();
+    assert_eq!(name_of(&mut guest, thing).unwrap(), "alpha");
+}
+
+#[test]
+fn a_dropped_handle_is_stale_for_methods_and_for_a_second_drop() {
+    let mut guest = Guest::new(&thing_linker(), &thing_guest());
+    let h = new_thing(&mut guest, "alpha");
+    guest.call("drop", &[Value::I32(h)]).unwrap();
+    assert_eq!(guest.live_handles(), 0);
+    let stale = format!("stale handle {:#010x}: its object was dropped", h as u32);
+    assert_trap(
+        name_of(&mut guest, h),
+        &["#[method]thing.name", "bad `thing` handle", &stale],
+    );
+    assert_trap(
+        guest.call("drop", &[Value::I32(h)]),
+        &["#[resource-drop]thing", &stale],
+    );
+    // The slot is reused under a new generation; the old handle stays stale.
+    let reused = new_thing(&mut guest, "beta");
+    assert_ne!(reused, h);
+    assert_trap(name_of(&mut guest, h), &[&stale]);
+    assert_eq!(name_of(&mut guest, reused).unwrap(), "beta");
+}
+
+#[test]
+fn forged_handles_are_rejected_as_reserved_or_never_issued() {
+    let mut guest = Guest::new(&thing_linker(), &thing_guest());
+    let h = new_thing(&mut guest, "alpha");
+    assert_trap(
+        name_of(&mut guest, 0),
+        &[
+            "#[method]thing.name",
+            "handle 0x00000000 is a reserved value",
+        ],
+    );
+    assert_trap(
+        name_of(&mut guest, -1),
+        &[
+            "#[method]thing.name",
+            "handle 0xffffffff is a reserved value",
+        ],
+    );
+    // The live slot's index with the next generation, which was never issued.
+    let next_generation = h + (1 << 20);
+    assert_trap(
+        name_of(&mut guest, next_generation),
+        &[
+            "#[method]thing.name",
+            &format!("handle {:#010x} was never issued", next_generation as u32),
+        ],
+    );
+    assert_trap(
+        guest.call("drop", &[Value::I32(h + 1)]),
+        &[
+            "#[resource-drop]thing",
+            &format!("handle {:#010x} was never issued", (h + 1) as u32),
+        ],
+    );
+    assert_eq!(name_of(&mut guest, h).unwrap(), "alpha");
+}
+
+#[test]
+fn handles_still_held_when_the_store_goes_are_released_and_counted() {
+    let linker = thing_linker();
+    let host = linker.host().clone();
+    {
+        let mut guest = Guest::new(&linker, &thing_guest());
+        new_thing(&mut guest, "alpha");
+        let dropped = new_thing(&mut guest, "beta");
+        guest.call("drop", &[Value::I32(dropped)]).unwrap();
+        guest.call("gadget", &[]).unwrap();
+        assert_eq!(host.totals().instances, 1);
+    }
+    let totals = host.totals();
+    assert_eq!(totals.instances, 0);
+    assert_eq!(totals.opened, 3);
+    assert_eq!(totals.released, 3);
+    assert_eq!(totals.leaked(), 0);
+}

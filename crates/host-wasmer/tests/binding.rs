@@ -1,0 +1,338 @@
+//! Binding closures to a WIT world (every mismatch refused when bound,
+//! naming what does not fit) and validating guest modules against it
+//! (every problem reported at once, before Wasmer sees the module).
+
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
+mod support;
+
+use host_wasmer::typed::Own;
+use host_wasmer::{BindError, Ctx, HostError, InstantiateError, Problem};
+use slots_core::{Handle, Resource};
+use support::{API, Log, Thing, assert_names, linker};
+use wasmer::{Module, Store};
+
+fn bind_error<T>(result: Result<T, BindError>) -> String {
+    match result {
+        Ok(_) => panic!("the binding was accepted"),
+        Err(error) => error.to_string(),
+    }
+}
+
+#[test]
+fn a_parameter_of_the_wrong_type_is_refused_naming_the_function_the_parameter_and_both_types() {
+    let mut linker = linker("imports");
+    let error = bind_error(linker.func(API, "echo-u8", |_: &mut Ctx<'_, Log>, x: u16| {
+        Ok::<_, HostError>(x as u8)
+    }));
+    assert_names(
+        &error,
+        &[
+            "function `echo-u8`",
+            "parameter `x`",
+            "WIT type `u8` does not fit Rust type `u16`",
+        ],
+    );
+}
+
+#[test]
+fn a_compound_parameter_of_the_wrong_type_is_refused_naming_both_types() {
+    let mut linker = linker("imports");
+    let error = bind_error(linker.func(
+        API,
+        "echo-strings",
+        |_: &mut Ctx<'_, Log>, l: Vec<u32>| Ok::<_, HostError>(l),
+    ));
+    assert_names(
+        &error,
+        &[
+            "function `echo-strings`",
+            "parameter `l`",
+            "WIT type `string` does not fit Rust type `u32`",
+        ],
+    );
+}
+
+#[test]
+fn a_result_of_the_wrong_type_is_refused_naming_both_types() {
+    let mut linker = linker("imports");
+    let error = bind_error(
+        linker.func(API, "echo-string", |_: &mut Ctx<'_, Log>, s: String| {
+            Ok::<_, HostError>(s.len() as u32)
+        }),
+    );
+    assert_names(
+        &error,
+        &[
+            "function `echo-string`",
+            "result",
+            "WIT type `string` does not fit Rust type `u32`",
+        ],
+    );
+    let error = bind_error(
+        linker.func(API, "echo-string", |_: &mut Ctx<'_, Log>, _: String| {
+            Ok::<_, HostError>(())
+        }),
+    );
+    assert_names(&error, &["function `echo-string`", "result", "`()`"]);
+}
+
+#[test]
+fn a_closure_of_another_arity_is_refused_with_both_counts() {
+    let mut linker = linker("imports");
+    let error = bind_error(linker.func(API, "pair", |_: &mut Ctx<'_, Log>, a: u32| {
+        Ok::<_, HostError>((a, 0u64))
+    }));
+    assert_names(
+        &error,
+        &[
+            "function `pair`",
+            "the WIT function takes 2 parameters, the closure 1",
+        ],
+    );
+}
+
+#[test]
+fn an_unknown_function_or_resource_is_refused_naming_it() {
+    let mut linker = linker("imports");
+    let error = bind_error(linker.func(API, "echo-u128", |_: &mut Ctx<'_, Log>| {
+        Ok::<_, HostError>(())
+    }));
+    assert_names(
+        &error,
+        &["the world imports no function `test:shapes/api@1.0.0#echo-u128`"],
+    );
+    let error = bind_error(linker.func(
+        "test:shapes/api@2.0.0",
+        "echo-u8",
+        |_: &mut Ctx<'_, Log>, x: u8| Ok::<_, HostError>(x),
+    ));
+    assert_names(&error, &["no function `test:shapes/api@2.0.0#echo-u8`"]);
+    let error = bind_error(linker.resource::<Thing>(API, "widget"));
+    assert_names(
+        &error,
+        &["the world imports no resource `widget` from `test:shapes/api@1.0.0`"],
+    );
+}
+
+#[test]
+fn a_rust_type_whose_resource_name_differs_from_the_wit_name_is_refused() {
+    struct Thingy;
+    impl Resource for Thingy {
+        const NAME: &'static str = "thingy";
+    }
+    let mut linker = linker("imports");
+    let error = bind_error(linker.resource::<Thingy>(API, "thing"));
+    assert_names(
+        &error,
+        &[
+            "resource `thing` is bound to a Rust type named `thingy`",
+            "make `Resource::NAME` \"thing\"",
+        ],
+    );
+}
+
+#[test]
+fn handle_types_must_match_the_bound_resource_and_own_or_borrow() {
+    let mut linker = linker("imports");
+    // A borrow taken as `Own<T>` would take the guest's object.
+    let error = bind_error(linker.func(
+        API,
+        "[method]thing.name",
+        |_: &mut Ctx<'_, Log>, _: Own<Thing>| Ok::<_, HostError>(String::new()),
+    ));
+    assert_names(
+        &error,
+        &[
+            "function `[method]thing.name`",
+            "parameter `self`",
+            "WIT type `borrow<thing>`",
+            "take it as `Handle<T>`",
+        ],
+    );
+    // An own taken as `Handle<T>` would leave the object in the guest's table.
+    let error = bind_error(linker.func(
+        API,
+        "[method]thing.merge",
+        |_: &mut Ctx<'_, Log>, _: Handle<Thing>, _: Handle<Thing>| Ok::<_, HostError>(0u32),
+    ));
+    assert_names(
+        &error,
+        &[
+            "parameter `other`",
+            "WIT type `own<thing>`",
+            "take it as `Own<T>`",
+        ],
+    );
+    // A handle to the wrong resource.
+    let error = bind_error(linker.func(
+        API,
+        "[static]thing.peek",
+        |_: &mut Ctx<'_, Log>, _: Handle<support::Gadget>| Ok::<_, HostError>(String::new()),
+    ));
+    assert_names(
+        &error,
+        &["parameter `t`", "WIT type `borrow<thing>`", "bound to `"],
+    );
+}
+
+#[test]
+fn a_handle_to_a_resource_with_no_rust_type_bound_is_refused() {
+    let mut linker = host_wasmer::Linker::<Log>::new(
+        support::world("imports"),
+        host_wasmer::SlotsHost::new(host_wasmer::HostConfig::default()),
+    );
+    let error = bind_error(linker.func(
+        API,
+        "[method]thing.name",
+        |_: &mut Ctx<'_, Log>, _: Handle<Thing>| Ok::<_, HostError>(String::new()),
+    ));
+    assert_names(&error, &["call `Linker::resource` first"]);
+}
+
+host_wasmer::wit_record! {
+    struct BadPoint { x: i32, z: i32 }
+}
+
+host_wasmer::wit_enum! {
+    #[derive(Clone, Copy)]
+    enum TwoColors { Red, Green }
+}
+
+host_wasmer::wit_flags! {
+    struct BadPerms { read: bool, write: bool, run: bool }
+}
+
+host_wasmer::wit_variant! {
+    enum BadShape { Circle(f64), Square(u32), Named, Empty }
+}
+
+#[test]
+fn records_enums_flags_and_variants_are_checked_name_by_name() {
+    let mut linker = linker("imports");
+    let error = bind_error(
+        linker.func(API, "echo-point", |_: &mut Ctx<'_, Log>, p: BadPoint| {
+            Ok::<_, HostError>(p)
+        }),
+    );
+    assert_names(
+        &error,
+        &[
+            "parameter `p`",
+            "WIT type `point`",
+            "fields `y` against Rust `z`",
+        ],
+    );
+    let error = bind_error(
+        linker.func(API, "echo-color", |_: &mut Ctx<'_, Log>, c: TwoColors| {
+            Ok::<_, HostError>(c)
+        }),
+    );
+    assert_names(&error, &["WIT type `color`", "3 cases against 2"]);
+    let error = bind_error(
+        linker.func(API, "echo-perms", |_: &mut Ctx<'_, Log>, p: BadPerms| {
+            Ok::<_, HostError>(p)
+        }),
+    );
+    assert_names(
+        &error,
+        &["WIT type `perms`", "flags `exec` against Rust `run`"],
+    );
+    let error = bind_error(
+        linker.func(API, "echo-shape", |_: &mut Ctx<'_, Log>, s: BadShape| {
+            Ok::<_, HostError>(s)
+        }),
+    );
+    assert_names(&error, &["WIT type `shape`", "case `named` has a payload"]);
+}
+
+/// A module with one of each problem validation finds.
+const BROKEN: &str = r#"
+(module
+  (import "nowhere:pkg/iface@1.0.0" "f" (func (param i32)))
+  (import "test:shapes/api@1.0.0" "echo-u128" (func (param i32) (result i32)))
+  (import "test:shapes/api@2.0.0" "echo-u8" (func (param i32) (result i32)))
+  (import "test:shapes/api@1.0.0" "echo-u16" (func (param i64) (result i32)))
+  (import "test:shapes/api@1.0.0" "echo-u32" (func (param i32) (result i32)))
+  (import "test:shapes/api@1.0.0" "echo-s32" (global i32))
+  (import "test:shapes/api@1.0.0" "[resource-drop]thing" (func (param i32) (result i32)))
+  (import "test:shapes/api@1.0.0" "[resource-drop]gadget" (func (param i32)))
+  (import "test:shapes/api@1.0.0" "echo-u8" (func (param i32) (result i32)))
+)
+"#;
+
+#[test]
+fn validation_reports_every_problem_of_a_module_at_once() {
+    let mut linker = linker("imports");
+    linker
+        .func(API, "echo-u8", |_: &mut Ctx<'_, Log>, x: u8| {
+            Ok::<_, HostError>(x)
+        })
+        .unwrap();
+    let store = Store::default();
+    let module = Module::new(&store, wat::parse_str(BROKEN).unwrap()).unwrap();
+    let error = linker.validate(&module).unwrap_err();
+    let problems: Vec<String> = error.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [
+            "import `nowhere:pkg/iface@1.0.0#f`: the world has no interface `nowhere:pkg/iface@1.0.0`",
+            "import `test:shapes/api@1.0.0#echo-u128`: `test:shapes/api@1.0.0` has no function `echo-u128`",
+            "import `test:shapes/api@2.0.0#echo-u8`: interface version mismatch, the host serves @1.0.0",
+            "import `test:shapes/api@1.0.0#echo-u16`: signature mismatch, the WIT gives (param i32) (result i32) but the module declares (param i64) (result i32)",
+            "import `test:shapes/api@1.0.0#echo-u32`: the host has not bound this function",
+            "import `test:shapes/api@1.0.0#echo-s32`: expected a function",
+            "import `test:shapes/api@1.0.0#[resource-drop]thing`: signature mismatch, the WIT gives (param i32) but the module declares (param i32) (result i32)",
+            "missing export `memory` (the canonical ABI's linear memory)",
+            "missing export `cabi_realloc` (the canonical ABI's allocator)",
+        ]
+    );
+    assert!(matches!(
+        error.problems[..],
+        [
+            Problem::UnknownModule { .. },
+            Problem::UnknownImport { .. },
+            Problem::VersionMismatch { .. },
+            Problem::SignatureMismatch { .. },
+            Problem::Unbound { .. },
+            Problem::NotAFunction { .. },
+            Problem::SignatureMismatch { .. },
+            Problem::MissingExport { .. },
+            Problem::MissingExport { .. },
+        ]
+    ));
+    assert_names(
+        &error.to_string(),
+        &["the module does not fit the world (9 problems)"],
+    );
+}
+
+#[test]
+fn instantiation_refuses_a_module_that_does_not_validate_with_every_problem() {
+    let linker = linker("exports");
+    let mut store = Store::default();
+    let wat = r#"(module
+      (import "test:shapes/api@1.0.0" "echo-u8" (func (param i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "cabi_realloc") (param i32 i32 i32) (result i32) (i32.const 0))
+      (func (export "add") (param i32 i32) (result i32) (i32.const 0)))"#;
+    let module = Module::new(&store, wat::parse_str(wat).unwrap()).unwrap();
+    let Err(InstantiateError::Validation(error)) =
+        linker.instantiate(&mut store, &module, Log::new(), "test")
+    else {
+        panic!("the module was instantiated");
+    };
+    let problems: Vec<String> = error.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [
+            "import `test:shapes/api@1.0.0#echo-u8`: the host has not bound this function",
+            "export `cabi_realloc`: expected (param i32 i32 i32 i32) (result i32), found (param i32 i32 i32) (result i32)",
+            "missing export `greet` (a function of the world)",
+            "missing export `measure` (a function of the world)",
+            "missing export `wide` (a function of the world)",
+            "missing export `run` (a function of the world)",
+        ]
+    );
+    assert_eq!(linker.host().totals().instances, 0, "no instance was made");
+}

@@ -1,0 +1,232 @@
+//! The harness shared by the tests that run WAT guests of `shapes.wit` on
+//! real Wasmer through the real `Linker`.
+
+// Each test binary uses its own part of the harness.
+#![allow(dead_code)]
+
+use std::fmt::Debug;
+
+use host_wasmer::{Ctx, GuestInstance, GuestWorld, HostConfig, Linker, SlotsHost};
+use slots_core::Resource;
+use wasmer::{Module, RuntimeError, Store, Value};
+
+/// The test world: one function per canonical ABI shape.
+pub(crate) const WIT: &str = include_str!("shapes.wit");
+
+/// The core import module of the `api` interface.
+pub(crate) const API: &str = "test:shapes/api@1.0.0";
+
+/// Where guests keep their heap: `cabi_realloc` hands out memory from here.
+/// Below it, 0..1024 holds return areas and 1024..32768 the inputs the
+/// tests write.
+pub(crate) const HEAP: u32 = 32768;
+
+/// What each instance's host functions saw, in call order.
+pub(crate) type Log = Vec<String>;
+
+/// The Rust type bound to the WIT resource `thing`.
+#[derive(Debug)]
+pub(crate) struct Thing(pub(crate) String);
+
+impl Resource for Thing {
+    const NAME: &'static str = "thing";
+}
+
+/// The Rust type bound to the WIT resource `gadget`.
+#[derive(Debug)]
+pub(crate) struct Gadget;
+
+impl Resource for Gadget {
+    const NAME: &'static str = "gadget";
+}
+
+/// The world `name` of the test package.
+pub(crate) fn world(name: &str) -> GuestWorld {
+    GuestWorld::from_str(WIT, name).expect("the test WIT parses")
+}
+
+/// A linker for the world `name`, with `thing` and `gadget` bound and no
+/// function yet.
+pub(crate) fn linker(name: &str) -> Linker<Log> {
+    let mut linker = Linker::new(world(name), SlotsHost::new(HostConfig::default()));
+    linker
+        .resource::<Thing>(API, "thing")
+        .expect("`thing` binds")
+        .resource::<Gadget>(API, "gadget")
+        .expect("`gadget` binds");
+    linker
+}
+
+/// Appends what a host function saw to the instance's log.
+pub(crate) fn log(cx: &mut Ctx<'_, Log>, entry: impl Into<String>) {
+    cx.data_mut().push(entry.into());
+}
+
+/// A bump `cabi_realloc` from [`HEAP`] that grows memory when it runs out
+/// and counts its calls in the exported global `allocs`.
+const BUMP: &str = r#"
+  (global $heap (mut i32) (i32.const 32768))
+  (global $allocs (export "allocs") (mut i32) (i32.const 0))
+  (func $bump (param $align i32) (param $len i32) (result i32)
+    (local $ptr i32) (local $end i32)
+    (local.set $ptr
+      (i32.and
+        (i32.add (global.get $heap) (i32.sub (local.get $align) (i32.const 1)))
+        (i32.sub (i32.const 0) (local.get $align))))
+    (local.set $end (i32.add (local.get $ptr) (local.get $len)))
+    (block $done
+      (loop $grow
+        (br_if $done (i32.le_u (local.get $end) (i32.mul (memory.size) (i32.const 65536))))
+        (br_if $done (i32.eq (memory.grow (i32.const 1)) (i32.const -1)))
+        (br $grow)))
+    (global.set $heap (local.get $end))
+    (global.set $allocs (i32.add (global.get $allocs) (i32.const 1)))
+    (local.get $ptr))
+"#;
+
+/// A guest module: the `imports` (WAT import lines), one page of exported
+/// memory, a bump `cabi_realloc` (unless `body` brings its own, calling
+/// `$bump` or not), and `body`.
+pub(crate) fn module(imports: &str, body: &str) -> String {
+    let realloc = if body.contains("\"cabi_realloc\"") {
+        ""
+    } else {
+        r#"(func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+             (call $bump (local.get 2) (local.get 3)))"#
+    };
+    format!(
+        r#"(module
+  {imports}
+  (memory (export "memory") 1)
+  {BUMP}
+  {realloc}
+  {body}
+)"#
+    )
+}
+
+/// A guest that imports `name` from [`API`] with the core signature `sig`
+/// (e.g. `(param i32) (result i32)`) and exports `go`, which forwards its
+/// parameters to it and returns what it returns.
+pub(crate) fn forwarding(name: &str, sig: &str, params: usize) -> String {
+    let args: String = (0..params).map(|i| format!("(local.get {i}) ")).collect();
+    module(
+        &format!(r#"(import "{API}" "{name}" (func $f {sig}))"#),
+        &format!(r#"(func (export "go") {sig} (call $f {args}))"#),
+    )
+}
+
+/// One instantiated guest in its own store.
+pub(crate) struct Guest {
+    pub(crate) store: Store,
+    pub(crate) instance: GuestInstance<Log>,
+}
+
+impl Guest {
+    /// Compiles `wat` and instantiates it through `linker`.
+    pub(crate) fn new(linker: &Linker<Log>, wat: &str) -> Self {
+        let mut store = Store::default();
+        let bytes = wat::parse_str(wat).unwrap_or_else(|e| panic!("bad WAT: {e}\n{wat}"));
+        let module = Module::new(&store, bytes).expect("the module compiles");
+        let instance = linker
+            .instantiate(&mut store, &module, Log::new(), "test")
+            .unwrap_or_else(|e| panic!("instantiation failed: {e}"));
+        Self { store, instance }
+    }
+
+    /// Calls the guest's core export `name` with exact core values,
+    /// bypassing the canonical ABI.
+    pub(crate) fn call(&mut self, name: &str, args: &[Value]) -> Result<Vec<Value>, RuntimeError> {
+        let func = self
+            .instance
+            .wasmer()
+            .exports
+            .get_function(name)
+            .unwrap_or_else(|e| panic!("no export `{name}`: {e}"))
+            .clone();
+        func.call(&mut self.store, args).map(Vec::from)
+    }
+
+    /// `len` bytes of guest memory at `ptr`.
+    pub(crate) fn read(&self, ptr: u32, len: usize) -> Vec<u8> {
+        let memory = self.instance.wasmer().exports.get_memory("memory").unwrap();
+        let mut bytes = vec![0; len];
+        memory
+            .view(&self.store)
+            .read(u64::from(ptr), &mut bytes)
+            .expect("the read is inside memory");
+        bytes
+    }
+
+    /// Writes `bytes` to guest memory at `ptr`.
+    pub(crate) fn write(&self, ptr: u32, bytes: &[u8]) {
+        let memory = self.instance.wasmer().exports.get_memory("memory").unwrap();
+        memory
+            .view(&self.store)
+            .write(u64::from(ptr), bytes)
+            .expect("the write is inside memory");
+    }
+
+    /// The little-endian `u32` at `ptr`.
+    pub(crate) fn u32_at(&self, ptr: u32) -> u32 {
+        u32::from_le_bytes(self.read(ptr, 4).try_into().unwrap())
+    }
+
+    /// The little-endian `u64` at `ptr`.
+    pub(crate) fn u64_at(&self, ptr: u32) -> u64 {
+        u64::from_le_bytes(self.read(ptr, 8).try_into().unwrap())
+    }
+
+    /// The string whose `(ptr, len)` pair is stored at `at`.
+    pub(crate) fn string_at(&self, at: u32) -> String {
+        let (ptr, len) = (self.u32_at(at), self.u32_at(at + 4));
+        String::from_utf8(self.read(ptr, len as usize)).expect("the host wrote UTF-8")
+    }
+
+    /// What the instance's host functions saw.
+    pub(crate) fn log(&self) -> Vec<String> {
+        self.instance.env(&self.store).data().clone()
+    }
+
+    /// How many times the host called the guest's `cabi_realloc`.
+    pub(crate) fn allocs(&mut self) -> i32 {
+        let global = self
+            .instance
+            .wasmer()
+            .exports
+            .get_global("allocs")
+            .expect("the harness's realloc exports `allocs`")
+            .clone();
+        match global.get(&mut self.store) {
+            Value::I32(n) => n,
+            other => panic!("`allocs` is {other:?}"),
+        }
+    }
+
+    /// Handles the instance holds now.
+    pub(crate) fn live_handles(&self) -> u32 {
+        self.instance.counters(&self.store).live_handles
+    }
+}
+
+/// Asserts that `result` is a trap whose message holds every fragment.
+pub(crate) fn assert_trap<T: Debug>(result: Result<T, RuntimeError>, fragments: &[&str]) {
+    let error = match result {
+        Ok(value) => panic!("expected a trap naming {fragments:?}, got Ok({value:?})"),
+        Err(error) => error,
+    };
+    let message = error.message();
+    for fragment in fragments {
+        assert!(
+            message.contains(fragment),
+            "the trap does not name {fragment:?}: {message}"
+        );
+    }
+}
+
+/// Asserts that `text` holds every fragment.
+pub(crate) fn assert_names(text: &str, fragments: &[&str]) {
+    for fragment in fragments {
+        assert!(text.contains(fragment), "{fragment:?} is not in: {text}");
+    }
+}

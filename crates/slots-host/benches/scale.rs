@@ -1,0 +1,292 @@
+//! Performance at scale: a million live handles in one instance, a thousand
+//! instances on one host, and teardown, each figure measured beside its
+//! baseline in this one process and reported as a ratio.
+//!
+//! Time per open and per method call is measured at 1k, 10k, 100k and 1M
+//! live handles; memory per handle and per instance comes from probes run
+//! in fresh child processes (this binary again, see `scale/probe.rs`). The
+//! results go to `scale.md` and `scale.svg` under `SLOTS_BENCH_RESULTS`
+//! (default `target/bench-results`) and to stdout.
+//!
+//! `SLOTS_BENCH_QUICK=1` shortens every measurement and scales the run
+//! down (100k handles, 100 instances) for a smoke run.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "scale/guest.rs"]
+mod guest;
+#[path = "scale/probe.rs"]
+mod probe;
+#[path = "scale/report.rs"]
+mod report;
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion};
+use slots_host::Bucket;
+
+use crate::guest::Shared;
+use crate::probe::sizes;
+
+/// Handles opened (then dropped) per chunk by the open benchmark, so the
+/// table stays near its size however many iterations criterion asks for.
+const CHUNK: u32 = 4096;
+
+/// Per-iteration means of every call of each benchmark, by key.
+static SAMPLES: Mutex<BTreeMap<String, Vec<f64>>> = Mutex::new(BTreeMap::new());
+
+fn record(key: &str, total: Duration, iters: u64) {
+    let per = total.as_secs_f64() * 1e9 / iters.max(1) as f64;
+    SAMPLES.lock().unwrap().entry(key.to_string()).or_default().push(per);
+}
+
+fn medians() -> BTreeMap<String, f64> {
+    SAMPLES
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(key, samples)| {
+            let mut sorted = samples.clone();
+            sorted.sort_by(f64::total_cmp);
+            (key.clone(), sorted[sorted.len() / 2])
+        })
+        .collect()
+}
+
+/// How big and how long a run is.
+struct Mode {
+    quick: bool,
+    max_handles: u32,
+    instances: u32,
+    teardown_handles: u32,
+}
+
+impl Mode {
+    fn from_env() -> Self {
+        let quick = std::env::var("SLOTS_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
+        if quick {
+            Self {
+                quick,
+                max_handles: 100_000,
+                instances: 100,
+                teardown_handles: 10_000,
+            }
+        } else {
+            Self {
+                quick,
+                max_handles: 1_000_000,
+                instances: 1_000,
+                teardown_handles: 100_000,
+            }
+        }
+    }
+
+    fn configure(&self, group: &mut BenchmarkGroup<'_, WallTime>) {
+        if self.quick {
+            group.warm_up_time(Duration::from_millis(200));
+            group.measurement_time(Duration::from_millis(500));
+            group.sample_size(10);
+        } else {
+            group.warm_up_time(Duration::from_secs(1));
+            group.measurement_time(Duration::from_secs(3));
+            group.sample_size(30);
+        }
+    }
+}
+
+/// Runs `call(n)` until `iters` iterations are done, in chunks an i32 holds.
+fn timed(iters: u64, mut call: impl FnMut(i32)) -> Duration {
+    let start = Instant::now();
+    let mut left = iters;
+    while left > 0 {
+        let n = left.min(1 << 24);
+        call(n as i32);
+        left -= n;
+    }
+    start.elapsed()
+}
+
+/// Open and method call at each table size, in one instance filled a decade
+/// at a time.
+fn table_sizes(c: &mut Criterion, mode: &Mode) {
+    let shared = Shared::new();
+    let mut guest = shared.guest();
+    guest.reserve(mode.max_handles + CHUNK);
+    let mut group = c.benchmark_group("scale/table");
+    mode.configure(&mut group);
+    for size in sizes(mode.max_handles) {
+        let missing = size - guest.count();
+        guest.open(missing);
+        assert_eq!(guest.live(), size as usize);
+        let one = guest.first_handle();
+
+        let key = format!("open.{size}");
+        group.bench_function(BenchmarkId::new("open", size), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                let mut left = iters;
+                while left > 0 {
+                    let k = left.min(u64::from(CHUNK)) as u32;
+                    let start = Instant::now();
+                    guest.open(k);
+                    total += start.elapsed();
+                    guest.drop_last(k);
+                    left -= u64::from(k);
+                }
+                record(&key, total, iters);
+                total
+            })
+        });
+        let key = format!("method_random.{size}");
+        group.bench_function(BenchmarkId::new("method on a random handle", size), |b| {
+            b.iter_custom(|iters| {
+                let t = timed(iters, |n| guest.method_random.call(&mut guest.store, n).unwrap());
+                record(&key, t, iters);
+                t
+            })
+        });
+        let key = format!("pick.{size}");
+        group.bench_function(BenchmarkId::new("pick only (guest share)", size), |b| {
+            b.iter_custom(|iters| {
+                let t = timed(iters, |n| {
+                    std::hint::black_box(guest.pick_random.call(&mut guest.store, n).unwrap());
+                });
+                record(&key, t, iters);
+                t
+            })
+        });
+        let key = format!("method_one.{size}");
+        group.bench_function(BenchmarkId::new("method on one handle", size), |b| {
+            b.iter_custom(|iters| {
+                let t = timed(iters, |n| guest.method_loop.call(&mut guest.store, one, n).unwrap());
+                record(&key, t, iters);
+                t
+            })
+        });
+    }
+    group.finish();
+}
+
+/// Instantiating the guest on the slots host against Wasmer alone.
+fn instantiate(c: &mut Criterion, mode: &Mode) {
+    let shared = Shared::new();
+    let mut group = c.benchmark_group("scale/instances");
+    mode.configure(&mut group);
+    group.bench_function("instantiate (slots host)", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let mut store = shared.store();
+                let start = Instant::now();
+                let instance = shared.instantiate(&mut store);
+                total += start.elapsed();
+                drop(instance);
+            }
+            record("instantiate.slots", total, iters);
+            total
+        })
+    });
+    group.bench_function("instantiate (bare Wasmer, stub imports)", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let mut store = shared.store();
+                let start = Instant::now();
+                let instance = shared.instantiate_bare(&mut store);
+                total += start.elapsed();
+                drop(instance);
+            }
+            record("instantiate.bare", total, iters);
+            total
+        })
+    });
+    group.finish();
+}
+
+/// Teardown of an instance holding many handles against one holding none:
+/// `GuestInstance::teardown`, and dropping the store.
+fn teardown(c: &mut Criterion, mode: &Mode) {
+    let shared = Shared::new();
+    let mut group = c.benchmark_group("scale/teardown");
+    mode.configure(&mut group);
+    group.sample_size(10);
+    for handles in [mode.teardown_handles, 0] {
+        let filled = || {
+            let mut guest = shared.guest();
+            guest.reserve(handles);
+            guest.open(handles);
+            guest
+        };
+        let key = format!("teardown.{handles}");
+        group.bench_function(BenchmarkId::new("teardown()", handles), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let mut guest = filled();
+                    let start = Instant::now();
+                    guest.teardown();
+                    total += start.elapsed();
+                    assert_eq!(guest.live(), 0);
+                }
+                record(&key, total, iters);
+                total
+            })
+        });
+        let key = format!("drop_store.{handles}");
+        group.bench_function(BenchmarkId::new("drop the store", handles), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let guest = filled();
+                    let start = Instant::now();
+                    drop(guest);
+                    total += start.elapsed();
+                }
+                record(&key, total, iters);
+                total
+            })
+        });
+    }
+    group.finish();
+    assert_eq!(shared.host.totals().leaked(), 0, "teardown left handles unreleased");
+}
+
+fn main() {
+    if probe::run_if_child() {
+        return;
+    }
+    let mode = Mode::from_env();
+    if mode.quick {
+        println!(
+            "scale: QUICK run (SLOTS_BENCH_QUICK): {} handles instead of 1,000,000, {} instances instead of 1,000, \
+             teardown of {} handles instead of 100,000, short measurements",
+            mode.max_handles, mode.instances, mode.teardown_handles
+        );
+    }
+    println!("scale: probing memory in fresh processes");
+    let handles_probe = probe::spawn("handles", mode.max_handles);
+    let instances_probe = probe::spawn("instances", mode.instances);
+    let bare_probe = probe::spawn("bare", mode.instances);
+
+    let mut c = Criterion::default().configure_from_args();
+    table_sizes(&mut c, &mode);
+    instantiate(&mut c, &mode);
+    teardown(&mut c, &mode);
+    c.final_summary();
+
+    report::write(&report::Run {
+        quick: mode.quick,
+        sizes: sizes(mode.max_handles),
+        max_handles: mode.max_handles,
+        instances: mode.instances,
+        teardown_handles: mode.teardown_handles,
+        medians: medians(),
+        handles_probe,
+        instances_probe,
+        bare_probe,
+        bucket_size: std::mem::size_of::<Bucket>(),
+    });
+}

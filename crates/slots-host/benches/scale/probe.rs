@@ -1,0 +1,153 @@
+//! One-shot probes of resident memory, each run in a fresh child process:
+//! memory freed by an earlier measurement would otherwise be reused by the
+//! next and hide its growth.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::time::Instant;
+
+use crate::guest::{Shared, rss_bytes};
+
+/// Set in a child to the probe it runs: `handles:N`, `instances:N` or
+/// `bare:N`.
+const ENV: &str = "SLOTS_SCALE_PROBE";
+
+/// A probe's figures, by name.
+pub type Figures = BTreeMap<String, f64>;
+
+/// Table sizes measured up to `max`: 1k, 10k, ... decades.
+pub fn sizes(max: u32) -> Vec<u32> {
+    std::iter::successors(Some(1_000u32), |s| s.checked_mul(10))
+        .take_while(|&s| s <= max)
+        .collect()
+}
+
+/// Runs the probe this process was started for, if it was; true then.
+pub fn run_if_child() -> bool {
+    let Ok(spec) = std::env::var(ENV) else {
+        return false;
+    };
+    let (kind, n) = spec.split_once(':').unwrap();
+    let n: u32 = n.parse().unwrap();
+    match kind {
+        "handles" => handles(n),
+        "instances" => instances(n, false),
+        "bare" => instances(n, true),
+        other => panic!("unknown probe `{other}`"),
+    }
+    true
+}
+
+/// Runs a probe in a child process and gathers the figures it prints.
+pub fn spawn(kind: &str, n: u32) -> Figures {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .env(ENV, format!("{kind}:{n}"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "probe {kind}:{n} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| line.strip_prefix("probe "))
+        .filter_map(|line| {
+            let (key, value) = line.split_once(' ')?;
+            Some((key.to_string(), value.parse().ok()?))
+        })
+        .collect()
+}
+
+fn emit(key: &str, value: f64) {
+    println!("probe {key} {value}");
+}
+
+/// Fills one instance's table to `max` handles, a decade at a time, with
+/// the time per open and the resident memory per handle at each size; then
+/// tears the instance down.
+fn handles(max: u32) {
+    let shared = Shared::new();
+    let mut guest = shared.guest();
+    guest.reserve(max);
+    // One open first, so that one-time set-up is not charged to the table.
+    guest.open(1);
+    guest.drop_last(1);
+    let before = rss_bytes();
+    for size in sizes(max) {
+        let n = size - guest.count();
+        let start = Instant::now();
+        guest.open(n);
+        let elapsed = start.elapsed();
+        let grown = rss_bytes().saturating_sub(before);
+        emit(&format!("fill_ns.{size}"), elapsed.as_nanos() as f64 / f64::from(n));
+        emit(&format!("rss_per_handle.{size}"), grown as f64 / f64::from(size));
+    }
+    assert_eq!(guest.live(), max as usize);
+    emit("live", guest.live() as f64);
+    emit("slots_allocated", guest.slots_allocated() as f64);
+    let start = Instant::now();
+    guest.teardown();
+    emit("teardown_ns", start.elapsed().as_nanos() as f64);
+    assert_eq!(guest.live(), 0);
+}
+
+/// Keeps `n` instances of one compiled module alive at once, a store each,
+/// with the resident memory and the time each took; then, for slots
+/// instances, opens one key in the first and the last.
+fn instances(n: u32, bare: bool) {
+    let shared = Shared::new();
+    // One instance first, so that one-time set-up is not charged to them.
+    {
+        let mut store = shared.store();
+        if bare {
+            shared.instantiate_bare(&mut store);
+        } else {
+            shared.instantiate(&mut store);
+        }
+    }
+    let mut stores = Vec::with_capacity(n as usize);
+    let mut guests = Vec::with_capacity(n as usize);
+    let mut bare_instances = Vec::with_capacity(n as usize);
+    let before = rss_bytes();
+    let start = Instant::now();
+    for _ in 0..n {
+        let mut store = shared.store();
+        if bare {
+            bare_instances.push(shared.instantiate_bare(&mut store));
+            stores.push(store);
+        } else {
+            let instance = shared.instantiate(&mut store);
+            guests.push(crate::guest::ScaleGuest::from_parts(store, instance));
+        }
+    }
+    let elapsed = start.elapsed();
+    let grown = rss_bytes().saturating_sub(before);
+    emit("instantiate_ns", elapsed.as_nanos() as f64 / f64::from(n));
+    emit("rss_per_instance", grown as f64 / f64::from(n));
+    if bare {
+        return;
+    }
+    emit("alive", shared.host.totals().instances as f64);
+
+    let start = Instant::now();
+    let held = guests[0].open_pattern();
+    emit("first_open_ns", start.elapsed().as_nanos() as f64);
+    let before = shared.host.cache_stats();
+    let last = guests.last_mut().unwrap();
+    let start = Instant::now();
+    let handle = last.open_pattern();
+    emit("last_open_ns", start.elapsed().as_nanos() as f64);
+    let after = shared.host.cache_stats();
+    let counters = last.instance.counters(&last.store);
+    assert!(held != 0 && handle != 0);
+    emit("cache_hits_before", before.hits as f64);
+    emit("cache_misses_before", before.misses as f64);
+    emit("cache_creations_before", before.creations as f64);
+    emit("cache_hits_after", after.hits as f64);
+    emit("cache_misses_after", after.misses as f64);
+    emit("cache_creations_after", after.creations as f64);
+    emit("cache_entries_after", after.entries as f64);
+    emit("last_instance_cache_hits", counters.cache_hits as f64);
+    emit("last_instance_cache_misses", counters.cache_misses as f64);
+}

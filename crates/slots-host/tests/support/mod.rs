@@ -1,0 +1,386 @@
+//! The harness of the hostile-guest tests: WAT guests of the real
+//! `slots:host` world, built from a body snippet, and an arena that keeps
+//! two well-behaved victim instances beside each attacker.
+
+// Each test binary uses its own part of the harness.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use host_wasmer::abi::Val;
+use host_wasmer::{CallError, GuestInstance, HostConfig, Linker, SlotsHost};
+use slots_host::{HostData, linker};
+use wasmer::{Module, RuntimeError, Store, Value};
+
+/// Every import of the world, as a guest declares it, with the core
+/// signatures wit-bindgen gives them.
+const IMPORTS: &str = r#"
+  (import "slots:host/buckets@0.1.0" "[constructor]bucket" (func $bucket_new (param i32 i32) (result i32)))
+  (import "slots:host/buckets@0.1.0" "[method]bucket.name" (func $bucket_name (param i32 i32)))
+  (import "slots:host/buckets@0.1.0" "[method]bucket.put" (func $bucket_put (param i32 i32 i32 i32 i32 i32)))
+  (import "slots:host/buckets@0.1.0" "[method]bucket.get" (func $bucket_get (param i32 i32 i32 i32)))
+  (import "slots:host/buckets@0.1.0" "[method]bucket.len" (func $bucket_len (param i32) (result i32)))
+  (import "slots:host/buckets@0.1.0" "[method]bucket.entries" (func $bucket_entries (param i32 i32)))
+  (import "slots:host/buckets@0.1.0" "[method]bucket.keys-matching" (func $keys_matching (param i32 i32 i32)))
+  (import "slots:host/buckets@0.1.0" "[method]bucket.absorb" (func $bucket_absorb (param i32 i32) (result i32)))
+  (import "slots:host/buckets@0.1.0" "drain" (func $drain (param i32 i32)))
+  (import "slots:host/buckets@0.1.0" "[resource-drop]bucket" (func $bucket_drop (param i32)))
+  (import "slots:host/patterns@0.1.0" "[static]pattern.open" (func $pattern_open (param i32 i32 i32 i32)))
+  (import "slots:host/patterns@0.1.0" "[method]pattern.source" (func $pattern_source (param i32 i32)))
+  (import "slots:host/patterns@0.1.0" "[method]pattern.is-match" (func $is_match (param i32 i32 i32) (result i32)))
+  (import "slots:host/patterns@0.1.0" "[resource-drop]pattern" (func $pattern_drop (param i32)))
+  (import "slots:host/introspect@0.1.0" "snapshot" (func $snapshot (param i32)))
+"#;
+
+/// Memory, constants, `cabi_realloc` and helpers every guest shares.
+///
+/// Layout: 0..16 the return area of imports, 16..28 `run`'s return area,
+/// 64..256 constant strings, 1024..32768 inputs the tests write, 32768..
+/// the heap `cabi_realloc` hands out.
+///
+/// `cabi_realloc` misbehaves as the global `$mode` says: 0 allocates, 1
+/// returns null, 2 a pointer past the end of memory, 3 a misaligned
+/// pointer, 4 traps, 5 calls `[method]bucket.len` on `$target` first, 6
+/// drops `$target` first.
+const PRELUDE: &str = r#"
+  (memory (export "memory") 1)
+  (data (i32.const 64) "alpha")
+  (data (i32.const 72) "beta")
+  (data (i32.const 80) "\ff\fe")
+  (data (i32.const 88) "k")
+  (data (i32.const 96) "v")
+  (data (i32.const 104) "a+")
+  (data (i32.const 112) "victim")
+  (data (i32.const 128) "victim broken")
+
+  (global $heap (mut i32) (i32.const 32768))
+  (global $allocs (export "allocs") (mut i32) (i32.const 0))
+  (global $mode (mut i32) (i32.const 0))
+  (global $target (mut i32) (i32.const 0))
+
+  (func $bump (param $align i32) (param $len i32) (result i32)
+    (local $ptr i32)
+    (local.set $ptr
+      (i32.and
+        (i32.add (global.get $heap) (i32.sub (local.get $align) (i32.const 1)))
+        (i32.sub (i32.const 0) (local.get $align))))
+    (global.set $heap (i32.add (local.get $ptr) (local.get $len)))
+    (local.get $ptr))
+
+  (func (export "cabi_realloc") (param $old i32) (param $old_len i32) (param $align i32) (param $len i32) (result i32)
+    (global.set $allocs (i32.add (global.get $allocs) (i32.const 1)))
+    (if (i32.eq (global.get $mode) (i32.const 1)) (then (return (i32.const 0))))
+    (if (i32.eq (global.get $mode) (i32.const 2)) (then (return (i32.const -16))))
+    (if (i32.eq (global.get $mode) (i32.const 3))
+      (then (return (i32.add (call $bump (local.get $align) (local.get $len)) (i32.const 1)))))
+    (if (i32.eq (global.get $mode) (i32.const 4)) (then unreachable))
+    (if (i32.eq (global.get $mode) (i32.const 5))
+      (then (drop (call $bucket_len (global.get $target)))))
+    (if (i32.eq (global.get $mode) (i32.const 6))
+      (then (call $bucket_drop (global.get $target))))
+    (call $bump (local.get $align) (local.get $len)))
+
+  ;; `run`'s result: ok.
+  (func $ok (result i32)
+    (i32.store8 (i32.const 16) (i32.const 0))
+    (i32.const 16))
+
+  ;; `run`'s result: err with the string at `ptr`.
+  (func $err (param $ptr i32) (param $len i32) (result i32)
+    (i32.store8 (i32.const 16) (i32.const 1))
+    (i32.store (i32.const 20) (local.get $ptr))
+    (i32.store (i32.const 24) (local.get $len))
+    (i32.const 16))
+
+  ;; A bucket named by the `len` bytes at `ptr`.
+  (func $new (param $ptr i32) (param $len i32) (result i32)
+    (call $bucket_new (local.get $ptr) (local.get $len)))
+
+  ;; The pattern `a+`, with no options; traps if the open fails.
+  (func $open (result i32)
+    (call $pattern_open (i32.const 104) (i32.const 2) (i32.const 0) (i32.const 0))
+    (if (i32.load8_u (i32.const 0)) (then unreachable))
+    (i32.load (i32.const 4)))
+
+  ;; Stores `v` under `k` in `bucket`; traps if the put fails.
+  (func $put_kv (param $bucket i32)
+    (call $bucket_put (local.get $bucket) (i32.const 88) (i32.const 1) (i32.const 96) (i32.const 1) (i32.const 0))
+    (if (i32.load8_u (i32.const 0)) (then unreachable)))
+
+  ;; Reads the i32 input the test wrote at `at`.
+  (func $input (param $at i32) (result i32)
+    (i32.load (local.get $at)))
+"#;
+
+/// A well-behaved guest: its first `run` makes a bucket `victim` holding
+/// `k = v`; every `run` checks that the bucket is still exactly that.
+const VICTIM: &str = r#"
+  (global $mine (export "mine") (mut i32) (i32.const 0))
+  (func (export "run") (result i32)
+    (if (i32.eqz (global.get $mine))
+      (then
+        (global.set $mine (call $new (i32.const 112) (i32.const 6)))
+        (call $put_kv (global.get $mine))))
+    (if (i32.ne (call $bucket_len (global.get $mine)) (i32.const 1))
+      (then (return (call $err (i32.const 128) (i32.const 13)))))
+    ;; name() == "victim"
+    (call $bucket_name (global.get $mine) (i32.const 0))
+    (if (i32.ne (i32.load (i32.const 4)) (i32.const 6))
+      (then (return (call $err (i32.const 128) (i32.const 13)))))
+    (if (i32.ne (i32.load (i32.load (i32.const 0))) (i32.load (i32.const 112)))
+      (then (return (call $err (i32.const 128) (i32.const 13)))))
+    ;; get("k") == some("v")
+    (call $bucket_get (global.get $mine) (i32.const 88) (i32.const 1) (i32.const 0))
+    (if (i32.ne (i32.load8_u (i32.const 0)) (i32.const 1))
+      (then (return (call $err (i32.const 128) (i32.const 13)))))
+    (if (i32.ne (i32.load8_u (i32.load (i32.const 4))) (i32.const 118))
+      (then (return (call $err (i32.const 128) (i32.const 13)))))
+    (call $ok))
+"#;
+
+/// A guest of the world: every import, the prelude, then `body`, which
+/// defines at least `(func (export "run") (result i32) ...)`.
+pub(crate) fn guest(body: &str) -> String {
+    format!("(module\n{IMPORTS}\n{PRELUDE}\n{body}\n)")
+}
+
+/// A host of the `slots:host` world with its linker.
+pub(crate) struct World {
+    pub(crate) host: Arc<SlotsHost>,
+    pub(crate) linker: Linker<HostData>,
+}
+
+impl World {
+    /// A host with `config`.
+    pub(crate) fn new(config: HostConfig) -> Self {
+        let host = SlotsHost::new(config);
+        let linker = linker(host.clone()).expect("the world binds");
+        Self { host, linker }
+    }
+
+    /// Compiles the guest made of `body`.
+    pub(crate) fn module(&self, store: &Store, body: &str) -> Module {
+        let wat = guest(body);
+        let bytes = wat::parse_str(&wat).unwrap_or_else(|e| panic!("bad WAT: {e}\n{wat}"));
+        Module::new(store, bytes).expect("the guest compiles")
+    }
+
+    /// Instantiates `module` in `store` with `data`, in the namespace `test`.
+    pub(crate) fn instantiate(
+        &self,
+        store: &mut Store,
+        module: &Module,
+        data: HostData,
+    ) -> GuestInstance<HostData> {
+        self.linker
+            .instantiate(store, module, data, "test")
+            .unwrap_or_else(|e| panic!("instantiation failed: {e}"))
+    }
+}
+
+/// `run` passed.
+pub(crate) fn passed(outcome: &Result<Option<Val>, CallError>) -> bool {
+    matches!(outcome, Ok(Some(Val::Result(Ok(None)))))
+}
+
+/// Asserts that `outcome` is a trap raised by a host function, whose message
+/// holds every fragment.
+pub(crate) fn assert_host_trap(outcome: Result<Option<Val>, CallError>, fragments: &[&str]) {
+    let (message, host) = match outcome {
+        Err(CallError::Trap { message, host, .. }) => (message, host),
+        other => panic!("expected a trap naming {fragments:?}, got {other:?}"),
+    };
+    let Some(host) = host else {
+        panic!("the trap did not come from a host function: {message}");
+    };
+    for fragment in fragments {
+        assert!(
+            host.contains(fragment) && message.contains(fragment),
+            "the trap does not name {fragment:?}: {message}"
+        );
+    }
+}
+
+/// Asserts that a core call trapped with a message holding every fragment.
+pub(crate) fn assert_core_trap<T: std::fmt::Debug>(
+    outcome: Result<T, RuntimeError>,
+    fragments: &[&str],
+) {
+    let message = match outcome {
+        Err(error) => error.message(),
+        Ok(value) => panic!("expected a trap naming {fragments:?}, got {value:?}"),
+    };
+    for fragment in fragments {
+        assert!(
+            message.contains(fragment),
+            "the trap does not name {fragment:?}: {message}"
+        );
+    }
+}
+
+/// An attacker's store, shared with one victim, and a second victim in a
+/// store of its own; all three on one host.
+pub(crate) struct Arena {
+    pub(crate) world: World,
+    /// The attacker's store, with `near` in it.
+    pub(crate) store: Store,
+    near: GuestInstance<HostData>,
+    far_store: Store,
+    far: GuestInstance<HostData>,
+}
+
+impl Arena {
+    /// An arena on a host with the default configuration.
+    pub(crate) fn new() -> Self {
+        Self::with(HostConfig::default())
+    }
+
+    /// An arena on a host with `config`; both victims have run once.
+    pub(crate) fn with(config: HostConfig) -> Self {
+        let world = World::new(config);
+        let mut store = Store::default();
+        let module = world.module(&store, VICTIM);
+        let near = world.instantiate(&mut store, &module, HostData::default());
+        let mut far_store = Store::default();
+        let far_module = world.module(&far_store, VICTIM);
+        let far = world.instantiate(&mut far_store, &far_module, HostData::default());
+        let mut arena = Self {
+            world,
+            store,
+            near,
+            far_store,
+            far,
+        };
+        arena.check_victims();
+        arena
+    }
+
+    /// Instantiates an attacker made of `body` in the shared store.
+    pub(crate) fn attacker(&mut self, body: &str) -> GuestInstance<HostData> {
+        self.attacker_with(body, HostData::default())
+    }
+
+    /// Instantiates an attacker made of `body`, with `data`.
+    pub(crate) fn attacker_with(&mut self, body: &str, data: HostData) -> GuestInstance<HostData> {
+        let module = self.world.module(&self.store, body);
+        self.world.instantiate(&mut self.store, &module, data)
+    }
+
+    /// Calls `run` on `instance`.
+    pub(crate) fn run(
+        &mut self,
+        instance: &GuestInstance<HostData>,
+    ) -> Result<Option<Val>, CallError> {
+        instance.call(&mut self.store, "run", &[])
+    }
+
+    /// Calls the core export `name` of `instance` with exact core values.
+    pub(crate) fn core(
+        &mut self,
+        instance: &GuestInstance<HostData>,
+        name: &str,
+        args: &[Value],
+    ) -> Result<Vec<Value>, RuntimeError> {
+        let func = instance
+            .wasmer()
+            .exports
+            .get_function(name)
+            .unwrap_or_else(|e| panic!("no export `{name}`: {e}"))
+            .clone();
+        func.call(&mut self.store, args).map(Vec::from)
+    }
+
+    /// Writes `bytes` into `instance`'s memory at `ptr`.
+    pub(crate) fn write(&self, instance: &GuestInstance<HostData>, ptr: u32, bytes: &[u8]) {
+        let memory = instance.wasmer().exports.get_memory("memory").unwrap();
+        memory
+            .view(&self.store)
+            .write(u64::from(ptr), bytes)
+            .expect("inside memory");
+    }
+
+    /// `len` bytes of `instance`'s memory at `ptr`.
+    pub(crate) fn read(&self, instance: &GuestInstance<HostData>, ptr: u32, len: usize) -> Vec<u8> {
+        let memory = instance.wasmer().exports.get_memory("memory").unwrap();
+        let mut bytes = vec![0; len];
+        memory
+            .view(&self.store)
+            .read(u64::from(ptr), &mut bytes)
+            .expect("inside memory");
+        bytes
+    }
+
+    /// The value of `instance`'s exported i32 global `name`.
+    pub(crate) fn global(&mut self, instance: &GuestInstance<HostData>, name: &str) -> i32 {
+        let global = instance.wasmer().exports.get_global(name).unwrap().clone();
+        match global.get(&mut self.store) {
+            Value::I32(v) => v,
+            other => panic!("{name} is {other:?}"),
+        }
+    }
+
+    /// Handles `instance` holds now.
+    pub(crate) fn live(&self, instance: &GuestInstance<HostData>) -> u32 {
+        instance.counters(&self.store).live_handles
+    }
+
+    /// The handles of the victims' buckets: near, far.
+    pub(crate) fn victim_handles(&mut self) -> (i32, i32) {
+        let near = self
+            .near
+            .wasmer()
+            .exports
+            .get_global("mine")
+            .unwrap()
+            .clone();
+        let far = self
+            .far
+            .wasmer()
+            .exports
+            .get_global("mine")
+            .unwrap()
+            .clone();
+        let (Value::I32(near), Value::I32(far)) =
+            (near.get(&mut self.store), far.get(&mut self.far_store))
+        else {
+            panic!("`mine` is an i32");
+        };
+        (near, far)
+    }
+
+    /// Both victims still pass, each holding exactly its one bucket.
+    pub(crate) fn check_victims(&mut self) {
+        let near = self.near.call(&mut self.store, "run", &[]);
+        assert!(
+            passed(&near),
+            "the victim in the attacker's store: {near:?}"
+        );
+        assert_eq!(self.near.counters(&self.store).live_handles, 1);
+        let far = self.far.call(&mut self.far_store, "run", &[]);
+        assert!(passed(&far), "the victim in another store: {far:?}");
+        assert_eq!(self.far.counters(&self.far_store).live_handles, 1);
+    }
+
+    /// Checks the victims once more, then ends the attacker's store and
+    /// the other one, and checks that every handle was accounted for.
+    pub(crate) fn finish(mut self) {
+        self.check_victims();
+        let host = self.world.host.clone();
+        drop(self.near);
+        drop(self.store);
+        assert_eq!(host.totals().instances, 1, "only the far victim is left");
+        assert_eq!(host.totals().leaked(), 0, "the attack leaked handles");
+        let far = self.far.call(&mut self.far_store, "run", &[]);
+        assert!(passed(&far), "the far victim after the attack: {far:?}");
+        drop(self.far);
+        drop(self.far_store);
+        let totals = host.totals();
+        assert_eq!(totals.instances, 0);
+        assert_eq!(totals.leaked(), 0);
+    }
+}
+
+/// The little-endian `u32` at `at` in `bytes`.
+pub(crate) fn le_u32(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap())
+}
