@@ -287,17 +287,29 @@ impl<D: Send + 'static> Linker<D> {
             };
             imports.define(&key.0, &key.1, function);
         }
-        let instance = Instance::new(store, module, &imports)
-            .map_err(|e| InstantiateError::Wasmer(e.to_string()))?;
-        let memory = instance
-            .exports
-            .get_memory("memory")
-            .map_err(|e| InstantiateError::Wasmer(e.to_string()))?
-            .clone();
-        let realloc = instance
-            .exports
-            .get_typed_function(&*store, "cabi_realloc")
-            .map_err(|e| InstantiateError::Wasmer(e.to_string()))?;
+        let ready = Instance::new(store, module, &imports)
+            .map_err(|e| InstantiateError::Wasmer(e.to_string()))
+            .and_then(|instance| {
+                let memory = instance
+                    .exports
+                    .get_memory("memory")
+                    .map_err(|e| InstantiateError::Wasmer(e.to_string()))?
+                    .clone();
+                let realloc = instance
+                    .exports
+                    .get_typed_function(&*store, "cabi_realloc")
+                    .map_err(|e| InstantiateError::Wasmer(e.to_string()))?;
+                Ok((instance, memory, realloc))
+            });
+        let (instance, memory, realloc) = match ready {
+            Ok(ready) => ready,
+            Err(error) => {
+                // The instance never came to be: release what its start
+                // function may have opened and stop counting it.
+                env.as_mut(store).teardown();
+                return Err(error);
+            }
+        };
         let state = env.as_mut(store);
         state.memory = Some(memory);
         state.realloc = Some(realloc);

@@ -154,8 +154,10 @@ pub struct CacheStats {
 ///   [`CacheLimits`], by quick_cache's S3-FIFO-like policy (CLOCK-PRO
 ///   family: a cold queue, a hot queue and a ghost list of recently evicted
 ///   keys), which resists scans better than plain LRU. Pinned objects count
-///   toward the weight; while pinned objects alone exceed the bound, no
-///   released object stays warm.
+///   toward the weight but are never evicted, so they alone may hold the
+///   cache above its bound. Eviction happens when an object is inserted:
+///   objects released while the cache is above its bound stay warm until
+///   the next insertion evicts them.
 /// - Concurrent misses on one key create the object once: the others wait
 ///   for it and count as hits.
 ///

@@ -101,6 +101,21 @@ fn pinned_objects_are_never_evicted_while_held() {
     assert_eq!(cache.stats().creations, 26);
 }
 
+/// Eviction runs on insertion: objects released while pinned ones held the
+/// cache above its bound stay until the next insertion evicts them.
+#[test]
+fn objects_released_above_the_bound_stay_until_the_next_insertion() {
+    let cache = Cache::new(CacheLimits::entries(2));
+    let held: Vec<_> = (0..3)
+        .map(|key| cache.get_or_create(&key, compiled(key)).unwrap().0)
+        .collect();
+    drop(held);
+    assert_eq!((cache.len(), cache.warm()), (3, 3));
+    let _ = cache.get_or_create(&9, compiled(9)).unwrap();
+    assert!(cache.len() <= 2);
+    assert_eq!(cache.stats().evictions, 2);
+}
+
 #[test]
 fn warm_objects_are_evicted_to_keep_the_bound() {
     let cache = Cache::new(CacheLimits::entries(3));

@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion};
+use slots_core::RawHandle;
 use slots_host::Bucket;
 
 use crate::guest::Shared;
@@ -40,7 +41,12 @@ static SAMPLES: Mutex<BTreeMap<String, Vec<f64>>> = Mutex::new(BTreeMap::new());
 
 fn record(key: &str, total: Duration, iters: u64) {
     let per = total.as_secs_f64() * 1e9 / iters.max(1) as f64;
-    SAMPLES.lock().unwrap().entry(key.to_string()).or_default().push(per);
+    SAMPLES
+        .lock()
+        .unwrap()
+        .entry(key.to_string())
+        .or_default()
+        .push(per);
 }
 
 fn medians() -> BTreeMap<String, f64> {
@@ -143,7 +149,9 @@ fn table_sizes(c: &mut Criterion, mode: &Mode) {
         let key = format!("method_random.{size}");
         group.bench_function(BenchmarkId::new("method on a random handle", size), |b| {
             b.iter_custom(|iters| {
-                let t = timed(iters, |n| guest.method_random.call(&mut guest.store, n).unwrap());
+                let t = timed(iters, |n| {
+                    guest.method_random.call(&mut guest.store, n).unwrap()
+                });
                 record(&key, t, iters);
                 t
             })
@@ -161,13 +169,53 @@ fn table_sizes(c: &mut Criterion, mode: &Mode) {
         let key = format!("method_one.{size}");
         group.bench_function(BenchmarkId::new("method on one handle", size), |b| {
             b.iter_custom(|iters| {
-                let t = timed(iters, |n| guest.method_loop.call(&mut guest.store, one, n).unwrap());
+                let t = timed(iters, |n| {
+                    guest.method_loop.call(&mut guest.store, one, n).unwrap()
+                });
                 record(&key, t, iters);
                 t
             })
         });
+        let handles: Vec<RawHandle> = guest
+            .handles()
+            .into_iter()
+            .map(|bits| RawHandle::from_bits(bits).unwrap())
+            .collect();
+        let table = guest.instance.env(&guest.store).table();
+        let key = format!("lookup.{size}");
+        group.bench_function(
+            BenchmarkId::new("table lookup alone (no Wasm)", size),
+            |b| {
+                b.iter_custom(|iters| {
+                    let mut rng = Rng(0x2545_f491);
+                    let start = Instant::now();
+                    for _ in 0..iters {
+                        let raw = handles[rng.below(handles.len())];
+                        std::hint::black_box(table.get::<Bucket>(raw).unwrap());
+                    }
+                    let t = start.elapsed();
+                    record(&key, t, iters);
+                    t
+                })
+            },
+        );
     }
     group.finish();
+}
+
+/// xorshift32, as the guest picks its handles.
+struct Rng(u32);
+
+impl Rng {
+    /// An index below `n`, uniformly: `(x * n) >> 32`, no division.
+    fn below(&mut self, n: usize) -> usize {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        self.0 = x;
+        ((u64::from(x) * n as u64) >> 32) as usize
+    }
 }
 
 /// Instantiating the guest on the slots host against Wasmer alone.
@@ -251,7 +299,11 @@ fn teardown(c: &mut Criterion, mode: &Mode) {
         });
     }
     group.finish();
-    assert_eq!(shared.host.totals().leaked(), 0, "teardown left handles unreleased");
+    assert_eq!(
+        shared.host.totals().leaked(),
+        0,
+        "teardown left handles unreleased"
+    );
 }
 
 fn main() {

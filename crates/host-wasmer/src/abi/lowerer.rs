@@ -154,4 +154,16 @@ impl Abi {
     ) -> Result<(), AbiError> {
         Lowerer::new(self, mem).store_at(ty, val, ptr, "value")
     }
+
+    /// [`Abi::store`] for a function's result at the return pointer the
+    /// guest passed: errors name the pointer as the return area.
+    pub fn store_return<M: GuestMemory + ?Sized>(
+        &self,
+        ty: &Type,
+        val: &Val,
+        retptr: u32,
+        mem: &mut M,
+    ) -> Result<(), AbiError> {
+        Lowerer::new(self, mem).store_at(ty, val, retptr, "return area")
+    }
 }

@@ -1,5 +1,7 @@
 //! Lists, options, results and tuples, over any types that take part.
 
+use std::any::Any;
+
 use wit_parser::{Type, TypeDefKind};
 
 use super::{Lift, LiftCx, Lower, LowerCx, TypeCheck, TypeMismatch, WitType, shape};
@@ -15,21 +17,43 @@ impl<T: WitType> WitType for Vec<T> {
     }
 }
 
-impl<T: Lift> Lift for Vec<T> {
+impl<T: Lift + 'static> Lift for Vec<T> {
     fn lift(val: Val, cx: &mut LiftCx<'_>) -> Result<Self, HostError> {
         match val {
+            // A `list<u8>` arrives as bytes: a `Vec<u8>` takes them whole.
+            Val::Bytes(bytes) => match (Box::new(bytes) as Box<dyn Any>).downcast::<Self>() {
+                Ok(same) => Ok(*same),
+                Err(bytes) => match bytes.downcast::<Vec<u8>>() {
+                    Ok(bytes) => bytes.into_iter().map(|b| T::lift(Val::U8(b), cx)).collect(),
+                    Err(_) => Err(HostError::Shape {
+                        rust: std::any::type_name::<Self>(),
+                        found: "bytes",
+                    }),
+                },
+            },
             Val::List(items) => items.into_iter().map(|v| T::lift(v, cx)).collect(),
             other => Err(shape::<Self>(&other)),
         }
     }
 }
 
-impl<T: Lower> Lower for Vec<T> {
+impl<T: Lower + 'static> Lower for Vec<T> {
     fn lower(self, cx: &mut LowerCx<'_>) -> Result<Val, HostError> {
-        self.into_iter()
-            .map(|v| v.lower(cx))
-            .collect::<Result<_, _>>()
-            .map(Val::List)
+        // A `Vec<u8>` goes down whole, as bytes.
+        match (Box::new(self) as Box<dyn Any>).downcast::<Vec<u8>>() {
+            Ok(bytes) => Ok(Val::Bytes(*bytes)),
+            Err(items) => match items.downcast::<Self>() {
+                Ok(items) => items
+                    .into_iter()
+                    .map(|v| v.lower(cx))
+                    .collect::<Result<_, _>>()
+                    .map(Val::List),
+                Err(_) => Err(HostError::Shape {
+                    rust: std::any::type_name::<Self>(),
+                    found: "a list",
+                }),
+            },
+        }
     }
 }
 

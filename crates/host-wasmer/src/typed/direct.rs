@@ -140,7 +140,7 @@ impl<'a> DirectCall<'a> {
                     .into());
                 }
             };
-            self.abi.store(ty, &val, retptr, &mut *self.mem)?;
+            self.abi.store_return(ty, &val, retptr, &mut *self.mem)?;
             return Ok(None);
         }
         let mut out = Vec::with_capacity(1);

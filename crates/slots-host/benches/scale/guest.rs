@@ -7,10 +7,13 @@ use std::sync::Arc;
 use host_wasmer::{GuestInstance, HostConfig, Linker, SlotsHost};
 use slots_core::TableLimits;
 use slots_host::{HostData, linker};
-use wasmer::{Engine, ExternType, Function, Imports, Instance, Memory, Module, Store, Type, TypedFunction, Value};
+use wasmer::{
+    Engine, ExternType, Function, Imports, Instance, Memory, Module, Store, Type, TypedFunction,
+    Value,
+};
 
 /// The namespace every instance runs in, so that all share cached objects.
-pub const NAMESPACE: &str = "tenant";
+pub(crate) const NAMESPACE: &str = "tenant";
 
 /// Where the guest keeps its handle list (see `guest.wat`).
 const LIST_BASE: u64 = 131_072;
@@ -20,19 +23,19 @@ const SOURCE_AT: u64 = 1024;
 
 /// A pattern for the keyed-open check: any key works, a costly one shows
 /// what a hit saves.
-pub const PATTERN: &str = r"(?:error|warn(?:ing)?|fatal)\s*[:=]\s*(\w+)\s+(?:at|in)\s+([a-z_][a-z0-9_]*(?:::[a-z_][a-z0-9_]*)*)";
+pub(crate) const PATTERN: &str = r"(?:error|warn(?:ing)?|fatal)\s*[:=]\s*(\w+)\s+(?:at|in)\s+([a-z_][a-z0-9_]*(?:::[a-z_][a-z0-9_]*)*)";
 
 /// What every instance of a run shares: the module is compiled once.
-pub struct Shared {
-    pub engine: Engine,
-    pub module: Module,
-    pub host: Arc<SlotsHost>,
-    pub linker: Linker<HostData>,
+pub(crate) struct Shared {
+    pub(crate) engine: Engine,
+    pub(crate) module: Module,
+    pub(crate) host: Arc<SlotsHost>,
+    pub(crate) linker: Linker<HostData>,
 }
 
 impl Shared {
     /// A host whose tables allow 2^20 live handles, with the guest compiled.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let engine = Engine::default();
         let module = Module::new(&engine, include_str!("guest.wat")).unwrap();
         let host = SlotsHost::new(HostConfig {
@@ -49,12 +52,12 @@ impl Shared {
     }
 
     /// A store on the shared engine.
-    pub fn store(&self) -> Store {
+    pub(crate) fn store(&self) -> Store {
         Store::new(self.engine.clone())
     }
 
     /// An instance of the guest in `store`, bound to the slots host.
-    pub fn instantiate(&self, store: &mut Store) -> GuestInstance<HostData> {
+    pub(crate) fn instantiate(&self, store: &mut Store) -> GuestInstance<HostData> {
         self.linker
             .instantiate(store, &self.module, HostData::default(), NAMESPACE)
             .unwrap()
@@ -62,7 +65,7 @@ impl Shared {
 
     /// An instance of the same module with stub imports that return zeros:
     /// what Wasmer alone costs, the baseline of an instance's cost.
-    pub fn instantiate_bare(&self, store: &mut Store) -> Instance {
+    pub(crate) fn instantiate_bare(&self, store: &mut Store) -> Instance {
         let mut imports = Imports::new();
         for import in self.module.imports() {
             let ExternType::Function(ty) = import.ty() else {
@@ -76,7 +79,7 @@ impl Shared {
     }
 
     /// The guest in a store of its own, with its exports looked up.
-    pub fn guest(&self) -> ScaleGuest {
+    pub(crate) fn guest(&self) -> ScaleGuest {
         let mut store = self.store();
         let instance = self.instantiate(&mut store);
         ScaleGuest::from_parts(store, instance)
@@ -93,22 +96,22 @@ fn zero(ty: Type) -> Value {
 }
 
 /// One instance of the scale guest, its store and its loops.
-pub struct ScaleGuest {
-    pub store: Store,
-    pub instance: GuestInstance<HostData>,
+pub(crate) struct ScaleGuest {
+    pub(crate) store: Store,
+    pub(crate) instance: GuestInstance<HostData>,
     memory: Memory,
     open_n: TypedFunction<i32, ()>,
     drop_last_n: TypedFunction<i32, ()>,
     count: TypedFunction<(), i32>,
-    pub method_random: TypedFunction<i32, ()>,
-    pub pick_random: TypedFunction<i32, i32>,
-    pub method_loop: TypedFunction<(i32, i32), ()>,
+    pub(crate) method_random: TypedFunction<i32, ()>,
+    pub(crate) pick_random: TypedFunction<i32, i32>,
+    pub(crate) method_loop: TypedFunction<(i32, i32), ()>,
     open_pattern: TypedFunction<i32, i32>,
 }
 
 impl ScaleGuest {
     /// The guest `instance`, living in `store`.
-    pub fn from_parts(store: Store, instance: GuestInstance<HostData>) -> Self {
+    pub(crate) fn from_parts(store: Store, instance: GuestInstance<HostData>) -> Self {
         let exports = &instance.wasmer().exports;
         let memory = exports.get_memory("memory").unwrap().clone();
         let open_n = exports.get_typed_function(&store, "open-n").unwrap();
@@ -135,49 +138,68 @@ impl ScaleGuest {
     /// Grows the guest's memory until its list holds `handles`, and touches
     /// the list's pages so that filling it later adds nothing to the
     /// process's resident memory: what grows then is the host's.
-    pub fn reserve(&mut self, handles: u32) {
+    pub(crate) fn reserve(&mut self, handles: u32) {
         let bytes = u64::from(handles) * 4;
         self.memory
             .grow_at_least(&mut self.store, LIST_BASE + bytes)
             .unwrap();
         let zeros = vec![0u8; bytes as usize];
-        self.memory.view(&self.store).write(LIST_BASE, &zeros).unwrap();
+        self.memory
+            .view(&self.store)
+            .write(LIST_BASE, &zeros)
+            .unwrap();
     }
 
     /// Opens `n` buckets; their handles join the list.
-    pub fn open(&mut self, n: u32) {
+    pub(crate) fn open(&mut self, n: u32) {
         self.open_n.call(&mut self.store, n as i32).unwrap();
     }
 
     /// Drops the last `n` buckets of the list.
-    pub fn drop_last(&mut self, n: u32) {
+    pub(crate) fn drop_last(&mut self, n: u32) {
         self.drop_last_n.call(&mut self.store, n as i32).unwrap();
     }
 
     /// Handles in the guest's list.
-    pub fn count(&mut self) -> u32 {
+    pub(crate) fn count(&mut self) -> u32 {
         self.count.call(&mut self.store).unwrap() as u32
     }
 
+    /// Every handle in the guest's list.
+    pub(crate) fn handles(&mut self) -> Vec<u32> {
+        let mut bytes = vec![0u8; self.count() as usize * 4];
+        self.memory
+            .view(&self.store)
+            .read(LIST_BASE, &mut bytes)
+            .unwrap();
+        bytes
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect()
+    }
+
     /// A handle from the list (the first).
-    pub fn first_handle(&self) -> i32 {
+    pub(crate) fn first_handle(&self) -> i32 {
         let mut bytes = [0u8; 4];
-        self.memory.view(&self.store).read(LIST_BASE, &mut bytes).unwrap();
+        self.memory
+            .view(&self.store)
+            .read(LIST_BASE, &mut bytes)
+            .unwrap();
         i32::from_le_bytes(bytes)
     }
 
     /// Live handles in the instance's table.
-    pub fn live(&self) -> usize {
+    pub(crate) fn live(&self) -> usize {
         self.instance.env(&self.store).table().len()
     }
 
     /// Slots the instance's table has allocated.
-    pub fn slots_allocated(&self) -> usize {
+    pub(crate) fn slots_allocated(&self) -> usize {
         self.instance.env(&self.store).table().slots_allocated()
     }
 
     /// Opens [`PATTERN`] by key; its handle.
-    pub fn open_pattern(&mut self) -> i32 {
+    pub(crate) fn open_pattern(&mut self) -> i32 {
         self.memory
             .view(&self.store)
             .write(SOURCE_AT, PATTERN.as_bytes())
@@ -188,13 +210,13 @@ impl ScaleGuest {
     }
 
     /// Releases every handle the instance holds.
-    pub fn teardown(&mut self) {
+    pub(crate) fn teardown(&mut self) {
         self.instance.teardown(&mut self.store);
     }
 }
 
 /// The process's resident memory, in bytes (`VmRSS` of /proc/self/status).
-pub fn rss_bytes() -> u64 {
+pub(crate) fn rss_bytes() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
     let kib: u64 = line

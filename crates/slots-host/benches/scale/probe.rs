@@ -13,17 +13,17 @@ use crate::guest::{Shared, rss_bytes};
 const ENV: &str = "SLOTS_SCALE_PROBE";
 
 /// A probe's figures, by name.
-pub type Figures = BTreeMap<String, f64>;
+pub(crate) type Figures = BTreeMap<String, f64>;
 
 /// Table sizes measured up to `max`: 1k, 10k, ... decades.
-pub fn sizes(max: u32) -> Vec<u32> {
+pub(crate) fn sizes(max: u32) -> Vec<u32> {
     std::iter::successors(Some(1_000u32), |s| s.checked_mul(10))
         .take_while(|&s| s <= max)
         .collect()
 }
 
 /// Runs the probe this process was started for, if it was; true then.
-pub fn run_if_child() -> bool {
+pub(crate) fn run_if_child() -> bool {
     let Ok(spec) = std::env::var(ENV) else {
         return false;
     };
@@ -39,7 +39,7 @@ pub fn run_if_child() -> bool {
 }
 
 /// Runs a probe in a child process and gathers the figures it prints.
-pub fn spawn(kind: &str, n: u32) -> Figures {
+pub(crate) fn spawn(kind: &str, n: u32) -> Figures {
     let output = Command::new(std::env::current_exe().unwrap())
         .env(ENV, format!("{kind}:{n}"))
         .output()
@@ -80,8 +80,14 @@ fn handles(max: u32) {
         guest.open(n);
         let elapsed = start.elapsed();
         let grown = rss_bytes().saturating_sub(before);
-        emit(&format!("fill_ns.{size}"), elapsed.as_nanos() as f64 / f64::from(n));
-        emit(&format!("rss_per_handle.{size}"), grown as f64 / f64::from(size));
+        emit(
+            &format!("fill_ns.{size}"),
+            elapsed.as_nanos() as f64 / f64::from(n),
+        );
+        emit(
+            &format!("rss_per_handle.{size}"),
+            grown as f64 / f64::from(size),
+        );
     }
     assert_eq!(guest.live(), max as usize);
     emit("live", guest.live() as f64);
