@@ -47,16 +47,37 @@ pub type SharedObject = Arc<dyn Any + Send + Sync>;
 /// let config = HostConfig {
 ///     table: TableLimits::new(1 << 16)?,
 ///     cache: CacheLimits::entries(512),
+///     ..HostConfig::default()
 /// };
 /// # let _ = config;
 /// # Ok::<(), slots_core::ConfigError>(())
 /// ```
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct HostConfig {
     /// Limits of each instance's handle table.
     pub table: TableLimits,
     /// Bound of the shared object cache.
     pub cache: CacheLimits,
+    /// Host memory, in bytes, that lifting one call's arguments (or one
+    /// export's result) may allocate. A guest can point many list elements
+    /// at the same bytes, so this, not the guest's memory size, bounds what
+    /// one call can make the host copy.
+    pub lift_limit: u64,
+}
+
+impl Default for HostConfig {
+    fn default() -> Self {
+        Self {
+            table: TableLimits::default(),
+            cache: CacheLimits::default(),
+            lift_limit: HostConfig::DEFAULT_LIFT_LIMIT,
+        }
+    }
+}
+
+impl HostConfig {
+    /// The default lift limit: 64 MiB per call.
+    pub const DEFAULT_LIFT_LIMIT: u64 = 64 << 20;
 }
 
 /// Totals over every instance the host has run, for leak accounting.

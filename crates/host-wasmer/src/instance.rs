@@ -84,12 +84,15 @@ impl<D: Send + 'static> GuestInstance<D> {
         let Some(memory) = memory else {
             return Err(CallError::NoExport("memory".into()));
         };
+        // While the host lowers arguments (which may run `cabi_realloc`) and
+        // while `cabi_post_*` runs, the guest may not call imports.
+        self.env.as_mut(store).in_host_call = true;
         let args = {
             let mut mem = WasmerMemory::new(store, memory.clone(), realloc.clone());
-            self.abi
-                .lower_export_params(&export.func, params, &mut mem)
-                .map_err(abi_error)?
+            self.abi.lower_export_params(&export.func, params, &mut mem)
         };
+        self.env.as_mut(store).in_host_call = false;
+        let args = args.map_err(abi_error)?;
         let results = function
             .call(store, &args)
             .map_err(|error| trapped(name, error))?;
@@ -100,9 +103,10 @@ impl<D: Send + 'static> GuestInstance<D> {
                 .map_err(abi_error)?
         };
         if let Ok(post_return) = self.instance.exports.get_function(&export.post_return) {
-            post_return
-                .call(store, &results)
-                .map_err(|error| trapped(&export.post_return, error))?;
+            self.env.as_mut(store).in_host_call = true;
+            let done = post_return.call(store, &results);
+            self.env.as_mut(store).in_host_call = false;
+            done.map_err(|error| trapped(&export.post_return, error))?;
         }
         Ok(result)
     }

@@ -104,7 +104,7 @@ pub struct Linker<D> {
 impl<D: Send + 'static> Linker<D> {
     /// A linker for guests of `world`, sharing `host`'s cache and limits.
     pub fn new(world: GuestWorld, host: Arc<SlotsHost>) -> Self {
-        let abi = Arc::new(Abi::new(world.resolve_arc()));
+        let abi = Arc::new(Abi::new(world.resolve_arc()).with_lift_limit(host.config().lift_limit));
         let world = Arc::new(world);
         Self {
             world,
