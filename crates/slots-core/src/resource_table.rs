@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
 
+use foldhash::fast::RandomState;
+
 use crate::resource::DynResource;
 use crate::{
     AsHandle, Handle, HandleError, InsertError, RawHandle, Resource, SlotTable, TableLimits,
@@ -54,9 +56,11 @@ pub struct ResourceTable<K = String> {
     slots: SlotTable<Entry<K>>,
     /// The live handle of each interned key, per resource type.
     ///
-    /// Invariant: `keys[(t, k)] == h` exactly when slot `h` is live, holds an
-    /// object of type `t`, and its entry's `key` is `Some(k)`.
-    keys: HashMap<(TypeId, K), RawHandle>,
+    /// Invariant: `keys[t][k] == h` exactly when slot `h` is live, holds an
+    /// object of type `t`, and its entry's `key` is `Some(k)`. Keys come
+    /// from guests, so the maps use foldhash with a random seed per map:
+    /// fast, and not open to precomputed collisions.
+    keys: HashMap<TypeId, HashMap<K, RawHandle, RandomState>, RandomState>,
     stats: ResourceStats,
 }
 
@@ -127,7 +131,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     pub fn with_limits(limits: TableLimits) -> Self {
         Self {
             slots: SlotTable::with_limits(limits),
-            keys: HashMap::new(),
+            keys: HashMap::default(),
             stats: ResourceStats::default(),
         }
     }
@@ -199,28 +203,26 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     where
         T: Resource,
     {
-        let map_key = (TypeId::of::<T>(), key);
-        if let Some(&raw) = self.keys.get(&map_key)
+        let type_id = TypeId::of::<T>();
+        if let Some(&raw) = self.keys.get(&type_id).and_then(|keys| keys.get(&key))
             && let Ok(entry) = self.slots.get_raw_mut(raw)
         {
-            // A count at u32::MAX cannot be raised: fall through and refuse
-            // below rather than wrap. The quota stops a guest long before.
-            if let Some(refs) = entry.refs.checked_add(1) {
-                entry.refs = refs;
-                self.stats.opens += 1;
-                self.stats.intern_hits += 1;
-                return Ok(Opened {
-                    handle: Handle::from_raw(raw),
-                    interned: true,
-                });
-            }
-            return Err(OpenError::Insert(InsertError::QuotaExceeded {
-                limit: u32::MAX,
-            }));
+            // A count at u32::MAX cannot be raised: refuse rather than wrap.
+            // The quota stops a guest long before.
+            let Some(refs) = entry.refs.checked_add(1) else {
+                return Err(OpenError::Insert(InsertError::QuotaExceeded { limit: u32::MAX }));
+            };
+            entry.refs = refs;
+            self.stats.opens += 1;
+            self.stats.intern_hits += 1;
+            return Ok(Opened {
+                handle: Handle::from_raw(raw),
+                interned: true,
+            });
         }
-        let object = create(&map_key.1).map_err(OpenError::Create)?;
-        let handle = self.insert_entry(Object::Shared(object), Some(map_key.1.clone()))?;
-        self.keys.insert(map_key, handle.raw());
+        let object = create(&key).map_err(OpenError::Create)?;
+        let handle = self.insert_entry(Object::Shared(object), Some(key.clone()))?;
+        self.keys.entry(type_id).or_default().insert(key, handle.raw());
         Ok(Opened {
             handle,
             interned: false,
@@ -371,7 +373,9 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
         let entry = self.slots.remove_raw(raw)?;
         if let Some(key) = entry.key {
             let type_id = (entry.object.as_dyn() as &dyn Any).type_id();
-            self.keys.remove(&(type_id, key));
+            if let Some(keys) = self.keys.get_mut(&type_id) {
+                keys.remove(&key);
+            }
         }
         Ok(true)
     }
