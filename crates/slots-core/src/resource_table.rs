@@ -210,7 +210,9 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
             // A count at u32::MAX cannot be raised: refuse rather than wrap.
             // The quota stops a guest long before.
             let Some(refs) = entry.refs.checked_add(1) else {
-                return Err(OpenError::Insert(InsertError::QuotaExceeded { limit: u32::MAX }));
+                return Err(OpenError::Insert(InsertError::QuotaExceeded {
+                    limit: u32::MAX,
+                }));
             };
             entry.refs = refs;
             self.stats.opens += 1;
@@ -222,7 +224,10 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
         }
         let object = create(&key).map_err(OpenError::Create)?;
         let handle = self.insert_entry(Object::Shared(object), Some(key.clone()))?;
-        self.keys.entry(type_id).or_default().insert(key, handle.raw());
+        self.keys
+            .entry(type_id)
+            .or_default()
+            .insert(key, handle.raw());
         Ok(Opened {
             handle,
             interned: false,

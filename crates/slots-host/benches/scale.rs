@@ -36,7 +36,7 @@ use crate::probe::sizes;
 /// table stays near its size however many iterations criterion asks for.
 const CHUNK: u32 = 4096;
 
-/// Per-iteration means of every call of each benchmark, by key.
+/// Per-iteration means of every call of each benchmark, in call order, by key.
 static SAMPLES: Mutex<BTreeMap<String, Vec<f64>>> = Mutex::new(BTreeMap::new());
 
 fn record(key: &str, total: Duration, iters: u64) {
@@ -49,15 +49,20 @@ fn record(key: &str, total: Duration, iters: u64) {
         .push(per);
 }
 
+/// Criterion calls a routine during warm-up, with few iterations, and then
+/// once per sample; the figure is the median of the last calls, which are
+/// samples (every group takes at least this many) with the most iterations.
+const MEASURED_CALLS: usize = 10;
+
 fn medians() -> BTreeMap<String, f64> {
     SAMPLES
         .lock()
         .unwrap()
         .iter()
         .map(|(key, samples)| {
-            let mut sorted = samples.clone();
-            sorted.sort_by(f64::total_cmp);
-            (key.clone(), sorted[sorted.len() / 2])
+            let mut last = samples[samples.len().saturating_sub(MEASURED_CALLS)..].to_vec();
+            last.sort_by(f64::total_cmp);
+            (key.clone(), last[last.len() / 2])
         })
         .collect()
 }
@@ -323,7 +328,9 @@ fn main() {
     let instances_probe = probe::spawn("instances", mode.instances);
     let bare_probe = probe::spawn("bare", mode.instances);
 
-    let mut c = Criterion::default().configure_from_args();
+    // Criterion's own plots would take longer than the measurements; the
+    // report draws the chart that matters.
+    let mut c = Criterion::default().without_plots().configure_from_args();
     table_sizes(&mut c, &mode);
     instantiate(&mut c, &mode);
     teardown(&mut c, &mode);

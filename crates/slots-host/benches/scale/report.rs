@@ -79,6 +79,7 @@ pub(crate) fn write(run: &Run) {
             std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-results")
         });
     std::fs::create_dir_all(&dir).unwrap();
+    let dir = dir.canonicalize().unwrap_or(dir);
     std::fs::write(dir.join("scale.md"), &md).unwrap();
     std::fs::write(dir.join("scale.svg"), svg).unwrap();
     println!("wrote {} and scale.svg", dir.join("scale.md").display());
@@ -96,8 +97,14 @@ fn num(n: u32) -> String {
     out
 }
 
+/// Nanoseconds: a decimal below a microsecond, whole and grouped above.
 fn ns(v: Option<f64>) -> String {
-    v.map_or_else(|| "-".into(), |v| format!("{v:.1}"))
+    match v {
+        Some(v) if v >= 1000.0 && v < f64::from(u32::MAX) => num(v.round() as u32),
+        Some(v) if v >= 1000.0 => format!("{v:.0}"),
+        Some(v) => format!("{v:.1}"),
+        None => "-".into(),
+    }
 }
 
 fn ratio(v: Option<f64>, base: Option<f64>) -> String {
@@ -219,8 +226,10 @@ fn table_sizes(run: &Run, md: &mut String) {
     if !is_flat(&random) {
         md.push_str(
             " What grows with a random handle is the memory hierarchy: once the slots and objects \
-             touched at random outgrow the CPU caches and TLB, each call misses them; the \
-             plain-Rust *lookup* on the same handles shows the same growth.",
+             touched at random outgrow the CPU caches and TLB, each call misses them. The \
+             plain-Rust *lookup* on the same handles grows too; a method call grows more, as it \
+             also reads the object (a second miss) and, being longer, cannot overlap its misses \
+             with the next call's as a tight loop of lookups does.",
         );
     }
     if !is_flat(&fresh) {
@@ -254,7 +263,7 @@ fn handle_memory(run: &Run, md: &mut String) {
          growth and the allocator's overhead. The slot entry's own size is not public API.\n",
         num(run.max_handles),
         bytes(per),
-        bytes(slots),
+        slots.map_or_else(|| "-".into(), |v| num(v as u32)),
         run.bucket_size,
         bytes(rest),
     );
@@ -290,7 +299,9 @@ fn instances(run: &Run, md: &mut String) {
         md,
         "### {} instances sharing one host\n\n\
          One compiled `Module`, one `SlotsHost`, a `Store` each, all in one namespace. The \
-         baseline is the same module instantiated by Wasmer alone, with stub imports.\n\n\
+         baseline is the same module instantiated by Wasmer alone, with stub imports. Resident \
+         memory counts touched pages only: the guest's linear memory is reserved address space \
+         until it is used.\n\n\
          | figure | slots host | bare Wasmer | ratio |\n|---|---:|---:|---:|",
         num(run.instances)
     );
@@ -372,7 +383,7 @@ fn teardown(run: &Run, md: &mut String) {
 
 /// A line chart of nanoseconds per operation against live handles, log x.
 fn chart(run: &Run) -> String {
-    const W: f64 = 720.0;
+    const W: f64 = 760.0;
     const H: f64 = 420.0;
     const LEFT: f64 = 70.0;
     const RIGHT: f64 = 200.0;
