@@ -8,6 +8,7 @@ use crate::run::{cargo, root, step};
 /// The benchmarks, in the order BENCHMARKS.md shows them: (package, bench).
 const BENCHES: &[(&str, &str)] = &[
     ("slots-core", "tables"),
+    ("slots-core", "interning"),
     ("slots-host", "handle_path"),
     ("slots-host", "scale"),
 ];
