@@ -94,7 +94,7 @@ fn lower_and_lift(
             black_box(&out);
         })
     });
-    let mut lowered = VecMemory::new(40);
+    let mut lowered = VecMemory::new(0);
     let mut flat = Vec::new();
     abi.lower_flat(ty, val, &mut lowered, &mut flat).unwrap();
     assert_eq!(&abi.lift_flat(ty, &flat, &lowered).unwrap(), val);

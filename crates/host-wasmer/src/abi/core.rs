@@ -191,11 +191,13 @@ impl<'v> Cursor<'v> {
         } else {
             None
         };
-        let read = read.ok_or(AbiError::WrongCoreType {
-            index,
-            expected: want.name(),
-            found: value_name(value),
-        })?;
+        let Some(read) = read else {
+            return Err(AbiError::WrongCoreType {
+                index,
+                expected: want.name(),
+                found: value_name(value),
+            });
+        };
         self.pos += 1;
         Ok(read)
     }

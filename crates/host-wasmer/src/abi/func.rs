@@ -164,9 +164,7 @@ impl Abi {
             let ptr = cursor.u32()?;
             lifter.load_tuple(types, ptr, "parameter area")?
         } else {
-            types
-                .map(|ty| lifter.lift_flat(ty, &mut cursor))
-                .collect::<Result<_, _>>()?
+            lifter.lift_flat_fields(types, &mut cursor)?
         };
         cursor.finish()?;
         Ok(params)

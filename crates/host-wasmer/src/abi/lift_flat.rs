@@ -40,18 +40,10 @@ impl<M: GuestMemory + ?Sized> Lifter<'_, M> {
                 let (ptr, len) = (cursor.u32()?, cursor.u32()?);
                 self.load_list_val(elem, ptr, len)?
             }
-            Shape::Record(r) => Val::Record(
-                r.fields
-                    .iter()
-                    .map(|f| self.lift_flat(&f.ty, cursor))
-                    .collect::<Result<_, _>>()?,
-            ),
-            Shape::Tuple(t) => Val::Tuple(
-                t.types
-                    .iter()
-                    .map(|t| self.lift_flat(t, cursor))
-                    .collect::<Result<_, _>>()?,
-            ),
+            Shape::Record(r) => {
+                Val::Record(self.lift_flat_fields(r.fields.iter().map(|f| &f.ty), cursor)?)
+            }
+            Shape::Tuple(t) => Val::Tuple(self.lift_flat_fields(t.types.iter(), cursor)?),
             Shape::Flags(flags) => {
                 let words = match flags.repr() {
                     FlagsRepr::U8 | FlagsRepr::U16 => 1,
@@ -67,6 +59,22 @@ impl<M: GuestMemory + ?Sized> Lifter<'_, M> {
             Shape::Own => Val::Own(cursor.u32()?),
             Shape::Borrow => Val::Borrow(cursor.u32()?),
         })
+    }
+
+    /// Lifts consecutive values of `types` from `cursor`: a record's or a
+    /// tuple's fields, or a function's flat parameters.
+    pub(crate) fn lift_flat_fields<'t>(
+        &mut self,
+        types: impl ExactSizeIterator<Item = &'t Type>,
+        cursor: &mut Cursor<'_>,
+    ) -> Result<Vec<Val>, AbiError> {
+        // Collecting `Result`s would lose the exact length and grow the
+        // vector as it goes.
+        let mut fields = Vec::with_capacity(types.len());
+        for ty in types {
+            fields.push(self.lift_flat(ty, cursor)?);
+        }
+        Ok(fields)
     }
 
     /// Lifts a variant-like value: the discriminant, then the joined

@@ -124,13 +124,13 @@ impl<M: GuestMemory + ?Sized> Lowerer<'_, M> {
             Val::Bytes(data) if bytes => self.store_bytes(data),
             Val::List(items) if bytes => {
                 // Every item is checked before anything is allocated.
-                let data = items
-                    .iter()
-                    .map(|item| match item {
-                        Val::U8(byte) => Ok(*byte),
-                        other => Err(self.mismatch(elem, other)),
-                    })
-                    .collect::<Result<Vec<u8>, _>>()?;
+                let mut data = Vec::with_capacity(items.len());
+                for item in items {
+                    match item {
+                        Val::U8(byte) => data.push(*byte),
+                        other => return Err(self.mismatch(elem, other)),
+                    }
+                }
                 self.store_bytes(&data)
             }
             Val::List(items) => self.store_list(elem, items),
