@@ -25,7 +25,9 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use criterion::Criterion;
-use slots_core::{CacheLimits, ObjectCache, RawHandle, Resource, ResourceTable, SlotTable};
+use slots_core::{
+    CacheLimits, ObjectCache, RawHandle, Resource, ResourceTable, Shared, SlotTable,
+};
 
 struct Pattern {
     source: String,
@@ -35,8 +37,8 @@ impl Resource for Pattern {
     const NAME: &'static str = "pattern";
 }
 
-fn compile(source: &str) -> Arc<Pattern> {
-    Arc::new(Pattern {
+fn compile(source: &str) -> Arc<Shared<Pattern>> {
+    Shared::new(Pattern {
         source: source.to_string(),
     })
 }
@@ -58,7 +60,7 @@ fn interning(c: &mut Criterion) {
     group.bench_function("open-held-u64", |b| {
         b.iter(|| {
             let opened = table
-                .open(black_box(OTHERS), |_| Err::<Arc<Pattern>, ()>(()))
+                .open(black_box(OTHERS), |_| Err::<Arc<Shared<Pattern>>, ()>(()))
                 .unwrap();
             black_box(opened.handle)
         });
@@ -66,7 +68,7 @@ fn interning(c: &mut Criterion) {
     group.bench_function("open+release-u64", |b| {
         b.iter(|| {
             let opened = table
-                .open(black_box(OTHERS), |_| Err::<Arc<Pattern>, ()>(()))
+                .open(black_box(OTHERS), |_| Err::<Arc<Shared<Pattern>>, ()>(()))
                 .unwrap();
             black_box(table.release(opened.handle).unwrap())
         });
@@ -90,7 +92,7 @@ fn interning(c: &mut Criterion) {
         // The guest's key arrives as a fresh string: its copy is timed too.
         b.iter(|| {
             let opened = table
-                .open(key.clone(), |_| Err::<Arc<Pattern>, ()>(()))
+                .open(key.clone(), |_| Err::<Arc<Shared<Pattern>>, ()>(()))
                 .unwrap();
             black_box(opened.handle)
         });
@@ -100,7 +102,7 @@ fn interning(c: &mut Criterion) {
 
 fn cache(c: &mut Criterion) {
     let mut group = c.benchmark_group("cache");
-    let cache: ObjectCache<u64, Pattern> = ObjectCache::new(CacheLimits::default());
+    let cache: ObjectCache<u64, Shared<Pattern>> = ObjectCache::new(CacheLimits::default());
     for key in 0..OTHERS {
         let _ = cache.get_or_create(&key, || Ok::<_, ()>(compile("x")));
     }
@@ -108,7 +110,7 @@ fn cache(c: &mut Criterion) {
     group.bench_function("hit-warm", |b| {
         b.iter(|| {
             let (object, _) = cache
-                .get_or_create(black_box(&warm), || Err::<Arc<Pattern>, ()>(()))
+                .get_or_create(black_box(&warm), || Err::<Arc<Shared<Pattern>>, ()>(()))
                 .unwrap();
             black_box(object)
         });
@@ -118,7 +120,7 @@ fn cache(c: &mut Criterion) {
     group.bench_function("hit-pinned", |b| {
         b.iter(|| {
             let (object, _) = cache
-                .get_or_create(black_box(&pinned), || Err::<Arc<Pattern>, ()>(()))
+                .get_or_create(black_box(&pinned), || Err::<Arc<Shared<Pattern>>, ()>(()))
                 .unwrap();
             black_box(object)
         });
@@ -131,7 +133,7 @@ fn cache(c: &mut Criterion) {
             let opened = table
                 .open(black_box(warm), |key| {
                     cache
-                        .get_or_create(key, || Err::<Arc<Pattern>, ()>(()))
+                        .get_or_create(key, || Err::<Arc<Shared<Pattern>>, ()>(()))
                         .map(|(object, _)| object)
                 })
                 .unwrap();

@@ -20,7 +20,12 @@
 //! - [`ObjectCache`] is shared by every instance and thread of a host: an
 //!   object is pinned while any table holds it, then stays warm up to a
 //!   bound, so reopening a released key is a hit, not a re-creation.
-//! - [`TableLimits`] and [`CacheLimits`] bound all of it. Exceeding a limit
+//! - [`Shared`] cells hold objects several tables share; revoking one makes
+//!   every handle to it fail with [`HandleError::Revoked`].
+//! - [`GrantRegistry`] issues [`Token`]s: 128 random bits, typed,
+//!   single-use and expiring, that move a shared object from one table to
+//!   another ([`ResourceTable::grant`], [`ResourceTable::redeem`]).
+//! - [`TableLimits`], [`CacheLimits`] and [`GrantLimits`] bound all of it. Exceeding a limit
 //!   is an [`InsertError`], never a panic or unbounded growth.
 //!
 //! The crate depends on no Wasm runtime: host-wasmer builds on it for
@@ -52,18 +57,22 @@
 
 mod cache;
 mod error;
+mod grants;
 mod handle;
 mod limits;
 mod resource;
 mod resource_table;
+mod shared;
 mod stats;
 mod table;
 
 pub use cache::{CacheLimits, CacheStats, Lookup, ObjectCache, UnitWeight, Weigh};
 pub use error::{ConfigError, HandleError, InsertError};
+pub use grants::{GrantError, GrantLimits, GrantRegistry, RedeemError, Token};
 pub use handle::{Handle, HandleLayout, RawHandle};
 pub use limits::TableLimits;
 pub use resource::{AsHandle, Resource};
 pub use resource_table::{OpenError, Opened, ResourceStats, ResourceTable};
+pub use shared::Shared;
 pub use stats::TableStats;
 pub use table::SlotTable;

@@ -9,8 +9,10 @@ use std::sync::Arc;
 use foldhash::fast::RandomState;
 
 use crate::resource::DynResource;
+use crate::shared::DynShared;
 use crate::{
-    AsHandle, Handle, HandleError, InsertError, RawHandle, Resource, SlotTable, TableLimits,
+    AsHandle, Handle, HandleError, InsertError, RawHandle, Resource, Shared, SlotTable,
+    TableLimits,
 };
 
 /// The handles one guest instance holds, to objects of any [`Resource`] type.
@@ -21,8 +23,11 @@ use crate::{
 /// Objects come in two kinds:
 /// - *owned*: made for this handle alone (a constructor's result); the table
 ///   owns the value and hands out `&mut` access;
-/// - *shared*: an `Arc` that other tables or a cache may hold too (a keyed
-///   open, a grant); the table hands out `&` access only.
+/// - *shared*: a [`Shared`] cell that other tables, a cache or a grant may
+///   hold too (a keyed open, a redeemed grant); the table hands out `&`
+///   access only, and refuses the handle once the host revokes the cell.
+///   Sharing an owned object ([`ResourceTable::share`]) turns it into a
+///   shared one for good.
 ///
 /// A keyed open ([`ResourceTable::open`]) is interned: while the instance
 /// holds a handle for the key, opening it again returns the same handle and
@@ -32,8 +37,7 @@ use crate::{
 /// # Examples
 ///
 /// ```
-/// use std::sync::Arc;
-/// use slots_core::{Resource, ResourceTable};
+/// use slots_core::{Resource, ResourceTable, Shared};
 ///
 /// struct Pattern(String);
 /// impl Resource for Pattern {
@@ -41,7 +45,7 @@ use crate::{
 /// }
 ///
 /// let mut table = ResourceTable::<String>::new();
-/// let compile = |key: &String| Ok::<_, std::fmt::Error>(Arc::new(Pattern(key.clone())));
+/// let compile = |key: &String| Ok::<_, std::fmt::Error>(Shared::new(Pattern(key.clone())));
 /// let a = table.open("a+".to_string(), compile)?;
 /// let b = table.open("a+".to_string(), compile)?;
 /// assert_eq!(a.handle, b.handle);
@@ -74,16 +78,41 @@ struct Entry<K> {
 
 enum Object {
     Owned(Box<dyn DynResource>),
-    Shared(Arc<dyn DynResource>),
+    Shared(Arc<dyn DynShared>),
 }
 
 impl Object {
+    /// The object, revoked or not: for its name and type.
     fn as_dyn(&self) -> &dyn DynResource {
         match self {
             Self::Owned(object) => object.as_ref(),
-            Self::Shared(object) => object.as_ref(),
+            Self::Shared(object) => object.object(),
         }
     }
+
+    /// The object, unless the host revoked it.
+    #[inline]
+    fn live(&self, handle: RawHandle) -> Result<&dyn DynResource, HandleError> {
+        match self {
+            Self::Owned(object) => Ok(object.as_ref()),
+            Self::Shared(object) => object.live().ok_or(HandleError::Revoked { handle }),
+        }
+    }
+
+    fn is_revoked(&self) -> bool {
+        match self {
+            Self::Owned(_) => false,
+            Self::Shared(object) => object.live().is_none(),
+        }
+    }
+}
+
+/// What an owned slot holds for the moment its object moves into a
+/// [`Shared`] cell. A zero-sized box does not allocate.
+struct Vacated;
+
+impl Resource for Vacated {
+    const NAME: &'static str = "vacated";
 }
 
 /// The result of a keyed open.
@@ -186,19 +215,25 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
         self.insert_entry(Object::Owned(Box::new(value)), None)
     }
 
-    /// Stores a handle to an object others may hold too.
-    pub fn insert_shared<T: Resource>(&mut self, object: Arc<T>) -> Result<Handle<T>, InsertError> {
+    /// Stores a handle to an object others may hold too: a grant redeemed,
+    /// or an object the host hands the instance.
+    pub fn insert_shared<T: Resource>(
+        &mut self,
+        object: Arc<Shared<T>>,
+    ) -> Result<Handle<T>, InsertError> {
         self.insert_entry(Object::Shared(object), None)
     }
 
     /// Opens the object for `key`: the handle already held for it, with its
     /// count raised, or a new handle to what `create` returns.
     ///
-    /// `create` is where a host consults its shared cache.
+    /// `create` is where a host consults its shared cache. A handle the
+    /// instance holds to a revoked object is not reused: the key is opened
+    /// afresh, and the old handle stays revoked until the guest drops it.
     pub fn open<T, E>(
         &mut self,
         key: K,
-        create: impl FnOnce(&K) -> Result<Arc<T>, E>,
+        create: impl FnOnce(&K) -> Result<Arc<Shared<T>>, E>,
     ) -> Result<Opened<T>, OpenError<E>>
     where
         T: Resource,
@@ -207,6 +242,13 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
         if let Some(&raw) = self.keys.get(&type_id).and_then(|keys| keys.get(&key))
             && let Ok(entry) = self.slots.get_raw_mut(raw)
         {
+            if entry.object.is_revoked() {
+                entry.key = None;
+                if let Some(keys) = self.keys.get_mut(&type_id) {
+                    keys.remove(&key);
+                }
+                return self.open_new(type_id, key, create);
+            }
             // A count at u32::MAX cannot be raised: refuse rather than wrap.
             // The quota stops a guest long before.
             let Some(refs) = entry.refs.checked_add(1) else {
@@ -222,6 +264,18 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
                 interned: true,
             });
         }
+        self.open_new(type_id, key, create)
+    }
+
+    fn open_new<T, E>(
+        &mut self,
+        type_id: TypeId,
+        key: K,
+        create: impl FnOnce(&K) -> Result<Arc<Shared<T>>, E>,
+    ) -> Result<Opened<T>, OpenError<E>>
+    where
+        T: Resource,
+    {
         let object = create(&key).map_err(OpenError::Create)?;
         let handle = self.insert_entry(Object::Shared(object), Some(key.clone()))?;
         self.keys
@@ -252,8 +306,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     #[inline]
     pub fn get<T: Resource>(&self, handle: impl AsHandle<T>) -> Result<&T, HandleError> {
         let raw = handle.as_raw();
-        let entry = self.slots.get_raw(raw)?;
-        let object = entry.object.as_dyn();
+        let object = self.slots.get_raw(raw)?.object.live(raw)?;
         (object as &dyn Any)
             .downcast_ref::<T>()
             .ok_or_else(|| wrong_type::<T>(raw, object))
@@ -277,34 +330,74 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
                     },
                 )
             }
-            Object::Shared(object) => Err(match (object.as_ref() as &dyn Any).is::<T>() {
-                true => HandleError::Shared {
-                    handle: raw,
-                    resource: T::NAME,
-                },
-                false => wrong_type::<T>(raw, object.as_ref()),
-            }),
+            Object::Shared(shared) => {
+                let object = shared.live().ok_or(HandleError::Revoked { handle: raw })?;
+                Err(match (object as &dyn Any).is::<T>() {
+                    true => HandleError::Shared {
+                        handle: raw,
+                        resource: T::NAME,
+                    },
+                    false => wrong_type::<T>(raw, object),
+                })
+            }
         }
     }
 
-    /// A shared reference to the object behind `handle`, for the host to keep
-    /// or to hand to another table. Owned objects are refused.
-    pub fn share<T: Resource>(&self, handle: impl AsHandle<T>) -> Result<Arc<T>, HandleError> {
+    /// The [`Shared`] cell of the object behind `handle`, for the host to
+    /// keep, revoke, or hand to another table.
+    ///
+    /// An owned object moves into a new cell first, for good: from then on
+    /// the table hands out `&` access to it only, like any shared object.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use slots_core::{HandleError, Resource, ResourceTable};
+    ///
+    /// struct Bucket(u32);
+    /// impl Resource for Bucket {
+    ///     const NAME: &'static str = "bucket";
+    /// }
+    ///
+    /// let (mut a, mut b) = (ResourceTable::<String>::new(), ResourceTable::<String>::new());
+    /// let ha = a.insert(Bucket(7))?;
+    /// let shared = a.share(ha)?;
+    /// let hb = b.insert_shared(shared)?;
+    /// assert_eq!(b.get(hb)?.0, 7);
+    /// assert!(matches!(a.get_mut(ha), Err(HandleError::Shared { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn share<T: Resource>(
+        &mut self,
+        handle: impl AsHandle<T>,
+    ) -> Result<Arc<Shared<T>>, HandleError> {
         let raw = handle.as_raw();
-        let entry = self.slots.get_raw(raw)?;
+        let entry = self.slots.get_raw_mut(raw)?;
+        let object = entry.object.live(raw)?;
+        if !(object as &dyn Any).is::<T>() {
+            return Err(wrong_type::<T>(raw, object));
+        }
+        if let Object::Owned(_) = entry.object {
+            let Object::Owned(owned) =
+                std::mem::replace(&mut entry.object, Object::Owned(Box::new(Vacated)))
+            else {
+                return Err(HandleError::NotFound { handle: raw });
+            };
+            // The type was checked above, so the downcast succeeds.
+            let value = (owned as Box<dyn Any>)
+                .downcast::<T>()
+                .map_err(|_| HandleError::NotFound { handle: raw })?;
+            let shared = Shared::new(*value);
+            entry.object = Object::Shared(shared.clone());
+            return Ok(shared);
+        }
         match &entry.object {
-            Object::Shared(object) => {
-                let any: Arc<dyn Any + Send + Sync> = object.clone();
-                any.downcast::<T>()
-                    .map_err(|_| wrong_type::<T>(raw, entry.object.as_dyn()))
-            }
-            Object::Owned(object) => Err(match (object.as_ref() as &dyn Any).is::<T>() {
-                true => HandleError::Shared {
-                    handle: raw,
-                    resource: T::NAME,
-                },
-                false => wrong_type::<T>(raw, object.as_ref()),
-            }),
+            Object::Shared(shared) => shared
+                .clone()
+                .into_any()
+                .downcast::<Shared<T>>()
+                .map_err(|_| HandleError::NotFound { handle: raw }),
+            Object::Owned(_) => Err(HandleError::NotFound { handle: raw }),
         }
     }
 
@@ -316,9 +409,14 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
 
     /// Releases one reference to the `T` behind `handle`, the guest's
     /// `[resource-drop]`. Returns whether the slot was freed; the object is
-    /// dropped then, or lives on where others share it.
+    /// dropped then, or lives on where others share it. A handle to a
+    /// revoked object can be released.
     pub fn release<T: Resource>(&mut self, handle: impl AsHandle<T>) -> Result<bool, HandleError> {
-        let raw = self.check::<T>(handle)?.raw();
+        let raw = handle.as_raw();
+        let object = self.slots.get_raw(raw)?.object.as_dyn();
+        if !(object as &dyn Any).is::<T>() {
+            return Err(wrong_type::<T>(raw, object));
+        }
         self.release_raw(raw)
     }
 
@@ -339,15 +437,15 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
         }
     }
 
-    /// Takes one reference to the `T` behind `handle`, owned or shared, as an
-    /// `Arc`: a guest passing an `own<T>` of a shared resource.
+    /// Takes one reference to the `T` behind `handle`, owned or shared, as a
+    /// [`Shared`] cell: a guest passing an `own<T>` of a shared resource.
     pub fn take_shared<T: Resource>(
         &mut self,
         handle: impl AsHandle<T>,
-    ) -> Result<Arc<T>, HandleError> {
+    ) -> Result<Arc<Shared<T>>, HandleError> {
         let raw = self.check::<T>(handle)?.raw();
         let object: Arc<dyn Any + Send + Sync> = match self.slots.get_raw(raw)?.object {
-            Object::Shared(ref object) => object.clone(),
+            Object::Shared(ref object) => object.clone().into_any(),
             Object::Owned(_) => {
                 let entry = self.slots.remove_raw(raw)?;
                 self.stats.drops += 1;
@@ -357,13 +455,13 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
                 let object: Box<dyn Any + Send + Sync> = object;
                 return object
                     .downcast::<T>()
-                    .map(|value| Arc::new(*value))
+                    .map(|value| Shared::new(*value))
                     .map_err(|_| HandleError::NotFound { handle: raw });
             }
         };
         self.release_raw(raw)?;
         object
-            .downcast::<T>()
+            .downcast::<Shared<T>>()
             .map_err(|_| HandleError::NotFound { handle: raw })
     }
 

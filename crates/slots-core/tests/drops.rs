@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use slots_core::{CacheLimits, Lookup, ObjectCache, Resource, ResourceTable};
+use slots_core::{CacheLimits, Lookup, ObjectCache, Resource, ResourceTable, Shared};
 
 /// Counts its creations and drops.
 #[derive(Clone, Default)]
@@ -52,7 +52,7 @@ impl Resource for Pattern {
     const NAME: &'static str = "pattern";
 }
 
-type Cache = ObjectCache<String, Pattern>;
+type Cache = ObjectCache<String, Shared<Pattern>>;
 
 /// A keyed open through the cache, as a host does it.
 fn open(
@@ -64,7 +64,7 @@ fn open(
     table
         .open(key.to_string(), |key: &String| {
             cache
-                .get_or_create(key, || Ok::<_, ()>(Arc::new(ledger.pattern(key))))
+                .get_or_create(key, || Ok::<_, ()>(Shared::new(ledger.pattern(key))))
                 .map(|(object, _)| object)
         })
         .unwrap()
@@ -99,7 +99,7 @@ fn a_taken_object_is_dropped_by_whoever_took_it() {
 fn an_interned_object_is_created_once_and_dropped_once() {
     let ledger = Ledger::default();
     let mut table = ResourceTable::<String>::new();
-    let create = |key: &String| Ok::<_, ()>(Arc::new(ledger.pattern(key)));
+    let create = |key: &String| Ok::<_, ()>(Shared::new(ledger.pattern(key)));
     let handle = table.open("k".to_string(), create).unwrap().handle;
     for _ in 0..4 {
         table.open("k".to_string(), create).unwrap();
@@ -117,14 +117,14 @@ fn an_interned_object_is_created_once_and_dropped_once() {
 fn a_shared_object_lives_until_the_table_and_the_host_both_let_go() {
     let ledger = Ledger::default();
     let mut table = ResourceTable::<String>::new();
-    let object = Arc::new(ledger.pattern("s"));
+    let object = Shared::new(ledger.pattern("s"));
     let handle = table.insert_shared(object.clone()).unwrap();
     table.release(handle).unwrap();
     assert_eq!(ledger.dropped(), 0);
     drop(object);
     assert_eq!(ledger.dropped(), 1);
 
-    let object = Arc::new(ledger.pattern("t"));
+    let object = Shared::new(ledger.pattern("t"));
     let handle = table.insert_shared(object.clone()).unwrap();
     drop(object);
     assert_eq!(ledger.dropped(), 1);
@@ -195,7 +195,7 @@ fn two_tables_share_one_object_through_the_cache() {
     two.clear();
     assert_eq!(ledger.alive(), 1, "warm in the cache");
     let (_, how) = cache
-        .get_or_create(&"k".to_string(), || Err::<Arc<Pattern>, ()>(()))
+        .get_or_create(&"k".to_string(), || Err::<Arc<Shared<Pattern>>, ()>(()))
         .unwrap();
     assert_eq!(how, Lookup::Hit);
     drop(cache);
@@ -246,7 +246,7 @@ fn an_open_refused_by_the_quota_leaves_its_object_warm_in_the_cache() {
     open(&mut table, &cache, &ledger, "first");
     let refused = table.open("second".to_string(), |key: &String| {
         cache
-            .get_or_create(key, || Ok::<_, ()>(Arc::new(ledger.pattern(key))))
+            .get_or_create(key, || Ok::<_, ()>(Shared::new(ledger.pattern(key))))
             .map(|(object, _)| object)
     });
     assert!(refused.is_err());

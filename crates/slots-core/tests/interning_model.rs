@@ -21,7 +21,7 @@ use proptest::test_runner::{Config, FileFailurePersistence};
 use proptest_state_machine::{ReferenceStateMachine, StateMachineTest, prop_state_machine};
 use slots_core::{
     CacheLimits, Handle, HandleError, InsertError, Lookup, ObjectCache, OpenError, RawHandle,
-    Resource, ResourceTable, TableLimits,
+    Resource, ResourceTable, Shared, TableLimits,
 };
 
 prop_state_machine! {
@@ -224,7 +224,7 @@ impl ReferenceStateMachine for InterningModel {
 
 /// One resource type's cache and object counters.
 struct Kind<const K: u8> {
-    cache: ObjectCache<u8, Object<K>>,
+    cache: ObjectCache<u8, Shared<Object<K>>>,
     created: Arc<AtomicUsize>,
     dropped: Arc<AtomicUsize>,
 }
@@ -255,7 +255,7 @@ where
                     return Err("creation failed");
                 }
                 self.created.fetch_add(1, Ordering::SeqCst);
-                Ok(Arc::new(Object {
+                Ok(Shared::new(Object {
                     key,
                     dropped: self.dropped.clone(),
                 }))
@@ -293,9 +293,9 @@ where
             if kind != K {
                 continue;
             }
-            let shared = table.share::<Object<K>>(raw).unwrap();
-            assert_eq!(shared.key, key);
-            assert!(Arc::ptr_eq(&shared, &self.cache.peek(&key).unwrap()));
+            let held = table.get::<Object<K>>(raw).unwrap();
+            assert_eq!(held.key, key);
+            assert!(std::ptr::eq(held, self.cache.peek(&key).unwrap().value()));
         }
     }
 }

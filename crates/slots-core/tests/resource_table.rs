@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::sync::Arc;
 
 use slots_core::{
-    HandleError, InsertError, OpenError, RawHandle, Resource, ResourceTable, TableLimits,
+    HandleError, InsertError, OpenError, RawHandle, Resource, ResourceTable, Shared, TableLimits,
 };
 
 #[derive(Debug, PartialEq)]
@@ -34,8 +34,8 @@ impl Resource for Glob {
     clippy::ptr_arg,
     reason = "the shape `ResourceTable::<String>::open` calls"
 )]
-fn compile(key: &String) -> Result<Arc<Pattern>, ()> {
-    Ok(Arc::new(Pattern(key.clone())))
+fn compile(key: &String) -> Result<Arc<Shared<Pattern>>, ()> {
+    Ok(Shared::new(Pattern(key.clone())))
 }
 
 #[test]
@@ -156,7 +156,7 @@ fn equal_keys_of_different_resource_types_do_not_collide() {
     let pattern = table.open("*.rs".to_string(), compile).unwrap();
     let glob = table
         .open("*.rs".to_string(), |key: &String| {
-            Ok::<_, ()>(Arc::new(Glob(key.clone())))
+            Ok::<_, ()>(Shared::new(Glob(key.clone())))
         })
         .unwrap();
     assert!(!pattern.interned && !glob.interned);
@@ -173,7 +173,7 @@ fn equal_keys_of_different_resource_types_do_not_collide() {
 fn shared_objects_cannot_be_changed_or_taken_owned() {
     let mut table = ResourceTable::<String>::new();
     let opened = table.open("x".to_string(), compile).unwrap().handle;
-    let shared = Arc::new(Bucket(3));
+    let shared = Shared::new(Bucket(3));
     let inserted = table.insert_shared(shared.clone()).unwrap();
     for raw in [opened.raw(), inserted.raw()] {
         let name = table.resource_name(raw).unwrap();
@@ -223,7 +223,7 @@ fn take_shared_of_an_owned_object_wraps_it_and_frees_the_slot() {
     let mut table = ResourceTable::<String>::new();
     let handle = table.insert(Bucket(4)).unwrap();
     let taken = table.take_shared(handle).unwrap();
-    assert_eq!(*taken, Bucket(4));
+    assert_eq!(**taken, Bucket(4));
     assert_eq!(Arc::strong_count(&taken), 1);
     assert!(table.is_empty());
 }
@@ -247,19 +247,74 @@ fn take_shared_of_an_interned_object_releases_one_reference() {
 }
 
 #[test]
-fn share_hands_out_the_same_object_and_refuses_owned_ones() {
+fn share_hands_out_the_same_object_and_makes_owned_ones_shared() {
     let mut table = ResourceTable::<String>::new();
-    let object = Arc::new(Pattern("s".into()));
+    let object = Shared::new(Pattern("s".into()));
     let handle = table.insert_shared(object.clone()).unwrap();
     assert!(Arc::ptr_eq(&table.share(handle).unwrap(), &object));
+
     let owned = table.insert(Bucket(1)).unwrap();
+    table.get_mut(owned).unwrap().0 = 2;
+    let shared = table.share(owned).unwrap();
+    assert_eq!(**shared, Bucket(2));
+    // The same cell from then on, readable, no longer changeable.
+    assert!(Arc::ptr_eq(&table.share(owned).unwrap(), &shared));
+    assert_eq!(table.get(owned), Ok(&Bucket(2)));
     assert_eq!(
-        table.share(owned),
+        table.get_mut(owned),
         Err(HandleError::Shared {
             handle: owned.raw(),
             resource: "bucket"
         })
     );
+    assert!(matches!(
+        table.share::<Pattern>(owned.raw()),
+        Err(HandleError::WrongType { .. })
+    ));
+}
+
+#[test]
+fn revoked_objects_refuse_every_use_but_a_release() {
+    let mut table = ResourceTable::<String>::new();
+    let object = Shared::new(Pattern("r".into()));
+    let handle = table.insert_shared(object.clone()).unwrap();
+    assert!(object.revoke());
+    assert!(!object.revoke(), "revocation happens once");
+    let revoked = HandleError::Revoked {
+        handle: handle.raw(),
+    };
+    assert_eq!(table.get(handle), Err(revoked.clone()));
+    assert_eq!(table.check(handle), Err(revoked.clone()));
+    assert_eq!(table.get_mut(handle).map(|_| ()), Err(revoked));
+    assert!(matches!(table.share(handle), Err(HandleError::Revoked { .. })));
+    assert!(matches!(
+        table.take_shared(handle),
+        Err(HandleError::Revoked { .. })
+    ));
+    assert_eq!(
+        table.get(handle).unwrap_err().to_string(),
+        format!("handle {} was revoked by the host", handle.raw())
+    );
+    // The guest can still drop it, and its slot is freed.
+    assert_eq!(table.release(handle), Ok(true));
+    assert!(table.is_empty());
+}
+
+#[test]
+fn a_revoked_key_is_opened_afresh_and_the_old_handle_stays_revoked() {
+    let mut table = ResourceTable::<String>::new();
+    let old = table.open("k".to_string(), compile).unwrap().handle;
+    table.share(old).unwrap().revoke();
+    let fresh = table.open("k".to_string(), compile).unwrap();
+    assert!(!fresh.interned, "a revoked object is not reused");
+    assert_ne!(fresh.handle, old);
+    assert_eq!(table.get(fresh.handle), Ok(&Pattern("k".into())));
+    assert!(matches!(table.get(old), Err(HandleError::Revoked { .. })));
+    // Dropping the old handle leaves the fresh one interned.
+    assert_eq!(table.release(old), Ok(true));
+    let again = table.open("k".to_string(), compile).unwrap();
+    assert!(again.interned);
+    assert_eq!(again.handle, fresh.handle);
 }
 
 #[test]
@@ -284,7 +339,7 @@ fn clear_releases_every_reference_and_forgets_every_key() {
 fn a_failed_creation_inserts_and_interns_nothing() {
     let mut table = ResourceTable::<String>::new();
     let result = table.open("bad".to_string(), |_: &String| {
-        Err::<Arc<Pattern>, _>("syntax error")
+        Err::<Arc<Shared<Pattern>>, _>("syntax error")
     });
     assert!(matches!(result, Err(OpenError::Create("syntax error"))));
     assert!(table.is_empty());

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use generational_arena::Arena;
 use slotmap::{DefaultKey, SlotMap};
-use slots_core::{RawHandle, Resource, ResourceTable, SlotTable};
+use slots_core::{RawHandle, Resource, ResourceTable, Shared, SlotTable};
 
 /// Live handles in every structure measured.
 pub(crate) const LIVE: u64 = 1_000_000;
@@ -127,8 +127,8 @@ fn measure(case: usize) -> Option<f64> {
         3 => (0..LIVE).map(Arc::new).collect(),
         _ => Vec::new(),
     };
-    let shared: Vec<Arc<Counter>> = match case {
-        5..=7 => (0..LIVE).map(|i| Arc::new(Counter { _value: i })).collect(),
+    let shared: Vec<Arc<Shared<Counter>>> = match case {
+        5..=7 => (0..LIVE).map(|i| Shared::new(Counter { _value: i })).collect(),
         _ => Vec::new(),
     };
     let keys: Vec<String> = match case {
