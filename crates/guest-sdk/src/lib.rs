@@ -57,6 +57,15 @@
 //!   handle made with it that the host did not issue, or one already dropped,
 //!   makes the host trap (the generation in every handle catches reuse).
 //!
+//! # Sharing with other modules
+//!
+//! Objects move between modules only by grant. [`Pattern::grant`] and
+//! [`Bucket::grant`] turn a handle into a [`Token`] (128 random bits, typed,
+//! single-use, expiring); the [`mailbox`] carries it to another tenant, and
+//! [`Pattern::redeem`] or [`Bucket::redeem`] there gives that module a handle
+//! of its own to the same object. The host may revoke a shared object:
+//! every handle to it then traps on use, saying it was revoked.
+//!
 //! [`counters`] reads the host's counters for the instance (live handles,
 //! opens, cache hits and misses, creations, drops), so a guest can watch its
 //! handles come and go.
@@ -73,6 +82,7 @@
 pub mod bindings;
 mod check;
 mod error;
+mod grants;
 mod identity;
 mod span;
 
@@ -80,13 +90,17 @@ mod span;
 pub use bindings::Guest;
 #[doc(inline)]
 pub use bindings::export;
-pub use bindings::slots::host::{buckets, introspect, patterns};
+pub use bindings::slots::host::{buckets, introspect, mailbox, patterns};
 #[doc(inline)]
 pub use buckets::{Bucket, Entry, drain};
 #[doc(inline)]
 pub use error::Error;
 #[doc(inline)]
+pub use grants::{RedeemError, Token};
+#[doc(inline)]
 pub use introspect::Counters;
+#[doc(inline)]
+pub use mailbox::Message;
 #[doc(inline)]
 pub use patterns::{MatchOptions, Pattern, Span};
 

@@ -2,9 +2,12 @@
 
 use std::sync::Arc;
 
-use slots_core::{AsHandle, Handle, InsertError, Lookup, Resource, ResourceTable};
+use slots_core::{
+    AsHandle, GrantError, Handle, InsertError, Lookup, RedeemError, Resource, ResourceTable,
+    Shared, Token,
+};
 
-use crate::{CacheKey, Counters, HostError, InstanceEnv, SharedObject};
+use crate::{CacheKey, Counters, HostError, InstanceEnv, SharedObject, SlotsHost};
 
 /// The calling instance, as a host function sees it: the embedder's data,
 /// the instance's handles, and the host's shared cache.
@@ -90,7 +93,8 @@ impl<'a, D> Ctx<'a, D> {
     /// Opens the `T` for `key` in the instance's namespace: the handle the
     /// instance already holds for it (interned), else a new handle to the
     /// object from the host's cache (a hit), else to what `create` makes (a
-    /// miss), which is then cached.
+    /// miss), which is then cached. A revoked object is never reused: the
+    /// cache forgets it and the key is created afresh.
     pub fn open<T, E>(
         &mut self,
         key: &str,
@@ -103,19 +107,9 @@ impl<'a, D> Ctx<'a, D> {
         let mut lookup = None;
         let opened = env.table.open::<T, OpenError<E>>(key.to_string(), |key| {
             let cache_key = CacheKey::new::<T>(env.namespace.clone(), key.clone());
-            let (object, how) = env
-                .host
-                .cache()
-                .get_or_create(&cache_key, || {
-                    create(key).map(|value| Arc::new(value) as SharedObject)
-                })
-                .map_err(OpenError::Create)?;
+            let (object, how) = cached(&env.host, &cache_key, create)?;
             lookup = Some(how);
-            // The key holds T's TypeId, so this cannot fail; if it did, the
-            // caller gets an error, not a panic.
-            object
-                .downcast::<T>()
-                .map_err(|_| OpenError::TypeClash { resource: T::NAME })
+            Ok(object)
         });
         let opened = match opened {
             Ok(opened) => opened,
@@ -140,6 +134,99 @@ impl<'a, D> Ctx<'a, D> {
         }
         Ok(opened.handle)
     }
+
+    /// The [`Shared`] cell of the `T` behind `handle`, for the host to keep,
+    /// revoke or hand to another instance. An owned object becomes shared
+    /// for good (see [`ResourceTable::share`]).
+    pub fn share<T: Resource>(
+        &mut self,
+        handle: impl AsHandle<T>,
+    ) -> Result<Arc<Shared<T>>, HostError> {
+        self.env
+            .table
+            .share(handle)
+            .map_err(|error| HostError::handle::<T>(error))
+    }
+
+    /// Gives the instance a handle of its own to a shared `object`.
+    pub fn insert_shared<T: Resource>(
+        &mut self,
+        object: Arc<Shared<T>>,
+    ) -> Result<Handle<T>, InsertError> {
+        self.env.table.insert_shared(object)
+    }
+
+    /// Issues a token for the `T` behind `handle`, on behalf of this
+    /// instance's namespace, in the host's [`GrantRegistry`].
+    ///
+    /// A bad handle is a [`HostError`] (the guest is trapped); a full
+    /// registry is a [`GrantError`] the guest is told about.
+    ///
+    /// [`GrantRegistry`]: slots_core::GrantRegistry
+    pub fn grant<T: Resource>(
+        &mut self,
+        handle: impl AsHandle<T>,
+    ) -> Result<Result<Token, GrantError>, HostError> {
+        let env = &mut *self.env;
+        match env.table.grant(handle, env.host.grants(), &env.namespace) {
+            Ok(token) => {
+                tracing::debug!(target: "slots::grant", resource = T::NAME, handle = %handle.as_raw(), namespace = %env.namespace, "granted");
+                Ok(Ok(token))
+            }
+            Err(GrantError::Handle(error)) => Err(HostError::handle::<T>(error)),
+            Err(error) => Ok(Err(error)),
+        }
+    }
+
+    /// Redeems `token` for a handle of this instance's own to the `T` it
+    /// was issued for. Every failure is an error value for the guest.
+    pub fn redeem<T: Resource>(&mut self, token: Token) -> Result<Handle<T>, RedeemError> {
+        let env = &mut *self.env;
+        let redeemed = env.table.redeem::<T>(env.host.grants(), token);
+        match &redeemed {
+            Ok(handle) => {
+                tracing::debug!(target: "slots::grant", resource = T::NAME, handle = %handle.raw(), namespace = %env.namespace, "redeemed");
+            }
+            Err(error) => {
+                tracing::debug!(target: "slots::grant", resource = T::NAME, namespace = %env.namespace, %error, "redemption refused");
+            }
+        }
+        redeemed
+    }
+}
+
+/// The `T` for `key` from the host's cache, or made by `create` and cached.
+/// A revoked object found there is forgotten and made anew.
+fn cached<T, E>(
+    host: &SlotsHost,
+    key: &CacheKey,
+    create: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<(Arc<Shared<T>>, Lookup), OpenError<E>>
+where
+    T: Resource,
+{
+    let mut create = Some(create);
+    let mut make = || match create.take() {
+        Some(create) => create(&key.key)
+            .map(|value| Shared::new(value) as SharedObject)
+            .map_err(OpenError::Create),
+        // A revoked object was found after `create` ran: revoked while
+        // being opened.
+        None => Err(OpenError::Revoked { resource: T::NAME }),
+    };
+    for _ in 0..2 {
+        let (object, how) = host.cache().get_or_create(key, &mut make)?;
+        // The key holds T's TypeId, so this cannot fail; if it did, the
+        // caller gets an error, not a panic.
+        let object = object
+            .downcast::<Shared<T>>()
+            .map_err(|_| OpenError::TypeClash { resource: T::NAME })?;
+        if !object.is_revoked() {
+            return Ok((object, how));
+        }
+        host.cache().remove(key);
+    }
+    Err(OpenError::Revoked { resource: T::NAME })
 }
 
 /// A keyed open that failed.
@@ -152,6 +239,12 @@ pub enum OpenError<E> {
     /// The instance's handle table refused a new handle.
     #[error(transparent)]
     Insert(#[from] InsertError),
+    /// The object was revoked while it was being opened.
+    #[error("the `{resource}` was revoked while it was being opened")]
+    Revoked {
+        /// The resource's WIT name.
+        resource: &'static str,
+    },
     /// The cache holds an object of another Rust type under this key: two
     /// types were registered for one resource.
     #[error("the cache holds another type under a `{resource}` key")]

@@ -20,6 +20,15 @@ pub enum HostError {
         /// What is wrong with the handle.
         error: HandleError,
     },
+    /// The guest passed one handle both as a `borrow` and as an `own` in
+    /// the same call: the object cannot be given away while it is lent.
+    #[error("`own` `{resource}` handle {handle} is also lent to this call as a `borrow`")]
+    Lent {
+        /// The resource type of the handle.
+        resource: &'static str,
+        /// The handle as passed.
+        handle: slots_core::RawHandle,
+    },
     /// The guest's handle table is full.
     #[error("cannot give out a `{resource}` handle: {error}")]
     Quota {

@@ -5,7 +5,9 @@ use std::any::{Any, TypeId};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use slots_core::{CacheLimits, CacheStats, ObjectCache, Resource, TableLimits};
+use slots_core::{
+    CacheLimits, CacheStats, GrantLimits, GrantRegistry, ObjectCache, Resource, Shared, TableLimits,
+};
 
 /// The key of a shared object in the host's cache.
 ///
@@ -63,6 +65,8 @@ pub struct HostConfig {
     /// at the same bytes, so this, not the guest's memory size, bounds what
     /// one call can make the host copy.
     pub lift_limit: u64,
+    /// Tokens' time to live and the bounds of the grant registry.
+    pub grants: GrantLimits,
 }
 
 impl Default for HostConfig {
@@ -71,6 +75,7 @@ impl Default for HostConfig {
             table: TableLimits::default(),
             cache: CacheLimits::default(),
             lift_limit: HostConfig::DEFAULT_LIFT_LIMIT,
+            grants: GrantLimits::default(),
         }
     }
 }
@@ -118,6 +123,7 @@ impl HostTotals {
 pub struct SlotsHost {
     config: HostConfig,
     cache: ObjectCache<CacheKey, dyn Any + Send + Sync>,
+    grants: GrantRegistry,
     instances: AtomicU64,
     opened: AtomicU64,
     released: AtomicU64,
@@ -130,6 +136,7 @@ impl SlotsHost {
         Arc::new(Self {
             config,
             cache: ObjectCache::new(config.cache),
+            grants: GrantRegistry::new(config.grants),
             instances: AtomicU64::new(0),
             opened: AtomicU64::new(0),
             released: AtomicU64::new(0),
@@ -145,6 +152,40 @@ impl SlotsHost {
     /// The shared object cache.
     pub fn cache(&self) -> &ObjectCache<CacheKey, dyn Any + Send + Sync> {
         &self.cache
+    }
+
+    /// The registry of unredeemed grant tokens.
+    pub fn grants(&self) -> &GrantRegistry {
+        &self.grants
+    }
+
+    /// Revokes the `T` cached for `key` in `namespace`: every handle to it,
+    /// in every instance, fails from now on, and the cache forgets it, so
+    /// the next open of the key creates it afresh. Returns whether such an
+    /// object was cached and not yet revoked.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use host_wasmer::{HostConfig, SlotsHost};
+    /// # struct Pattern;
+    /// # impl slots_core::Resource for Pattern { const NAME: &'static str = "pattern"; }
+    ///
+    /// let host = SlotsHost::new(HostConfig::default());
+    /// assert!(!host.revoke_key::<Pattern>("tenant-a", "no such key"));
+    /// ```
+    pub fn revoke_key<T: Resource>(&self, namespace: &str, key: &str) -> bool {
+        let key = CacheKey::new::<T>(namespace.into(), key.to_string());
+        let Some(object) = self.cache.remove(&key) else {
+            return false;
+        };
+        let revoked = object
+            .downcast::<Shared<T>>()
+            .is_ok_and(|object| object.revoke());
+        if revoked {
+            tracing::info!(target: "slots::grant", resource = T::NAME, namespace = %key.namespace, key = %key.key, "revoked");
+        }
+        revoked
     }
 
     /// The cache's counters.

@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
+use slots_core::{AsHandle, Handle, InsertError, Resource, Shared};
 use wasmer::{FunctionEnv, Instance, Store};
 
 use crate::abi::{Abi, Val, WasmerMemory};
-use crate::{CallError, Counters, GuestTrap, GuestWorld, InstanceEnv};
+use crate::{CallError, Counters, GuestTrap, GuestWorld, HostError, InstanceEnv};
 
 /// A guest instantiated by a [`Linker`](crate::Linker).
 ///
@@ -109,6 +110,67 @@ impl<D: Send + 'static> GuestInstance<D> {
             done.map_err(|error| trapped(&export.post_return, error))?;
         }
         Ok(result)
+    }
+
+    /// The [`Shared`] cell of the `T` behind the instance's `handle`: the
+    /// first half of a grant by the host. An owned object becomes shared
+    /// for good.
+    pub fn share<T: Resource>(
+        &self,
+        store: &mut Store,
+        handle: impl AsHandle<T>,
+    ) -> Result<Arc<Shared<T>>, HostError> {
+        self.env_mut(store)
+            .table
+            .share(handle)
+            .map_err(|error| HostError::handle::<T>(error))
+    }
+
+    /// Gives the instance a handle of its own to `object`, with its own
+    /// count: the second half of a grant by the host.
+    ///
+    /// # Examples
+    ///
+    /// A host grants instance B the object instance A holds:
+    ///
+    /// ```no_run
+    /// # use host_wasmer::{GuestInstance, HostError};
+    /// # use slots_core::{Handle, Resource};
+    /// # use wasmer::Store;
+    /// # struct Bucket;
+    /// # impl Resource for Bucket { const NAME: &'static str = "bucket"; }
+    /// # fn grant(a: &GuestInstance<()>, store_a: &mut Store, b: &GuestInstance<()>,
+    /// #          store_b: &mut Store, handle: Handle<Bucket>) -> Result<(), Box<dyn std::error::Error>> {
+    /// let object = a.share(store_a, handle)?;
+    /// let theirs = b.adopt(store_b, object)?;
+    /// # let _ = theirs; Ok(()) }
+    /// ```
+    pub fn adopt<T: Resource>(
+        &self,
+        store: &mut Store,
+        object: Arc<Shared<T>>,
+    ) -> Result<Handle<T>, InsertError> {
+        let handle = self.env_mut(store).table.insert_shared(object)?;
+        tracing::debug!(target: "slots::grant", resource = T::NAME, handle = %handle.raw(), "adopted from the host");
+        Ok(handle)
+    }
+
+    /// Revokes the `T` behind the instance's `handle`: every handle to it,
+    /// in every instance, fails from now on. Returns whether this call
+    /// revoked it (`false` if it was revoked already).
+    pub fn revoke<T: Resource>(
+        &self,
+        store: &mut Store,
+        handle: impl AsHandle<T>,
+    ) -> Result<bool, HostError> {
+        let env = self.env_mut(store);
+        let object = env
+            .table
+            .share(handle)
+            .map_err(|error| HostError::handle::<T>(error))?;
+        let revoked = object.revoke();
+        tracing::info!(target: "slots::grant", resource = T::NAME, handle = %handle.as_raw(), namespace = %env.namespace, "revoked");
+        Ok(revoked)
     }
 
     /// Releases every handle the instance still holds, as if it had ended.

@@ -65,7 +65,9 @@ impl<T: Resource> Shared<T> {
     pub fn is_revoked(&self) -> bool {
         self.revoked.load(Ordering::Acquire)
     }
+}
 
+impl<T> Shared<T> {
     /// The object, revoked or not. Tables refuse revoked objects; a host
     /// holding the cell itself decides for itself.
     pub fn value(&self) -> &T {

@@ -1,25 +1,36 @@
-//! `bucket`: plain host objects, one per constructor call, never shared.
+//! `bucket`: host objects made by constructor, owned by one instance until
+//! it grants them.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use host_wasmer::typed::Own;
 use host_wasmer::{Ctx, HostError};
-use slots_core::{Handle, Resource};
+use slots_core::{Handle, HandleError, Resource};
 
 use crate::patterns::Pattern;
 use crate::types::{Entry, Error};
 use crate::{Budget, HostData};
 
-/// A named map from string keys to byte values, charged to its instance's
-/// [`Budget`].
+/// A named map from string keys to byte values, charged to the
+/// [`Budget`] of the instance that made it.
+///
+/// A bucket starts owned by one instance. Once granted it is shared: every
+/// holder reads and writes the same entries, still charged to the maker's
+/// budget. The entries sit behind a lock, taken only when the bucket is
+/// shared; an owned bucket is reached through `&mut` without locking.
 #[derive(Debug)]
 pub struct Bucket {
     name: String,
-    entries: BTreeMap<String, Vec<u8>>,
-    /// Bytes of keys, values and name charged to `budget`.
-    bytes: u64,
+    contents: Mutex<Contents>,
     budget: Arc<Budget>,
+}
+
+#[derive(Debug, Default)]
+struct Contents {
+    entries: BTreeMap<String, Vec<u8>>,
+    /// Bytes of keys, values and name charged to the budget.
+    bytes: u64,
 }
 
 impl Resource for Bucket {
@@ -28,7 +39,8 @@ impl Resource for Bucket {
 
 impl Drop for Bucket {
     fn drop(&mut self) {
-        self.budget.release(self.bytes);
+        let bytes = self.contents().bytes;
+        self.budget.release(bytes);
     }
 }
 
@@ -46,40 +58,115 @@ impl Bucket {
         }
         Ok(Self {
             name,
-            entries: BTreeMap::new(),
-            bytes,
+            contents: Mutex::new(Contents {
+                entries: BTreeMap::new(),
+                bytes,
+            }),
             budget,
         })
     }
 
-    fn put(&mut self, key: String, value: Vec<u8>) -> Result<Option<Vec<u8>>, Error> {
+    /// The bucket's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+
+    /// Whether the bucket has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Contents> {
+        // No code panics while holding the lock, so its data is consistent
+        // even if it was poisoned.
+        self.contents.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn contents(&mut self) -> &mut Contents {
+        self.contents
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Contents {
+    fn put(
+        &mut self,
+        budget: &Budget,
+        key: String,
+        value: Vec<u8>,
+    ) -> Result<Option<Vec<u8>>, Error> {
         let added = size(&key, &value);
-        if !self.budget.reserve(added) {
+        if !budget.reserve(added) {
             return Err(Error::QuotaExceeded(format!(
                 "bucket data: {} of {} bytes in use, {added} more do not fit",
-                self.budget.used(),
-                self.budget.limit()
+                budget.used(),
+                budget.limit()
             )));
         }
         self.bytes += added;
         let old = self.entries.insert(key.clone(), value);
         if let Some(old) = &old {
-            self.forget(size(&key, old));
+            self.forget(budget, size(&key, old));
         }
         Ok(old)
     }
 
-    fn forget(&mut self, bytes: u64) {
+    fn remove(&mut self, budget: &Budget, key: &str) -> Option<Vec<u8>> {
+        let value = self.entries.remove(key)?;
+        self.forget(budget, size(key, &value));
+        Some(value)
+    }
+
+    fn forget(&mut self, budget: &Budget, bytes: u64) {
         self.bytes = self.bytes.saturating_sub(bytes);
-        self.budget.release(bytes);
+        budget.release(bytes);
     }
 
     /// Takes every entry out, leaving the name's bytes charged.
-    fn take_entries(&mut self) -> BTreeMap<String, Vec<u8>> {
+    fn take_entries(&mut self, budget: &Budget) -> BTreeMap<String, Vec<u8>> {
         let entries = std::mem::take(&mut self.entries);
         let bytes: u64 = entries.iter().map(|(k, v)| size(k, v)).sum();
-        self.forget(bytes);
+        self.forget(budget, bytes);
         entries
+    }
+}
+
+/// Runs `f` on the entries of the bucket behind `this`, with the bucket's
+/// budget: straight through `&mut` when the instance owns the bucket, under
+/// its lock when the bucket is shared.
+fn with_contents<R>(
+    cx: &mut Ctx<'_, HostData>,
+    this: Handle<Bucket>,
+    f: impl FnOnce(&mut Contents, &Budget) -> R,
+) -> Result<R, HostError> {
+    match cx.table().get_mut(this) {
+        Ok(bucket) => {
+            let budget = bucket.budget.clone();
+            return Ok(f(bucket.contents(), &budget));
+        }
+        Err(HandleError::Shared { .. }) => {}
+        Err(error) => return Err(HostError::handle::<Bucket>(error)),
+    }
+    let bucket = cx.get(this)?;
+    let mut contents = bucket.lock();
+    Ok(f(&mut contents, &bucket.budget))
+}
+
+/// Takes every entry out of a bucket the guest gave up.
+fn take_all(bucket: Own<Bucket>) -> BTreeMap<String, Vec<u8>> {
+    match bucket.into_owned() {
+        Ok(mut bucket) => {
+            let budget = bucket.budget.clone();
+            bucket.contents().take_entries(&budget)
+        }
+        // A shared bucket: the others keep it, emptied.
+        Err(shared) => shared.lock().take_entries(&shared.budget),
     }
 }
 
@@ -101,7 +188,7 @@ pub fn put(
     key: String,
     value: Vec<u8>,
 ) -> Result<Result<Option<Vec<u8>>, Error>, HostError> {
-    Ok(cx.get_mut(this)?.put(key, value))
+    with_contents(cx, this, |contents, budget| contents.put(budget, key, value))
 }
 
 /// `[method]bucket.get`.
@@ -110,7 +197,7 @@ pub fn get(
     this: Handle<Bucket>,
     key: String,
 ) -> Result<Option<Vec<u8>>, HostError> {
-    Ok(cx.get(this)?.entries.get(&key).cloned())
+    with_contents(cx, this, |contents, _| contents.entries.get(&key).cloned())
 }
 
 /// `[method]bucket.remove`.
@@ -119,20 +206,19 @@ pub fn remove(
     this: Handle<Bucket>,
     key: String,
 ) -> Result<Result<Vec<u8>, Error>, HostError> {
-    let bucket = cx.get_mut(this)?;
-    Ok(match bucket.entries.remove(&key) {
-        Some(value) => {
-            bucket.forget(size(&key, &value));
-            Ok(value)
-        }
-        None => Err(Error::NotFound(format!("key `{key}`"))),
+    with_contents(cx, this, |contents, budget| {
+        contents
+            .remove(budget, &key)
+            .ok_or_else(|| Error::NotFound(format!("key `{key}`")))
     })
 }
 
 /// `[method]bucket.len`.
 pub fn len(cx: &mut Ctx<'_, HostData>, this: Handle<Bucket>) -> Result<u32, HostError> {
     // A bucket's entries fit its budget, far below 2^32.
-    Ok(u32::try_from(cx.get(this)?.entries.len()).unwrap_or(u32::MAX))
+    with_contents(cx, this, |contents, _| {
+        u32::try_from(contents.entries.len()).unwrap_or(u32::MAX)
+    })
 }
 
 fn to_entries(entries: BTreeMap<String, Vec<u8>>) -> Vec<Entry> {
@@ -144,7 +230,7 @@ fn to_entries(entries: BTreeMap<String, Vec<u8>>) -> Vec<Entry> {
 
 /// `[method]bucket.entries`.
 pub fn entries(cx: &mut Ctx<'_, HostData>, this: Handle<Bucket>) -> Result<Vec<Entry>, HostError> {
-    Ok(to_entries(cx.get(this)?.entries.clone()))
+    with_contents(cx, this, |contents, _| to_entries(contents.entries.clone()))
 }
 
 /// `[method]bucket.keys-matching`: a borrowed pattern.
@@ -153,42 +239,40 @@ pub fn keys_matching(
     this: Handle<Bucket>,
     filter: Handle<Pattern>,
 ) -> Result<Vec<String>, HostError> {
-    let pattern = cx.get(filter)?;
-    let bucket = cx.get(this)?;
-    Ok(bucket
-        .entries
-        .keys()
-        .filter(|key| pattern.is_match(key))
-        .cloned()
-        .collect())
+    let pattern = cx.share(filter)?;
+    with_contents(cx, this, |contents, _| {
+        contents
+            .entries
+            .keys()
+            .filter(|key| pattern.is_match(key))
+            .cloned()
+            .collect()
+    })
 }
 
-/// `[method]bucket.absorb`: consumes an owned bucket.
+/// `[method]bucket.absorb`: consumes a bucket the guest owns. Absorbing a
+/// bucket into itself (two handles to one shared bucket) moves nothing.
 pub fn absorb(
     cx: &mut Ctx<'_, HostData>,
     this: Handle<Bucket>,
     other: Own<Bucket>,
 ) -> Result<u32, HostError> {
-    let mut other = other
-        .into_owned()
-        .map_err(|_| HostError::msg("a bucket is never shared"))?;
-    let moved = other.take_entries();
+    let moved = take_all(other);
     let count = u32::try_from(moved.len()).unwrap_or(u32::MAX);
-    let bucket = cx.get_mut(this)?;
-    for (key, value) in moved {
-        // The bytes were released by `take_entries`; charging them again
-        // cannot exceed the budget, which both buckets share.
-        bucket
-            .put(key, value)
-            .map_err(|e| HostError::msg(format!("absorb: {e:?}")))?;
-    }
-    Ok(count)
+    with_contents(cx, this, |contents, budget| {
+        for (key, value) in moved {
+            // The bytes were released by `take_all`; charging them again
+            // can exceed this bucket's budget only if the two buckets have
+            // different makers, and then the entry is refused.
+            contents.put(budget, key, value)?;
+        }
+        Ok(count)
+    })?
+    .map_err(|error: Error| HostError::msg(format!("absorb: {error:?}")))
 }
 
-/// `drain`: consumes an owned bucket and returns its entries.
+/// `drain`: consumes a bucket and returns its entries. Draining a shared
+/// bucket empties it for every holder.
 pub fn drain(_: &mut Ctx<'_, HostData>, bucket: Own<Bucket>) -> Result<Vec<Entry>, HostError> {
-    let mut bucket = bucket
-        .into_owned()
-        .map_err(|_| HostError::msg("a bucket is never shared"))?;
-    Ok(to_entries(bucket.take_entries()))
+    Ok(to_entries(take_all(bucket)))
 }

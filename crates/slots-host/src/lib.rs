@@ -19,6 +19,8 @@
 
 pub mod buckets;
 mod budget;
+pub mod grants;
+pub mod mailbox;
 pub mod patterns;
 mod types;
 
@@ -28,8 +30,9 @@ use host_wasmer::{BindError, GuestWorld, Linker, SlotsHost, WorldError, add_intr
 
 pub use buckets::Bucket;
 pub use budget::Budget;
+pub use mailbox::Mailbox;
 pub use patterns::Pattern;
-pub use types::{Entry, Error, MatchOptions, Span};
+pub use types::{Entry, Error, MatchOptions, Message, RedeemError, Span, Token};
 
 /// The WIT package, compiled into the host so the runner works anywhere.
 pub const WIT: &str = include_str!("../../../wit/world.wit");
@@ -38,16 +41,32 @@ pub const WIT: &str = include_str!("../../../wit/world.wit");
 pub const WORLD: &str = "guest";
 
 /// What the host keeps for each instance besides its handles.
+///
+/// Instances that should reach each other's inboxes share one [`Mailbox`]:
+/// clone it into each instance's data.
 #[derive(Debug, Clone)]
 pub struct HostData {
     /// The bytes of bucket data the instance may keep.
     pub budget: Arc<Budget>,
+    /// The mailbox the instance sends to and receives from.
+    pub mailbox: Arc<Mailbox>,
 }
 
 impl Default for HostData {
     fn default() -> Self {
         Self {
             budget: Arc::new(Budget::new(Budget::DEFAULT_LIMIT)),
+            mailbox: Mailbox::new(Mailbox::DEFAULT_CAPACITY),
+        }
+    }
+}
+
+impl HostData {
+    /// Data for an instance that uses `mailbox`, with the default budget.
+    pub fn with_mailbox(mailbox: Arc<Mailbox>) -> Self {
+        Self {
+            mailbox,
+            ..Self::default()
         }
     }
 }
@@ -74,6 +93,8 @@ pub fn linker(host: Arc<SlotsHost>) -> Result<Linker<HostData>, SetupError> {
     let world = world()?;
     let patterns = world.interface_module("patterns")?;
     let buckets = world.interface_module("buckets")?;
+    let grants = world.interface_module("grants")?;
+    let mailbox = world.interface_module("mailbox")?;
     let mut linker = Linker::new(world, host);
 
     linker
@@ -100,6 +121,16 @@ pub fn linker(host: Arc<SlotsHost>) -> Result<Linker<HostData>, SetupError> {
         )?
         .func(&buckets, "[method]bucket.absorb", buckets::absorb)?
         .func(&buckets, "drain", buckets::drain)?;
+
+    linker
+        .func(&grants, "grant-pattern", grants::grant_pattern)?
+        .func(&grants, "redeem-pattern", grants::redeem_pattern)?
+        .func(&grants, "grant-bucket", grants::grant_bucket)?
+        .func(&grants, "redeem-bucket", grants::redeem_bucket)?;
+
+    linker
+        .func(&mailbox, "send", mailbox::send)?
+        .func(&mailbox, "receive", mailbox::receive)?;
 
     add_introspection(&mut linker)?;
     Ok(linker)

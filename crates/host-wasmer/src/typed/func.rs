@@ -118,7 +118,7 @@ macro_rules! host_func {
             #[allow(non_snake_case, unused_mut, unused_variables)]
             fn call(&self, env: &mut InstanceEnv<D>, params: Vec<Val>) -> Result<Option<Val>, HostError> {
                 let mut params = params.into_iter();
-                let mut lift = LiftCx { table: &mut env.table };
+                let mut lift = LiftCx::new(&mut env.table);
                 $(
                     let $arg = $arg::lift(
                         params.next().ok_or(HostError::Shape {
@@ -142,7 +142,7 @@ macro_rules! host_func {
                 env: &mut InstanceEnv<D>,
                 call: &mut DirectCall<'_>,
             ) -> Result<Option<Lowered>, HostError> {
-                let mut lift = LiftCx { table: &mut env.table };
+                let mut lift = LiftCx::new(&mut env.table);
                 $( let $arg = $arg::lift_direct(call, &mut lift)?; )*
                 let result = self(&mut Ctx::new(env), $($arg),*)?;
                 result.lower_result_direct(&mut LowerCx {

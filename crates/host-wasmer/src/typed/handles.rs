@@ -5,7 +5,7 @@ use std::any::TypeId;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use slots_core::{Handle, HandleError, RawHandle, Resource};
+use slots_core::{Handle, HandleError, RawHandle, Resource, Shared};
 use wit_parser::{Handle as WitHandle, Type, TypeDefKind};
 
 use wasmer::Value;
@@ -70,20 +70,31 @@ impl<T: Resource> Lift for Handle<T> {
     #[inline]
     fn lift(val: Val, cx: &mut LiftCx<'_>) -> Result<Self, HostError> {
         match val {
-            Val::Borrow(bits) => cx
-                .table
-                .check::<T>(raw::<T>(bits)?)
-                .map_err(HostError::handle::<T>),
+            Val::Borrow(bits) => Self::lend(bits, cx),
             other => Err(shape::<Self>(&other)),
         }
     }
 
     #[inline]
     fn lift_direct(call: &mut DirectCall<'_>, cx: &mut LiftCx<'_>) -> Result<Self, HostError> {
-        let bits = call.next_i32()? as u32;
-        cx.table
+        Self::lend(call.next_i32()? as u32, cx)
+    }
+}
+
+/// Checks a borrowed handle and records it as lent to the call.
+trait Lend: Sized {
+    fn lend(bits: u32, cx: &mut LiftCx<'_>) -> Result<Self, HostError>;
+}
+
+impl<T: Resource> Lend for Handle<T> {
+    #[inline]
+    fn lend(bits: u32, cx: &mut LiftCx<'_>) -> Result<Self, HostError> {
+        let handle = cx
+            .table
             .check::<T>(raw::<T>(bits)?)
-            .map_err(HostError::handle::<T>)
+            .map_err(HostError::handle::<T>)?;
+        cx.lent.add(bits);
+        Ok(handle)
     }
 }
 
@@ -129,7 +140,7 @@ pub struct Own<T> {
 
 enum Object<T> {
     Owned(T),
-    Shared(Arc<T>),
+    Shared(Arc<Shared<T>>),
 }
 
 impl<T: Resource> Own<T> {
@@ -141,24 +152,24 @@ impl<T: Resource> Own<T> {
     }
 
     /// A shared object: the guest gets a handle to it, others keep theirs.
-    pub fn shared(object: Arc<T>) -> Self {
+    pub fn shared(object: Arc<Shared<T>>) -> Self {
         Self {
             object: Object::Shared(object),
         }
     }
 
-    /// The object, if the guest was its only holder; else the shared `Arc`.
-    pub fn into_owned(self) -> Result<T, Arc<T>> {
+    /// The object, if the guest was its only holder; else its shared cell.
+    pub fn into_owned(self) -> Result<T, Arc<Shared<T>>> {
         match self.object {
             Object::Owned(value) => Ok(value),
             Object::Shared(object) => Err(object),
         }
     }
 
-    /// The object as an `Arc`, shared or not.
-    pub fn into_shared(self) -> Arc<T> {
+    /// The object in a shared cell, shared before or not.
+    pub fn into_shared(self) -> Arc<Shared<T>> {
         match self.object {
-            Object::Owned(value) => Arc::new(value),
+            Object::Owned(value) => Shared::new(value),
             Object::Shared(object) => object,
         }
     }
@@ -170,7 +181,7 @@ impl<T> Deref for Own<T> {
     fn deref(&self) -> &T {
         match &self.object {
             Object::Owned(value) => value,
-            Object::Shared(object) => object,
+            Object::Shared(object) => object.value(),
         }
     }
 }
@@ -191,6 +202,12 @@ impl<T: Resource> Own<T> {
     /// Takes the object the guest's handle `bits` names out of its table.
     fn take(bits: u32, cx: &mut LiftCx<'_>) -> Result<Self, HostError> {
         let handle = raw::<T>(bits)?;
+        if cx.lent.contains(bits) {
+            return Err(HostError::Lent {
+                resource: T::NAME,
+                handle,
+            });
+        }
         match cx.table.take::<T>(handle) {
             Ok(value) => Ok(Self::new(value)),
             Err(HandleError::Shared { .. }) => cx

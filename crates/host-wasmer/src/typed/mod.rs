@@ -95,9 +95,48 @@ pub enum Lowered {
     Val(Val),
 }
 
-/// What lifting a parameter may touch: the instance's handle table.
+/// What lifting a parameter may touch: the instance's handle table, and
+/// the handles the call borrows so far.
 pub struct LiftCx<'a> {
     pub(crate) table: &'a mut ResourceTable<String>,
+    pub(crate) lent: Lent,
+}
+
+impl<'a> LiftCx<'a> {
+    pub(crate) fn new(table: &'a mut ResourceTable<String>) -> Self {
+        Self {
+            table,
+            lent: Lent::default(),
+        }
+    }
+}
+
+/// The handles lent to the call being lifted (its `borrow` parameters), so
+/// that an `own` of one of them in the same call is refused before anything
+/// is taken, as the canonical ABI requires. A few fit inline, so the common
+/// call allocates nothing.
+#[derive(Default)]
+pub(crate) struct Lent {
+    inline: [u32; 4],
+    len: usize,
+    more: Vec<u32>,
+}
+
+impl Lent {
+    #[inline]
+    pub(crate) fn add(&mut self, bits: u32) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => {
+                *slot = bits;
+                self.len += 1;
+            }
+            None => self.more.push(bits),
+        }
+    }
+
+    pub(crate) fn contains(&self, bits: u32) -> bool {
+        self.inline[..self.len].contains(&bits) || self.more.contains(&bits)
+    }
 }
 
 /// What lowering a result may touch: the instance's handle table, and the
