@@ -177,4 +177,12 @@ pub enum CallError {
         /// The host function's error, when a host function caused the trap.
         host: Option<String>,
     },
+    /// The instance trapped in an earlier call, which may have left its
+    /// state half-changed, so it is not entered again (as the component
+    /// model has it). Its handles stay until it is torn down.
+    #[error("`{export}`: the instance trapped earlier and is not entered again")]
+    Poisoned {
+        /// The export that was called.
+        export: String,
+    },
 }

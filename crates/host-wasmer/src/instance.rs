@@ -2,6 +2,7 @@
 //! canonical ABI.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use slots_core::{AsHandle, Handle, InsertError, Resource, Shared};
 use wasmer::{FunctionEnv, Instance, Store};
@@ -16,6 +17,8 @@ use crate::{CallError, Counters, GuestTrap, GuestWorld, HostError, InstanceEnv};
 /// still holds.
 pub struct GuestInstance<D> {
     instance: Instance,
+    /// Set by a trap: the guest's state may be half-changed.
+    poisoned: AtomicBool,
     env: FunctionEnv<InstanceEnv<D>>,
     world: Arc<GuestWorld>,
     abi: Arc<Abi>,
@@ -30,6 +33,7 @@ impl<D: Send + 'static> GuestInstance<D> {
     ) -> Self {
         Self {
             instance,
+            poisoned: AtomicBool::new(false),
             env,
             world,
             abi,
@@ -58,7 +62,34 @@ impl<D: Send + 'static> GuestInstance<D> {
 
     /// Calls the world export `name` with `params`, lowering them into the
     /// guest and lifting its result, then runs its post-return function.
+    ///
+    /// Once a call has trapped, the instance is poisoned: later calls fail
+    /// with [`CallError::Poisoned`] without entering the guest, whose state
+    /// the trap may have left half-changed.
     pub fn call(
+        &self,
+        store: &mut Store,
+        name: &str,
+        params: &[Val],
+    ) -> Result<Option<Val>, CallError> {
+        if self.is_poisoned() {
+            return Err(CallError::Poisoned {
+                export: name.into(),
+            });
+        }
+        let result = self.call_unpoisoned(store, name, params);
+        if let Err(CallError::Trap { .. }) = result {
+            self.poisoned.store(true, Ordering::Relaxed);
+        }
+        result
+    }
+
+    /// Whether a call has trapped, so that the instance is not entered again.
+    pub fn is_poisoned(&self) -> bool {
+        self.poisoned.load(Ordering::Relaxed)
+    }
+
+    fn call_unpoisoned(
         &self,
         store: &mut Store,
         name: &str,

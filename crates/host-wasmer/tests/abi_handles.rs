@@ -7,7 +7,7 @@ mod support;
 
 use host_wasmer::typed::Own;
 use host_wasmer::{Ctx, HostError, Linker};
-use slots_core::Handle;
+use slots_core::{Handle, RawHandle};
 use support::{API, Gadget, Guest, Log, Thing, assert_trap, linker, log, module};
 use wasmer::Value;
 
@@ -354,4 +354,57 @@ fn handles_still_held_when_the_store_goes_are_released_and_counted() {
     assert_eq!(totals.opened, 3);
     assert_eq!(totals.released, 3);
     assert_eq!(totals.leaked(), 0);
+}
+
+#[test]
+fn the_host_grants_an_object_of_one_instance_to_another_and_revokes_it_for_both() {
+    let linker = thing_linker();
+    let mut a = Guest::new(&linker, &thing_guest());
+    let mut b = Guest::new(&linker, &thing_guest());
+    new_thing(&mut b, "b's own");
+    let mine = new_thing(&mut a, "alpha");
+    let raw = |h: i32| RawHandle::from_bits(h as u32).unwrap();
+
+    // The same object, in a slot of B's own.
+    let object = a.instance.share::<Thing>(&mut a.store, raw(mine)).unwrap();
+    let theirs = b.instance.adopt(&mut b.store, object.clone()).unwrap();
+    let theirs = theirs.to_bits() as i32;
+    assert_eq!(name_of(&mut b, theirs).unwrap(), "alpha");
+    assert_eq!(b.live_handles(), 2);
+
+    // Each instance counts its own reference: A dropping its handle leaves
+    // B's working.
+    a.call("drop", &[Value::I32(mine)]).unwrap();
+    assert_eq!(a.live_handles(), 0);
+    assert_eq!(name_of(&mut b, theirs).unwrap(), "alpha");
+
+    // Revoking through B reaches A's new handle too.
+    let again = a.instance.adopt(&mut a.store, object.clone()).unwrap();
+    let again = again.to_bits() as i32;
+    assert!(
+        b.instance
+            .revoke::<Thing>(&mut b.store, raw(theirs))
+            .unwrap()
+    );
+    for (guest, handle) in [(&mut a, again), (&mut b, theirs)] {
+        let hex = format!("{:#010x}", handle as u32);
+        assert_trap(
+            name_of(guest, handle),
+            &[
+                "#[method]thing.name",
+                "bad `thing` handle",
+                &hex,
+                "was revoked by the host",
+            ],
+        );
+        // A revoked handle can still be dropped.
+        guest.call("drop", &[Value::I32(handle)]).unwrap();
+    }
+    assert_eq!((a.live_handles(), b.live_handles()), (0, 1));
+    drop((a, b));
+    assert_eq!(
+        std::sync::Arc::strong_count(&object),
+        1,
+        "nothing else holds it"
+    );
 }

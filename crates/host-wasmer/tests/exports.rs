@@ -182,7 +182,7 @@ fn calls_that_do_not_fit_the_export_are_refused_before_the_guest_runs() {
 }
 
 #[test]
-fn an_export_that_traps_is_reported_as_a_trap_with_no_host_error() {
+fn an_export_that_traps_is_reported_as_a_trap_and_poisons_the_instance() {
     let body = EXPORTS.replace("(i32.add (local.get 0) (local.get 1)))", "(unreachable))");
     let mut guest = Guest::new(&linker("exports"), &module("", &body));
     let error = call(&mut guest, "add", &[Val::U32(1), Val::U32(2)]).unwrap_err();
@@ -197,9 +197,13 @@ fn an_export_that_traps_is_reported_as_a_trap_with_no_host_error() {
     assert_eq!(export, "add");
     assert!(message.contains("unreachable"), "{message}");
     assert!(host.is_none());
-    // The instance takes calls again.
+    // The trap may have left the guest's state half-changed: it is not
+    // entered again, whichever export is called.
+    assert!(guest.instance.is_poisoned());
+    let again = call(&mut guest, "run", &[]).unwrap_err();
+    assert!(matches!(&again, CallError::Poisoned { export } if export == "run"));
     assert_eq!(
-        call(&mut guest, "run", &[]).unwrap(),
-        Some(Val::err(Some(Val::from("nope"))))
+        again.to_string(),
+        "`run`: the instance trapped earlier and is not entered again"
     );
 }

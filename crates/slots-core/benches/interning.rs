@@ -25,9 +25,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use criterion::Criterion;
-use slots_core::{
-    CacheLimits, ObjectCache, RawHandle, Resource, ResourceTable, Shared, SlotTable,
-};
+use slots_core::{CacheLimits, ObjectCache, RawHandle, Resource, ResourceTable, Shared, SlotTable};
 
 struct Pattern {
     source: String,

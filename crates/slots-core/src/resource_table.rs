@@ -11,8 +11,7 @@ use foldhash::fast::RandomState;
 use crate::resource::DynResource;
 use crate::shared::DynShared;
 use crate::{
-    AsHandle, Handle, HandleError, InsertError, RawHandle, Resource, Shared, SlotTable,
-    TableLimits,
+    AsHandle, Handle, HandleError, InsertError, RawHandle, Resource, Shared, SlotTable, TableLimits,
 };
 
 /// The handles one guest instance holds, to objects of any [`Resource`] type.

@@ -37,7 +37,10 @@ fn registry() -> GrantRegistry {
 #[test]
 fn a_redeemed_grant_is_the_same_object_in_a_slot_of_the_redeemers_own() {
     let grants = registry();
-    let (mut a, mut b) = (ResourceTable::<String>::new(), ResourceTable::<String>::new());
+    let (mut a, mut b) = (
+        ResourceTable::<String>::new(),
+        ResourceTable::<String>::new(),
+    );
     b.insert(Bucket(0)).unwrap();
     let mine = a.insert(Pattern("x")).unwrap();
     let token = a.grant(mine, &grants, &tenant("a")).unwrap();

@@ -286,7 +286,10 @@ fn revoked_objects_refuse_every_use_but_a_release() {
     assert_eq!(table.get(handle), Err(revoked.clone()));
     assert_eq!(table.check(handle), Err(revoked.clone()));
     assert_eq!(table.get_mut(handle).map(|_| ()), Err(revoked));
-    assert!(matches!(table.share(handle), Err(HandleError::Revoked { .. })));
+    assert!(matches!(
+        table.share(handle),
+        Err(HandleError::Revoked { .. })
+    ));
     assert!(matches!(
         table.take_shared(handle),
         Err(HandleError::Revoked { .. })

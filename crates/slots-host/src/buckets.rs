@@ -8,6 +8,7 @@ use host_wasmer::typed::Own;
 use host_wasmer::{Ctx, HostError};
 use slots_core::{Handle, HandleError, Resource};
 
+use crate::census::Counted;
 use crate::patterns::Pattern;
 use crate::types::{Entry, Error};
 use crate::{Budget, HostData};
@@ -24,6 +25,7 @@ pub struct Bucket {
     name: String,
     contents: Mutex<Contents>,
     budget: Arc<Budget>,
+    _counted: Counted,
 }
 
 #[derive(Debug, Default)]
@@ -49,7 +51,8 @@ fn size(key: &str, value: &[u8]) -> u64 {
 }
 
 impl Bucket {
-    fn new(name: String, budget: Arc<Budget>) -> Result<Self, HostError> {
+    fn new(name: String, data: &HostData) -> Result<Self, HostError> {
+        let budget = data.budget.clone();
         let bytes = name.len() as u64;
         if !budget.reserve(bytes) {
             return Err(HostError::msg(
@@ -63,6 +66,7 @@ impl Bucket {
                 bytes,
             }),
             budget,
+            _counted: data.census.count(),
         })
     }
 
@@ -172,8 +176,7 @@ fn take_all(bucket: Own<Bucket>) -> BTreeMap<String, Vec<u8>> {
 
 /// `[constructor]bucket`.
 pub fn new(cx: &mut Ctx<'_, HostData>, name: String) -> Result<Own<Bucket>, HostError> {
-    let budget = cx.data().budget.clone();
-    Ok(Own::new(Bucket::new(name, budget)?))
+    Ok(Own::new(Bucket::new(name, cx.data())?))
 }
 
 /// `[method]bucket.name`.
@@ -188,7 +191,9 @@ pub fn put(
     key: String,
     value: Vec<u8>,
 ) -> Result<Result<Option<Vec<u8>>, Error>, HostError> {
-    with_contents(cx, this, |contents, budget| contents.put(budget, key, value))
+    with_contents(cx, this, |contents, budget| {
+        contents.put(budget, key, value)
+    })
 }
 
 /// `[method]bucket.get`.

@@ -19,6 +19,7 @@
 
 pub mod buckets;
 mod budget;
+mod census;
 pub mod grants;
 pub mod mailbox;
 pub mod patterns;
@@ -30,6 +31,7 @@ use host_wasmer::{BindError, GuestWorld, Linker, SlotsHost, WorldError, add_intr
 
 pub use buckets::Bucket;
 pub use budget::Budget;
+pub use census::{Census, Counted};
 pub use mailbox::Mailbox;
 pub use patterns::Pattern;
 pub use types::{Entry, Error, MatchOptions, Message, RedeemError, Span, Token};
@@ -50,6 +52,8 @@ pub struct HostData {
     pub budget: Arc<Budget>,
     /// The mailbox the instance sends to and receives from.
     pub mailbox: Arc<Mailbox>,
+    /// Counts the objects the instance makes, and their drops.
+    pub census: Arc<Census>,
 }
 
 impl Default for HostData {
@@ -57,15 +61,18 @@ impl Default for HostData {
         Self {
             budget: Arc::new(Budget::new(Budget::DEFAULT_LIMIT)),
             mailbox: Mailbox::new(Mailbox::DEFAULT_CAPACITY),
+            census: Census::new(),
         }
     }
 }
 
 impl HostData {
-    /// Data for an instance that uses `mailbox`, with the default budget.
-    pub fn with_mailbox(mailbox: Arc<Mailbox>) -> Self {
+    /// Data for one instance of a host whose instances share `mailbox` and
+    /// `census`, with a budget of its own.
+    pub fn shared(mailbox: &Arc<Mailbox>, census: &Arc<Census>) -> Self {
         Self {
-            mailbox,
+            mailbox: mailbox.clone(),
+            census: census.clone(),
             ..Self::default()
         }
     }

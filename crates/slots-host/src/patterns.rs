@@ -3,7 +3,10 @@
 use host_wasmer::{Ctx, HostError, OpenError};
 use slots_core::{Handle, Resource};
 
+use std::sync::Arc;
+
 use crate::HostData;
+use crate::census::{Census, Counted};
 use crate::types::{Error, MatchOptions, Span};
 
 /// Longest pattern source a guest may compile, in bytes.
@@ -17,6 +20,7 @@ pub const MAX_COMPILED_SIZE: usize = 1 << 20;
 pub struct Pattern {
     source: String,
     regex: regex::Regex,
+    counted: Option<Counted>,
 }
 
 impl Resource for Pattern {
@@ -51,7 +55,14 @@ impl Pattern {
         Ok(Self {
             source: source.to_string(),
             regex,
+            counted: None,
         })
+    }
+
+    /// The pattern, counted by `census` from now until it is dropped.
+    pub fn counted(mut self, census: &Arc<Census>) -> Self {
+        self.counted = Some(census.count());
+        self
     }
 
     /// Whether the pattern matches anywhere in `text`.
@@ -65,8 +76,19 @@ impl Pattern {
     }
 }
 
-/// The cache key of a pattern: its options and source.
-fn key(source: &str, options: MatchOptions) -> String {
+/// The cache key of a pattern: its options and source. A host revoking a
+/// pattern by key ([`SlotsHost::revoke_key`]) names it with this.
+///
+/// [`SlotsHost::revoke_key`]: host_wasmer::SlotsHost::revoke_key
+///
+/// # Examples
+///
+/// ```
+/// use slots_host::{MatchOptions, patterns::cache_key};
+///
+/// assert_eq!(cache_key("a+", MatchOptions::default()), "00:a+");
+/// ```
+pub fn cache_key(source: &str, options: MatchOptions) -> String {
     format!(
         "{}{}:{source}",
         u8::from(options.case_insensitive),
@@ -89,8 +111,9 @@ pub fn open(
     source: String,
     options: MatchOptions,
 ) -> Result<Result<Handle<Pattern>, Error>, HostError> {
-    match cx.open(&key(&source, options), |_| {
-        Pattern::compile(&source, options)
+    let census = cx.data().census.clone();
+    match cx.open(&cache_key(&source, options), |_| {
+        Pattern::compile(&source, options).map(|pattern| pattern.counted(&census))
     }) {
         Ok(handle) => Ok(Ok(handle)),
         Err(OpenError::Create(error)) => Ok(Err(error)),

@@ -3,36 +3,28 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
-use std::path::PathBuf;
+mod support;
+
 use std::sync::Arc;
 
 use host_wasmer::abi::Val;
 use host_wasmer::{CallError, Counters, HostConfig, SlotsHost};
 use slots_host::{HostData, linker};
+use support::built::{wasm, workspace};
 use wasmer::{Module, Store};
 
-/// The guests this file runs; `every_guest_example_has_a_test` keeps it
-/// equal to the folders of guest-examples/.
-const TESTED: &[&str] = &["caching", "identity", "lifecycle", "many", "stale"];
-
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn wasm(name: &str) -> Vec<u8> {
-    let dir = std::env::var_os("SLOTS_GUESTS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            workspace().join("guest-examples/target/wasm32-unknown-unknown/release")
-        });
-    let path = dir.join(format!("{name}.wasm"));
-    std::fs::read(&path).unwrap_or_else(|e| {
-        panic!(
-            "guest `{name}` is not built ({}: {e}); `cargo xtask test` builds the guests first",
-            path.display()
-        )
-    })
-}
+/// The guests with a test; `every_guest_example_has_a_test` keeps it equal
+/// to the folders of guest-examples/. `grants` and `tenants` take several
+/// instances each, and are run in `tests/tenants.rs`.
+const TESTED: &[&str] = &[
+    "caching",
+    "grants",
+    "identity",
+    "lifecycle",
+    "many",
+    "stale",
+    "tenants",
+];
 
 struct Run {
     outcome: Result<Option<Val>, CallError>,

@@ -128,7 +128,9 @@ fn measure(case: usize) -> Option<f64> {
         _ => Vec::new(),
     };
     let shared: Vec<Arc<Shared<Counter>>> = match case {
-        5..=7 => (0..LIVE).map(|i| Shared::new(Counter { _value: i })).collect(),
+        5..=7 => (0..LIVE)
+            .map(|i| Shared::new(Counter { _value: i }))
+            .collect(),
         _ => Vec::new(),
     };
     let keys: Vec<String> = match case {

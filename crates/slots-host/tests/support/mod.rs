@@ -5,6 +5,8 @@
 // Each test binary uses its own part of the harness.
 #![allow(dead_code)]
 
+pub(crate) mod built;
+
 use std::sync::Arc;
 
 use host_wasmer::abi::Val;
