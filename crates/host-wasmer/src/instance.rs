@@ -89,6 +89,13 @@ impl<D: Send + 'static> GuestInstance<D> {
         self.poisoned.load(Ordering::Relaxed)
     }
 
+    /// Lets a poisoned instance be entered again. Only for guests known to
+    /// keep no state a trap could leave half-changed (hand-written test
+    /// guests, say); a compiled guest may misbehave after a trap.
+    pub fn clear_poison(&self) {
+        self.poisoned.store(false, Ordering::Relaxed);
+    }
+
     fn call_unpoisoned(
         &self,
         store: &mut Store,

@@ -12,7 +12,7 @@ use std::thread;
 use host_wasmer::abi::Val;
 use host_wasmer::{CallError, HostConfig, InstantiateError, SlotsHost};
 use slots_core::TableLimits;
-use slots_host::{Budget, HostData, linker};
+use slots_host::{Budget, HostData, Mailbox, linker};
 use support::{Arena, assert_core_trap, assert_host_trap, guest, le_u32, passed};
 use wasmer::{Module, Store, Value};
 
@@ -1072,4 +1072,116 @@ fn many_instances_on_many_threads_never_cross_handles_and_match_a_single_threade
         1,
         "concurrent opens of one key compiled it once"
     );
+}
+
+// Grants and the mailbox.
+
+/// Where the grant and mailbox calls of these tests put their results:
+/// past the 16-byte return area, 8-aligned for a `result<token, error>`.
+const RET: i32 = 2048;
+
+#[test]
+fn a_guest_granting_forever_stops_at_its_tenants_grant_quota() {
+    let mut arena = Arena::new();
+    let attacker = arena.attacker(&format!(
+        r#"(global $granted (export "granted") (mut i32) (i32.const 0))
+           (func (export "run") (result i32)
+             (local $p i32)
+             (local.set $p (call $open))
+             (block $full
+               (loop $again
+                 (call $grant_pattern (local.get $p) (i32.const {RET}))
+                 (br_if $full (i32.load8_u (i32.const {RET})))
+                 (global.set $granted (i32.add (global.get $granted) (i32.const 1)))
+                 (br $again)))
+             ;; err(quota-exceeded(..)): the error's case sits at offset 8.
+             (if (i32.ne (i32.load8_u (i32.const {})) (i32.const 1)) (then unreachable))
+             (call $ok))"#,
+        RET + 8
+    ));
+    let outcome = arena.run(&attacker);
+    assert!(passed(&outcome), "{outcome:?}");
+    let limit = slots_core::GrantLimits::default().max_per_issuer;
+    assert_eq!(arena.global(&attacker, "granted") as usize, limit);
+    assert_eq!(arena.world.host.grants().outstanding(), limit);
+    arena.finish();
+}
+
+#[test]
+fn forged_tokens_are_refused_as_unknown_however_many_the_guest_tries() {
+    let mut arena = Arena::new();
+    let attacker = arena.attacker(&format!(
+        r#"(global $refused (export "refused") (mut i32) (i32.const 0))
+           (func (export "run") (result i32)
+             (local $i i64)
+             (loop $again
+               (call $redeem_pattern (local.get $i) (i64.mul (local.get $i) (i64.const 0x9e3779b97f4a7c15)) (i32.const {RET}))
+               ;; err(unknown): discriminant 1, redeem-error case 0 at offset 4.
+               (if (i32.and (i32.eq (i32.load8_u (i32.const {RET})) (i32.const 1))
+                            (i32.eqz (i32.load8_u (i32.const {}))))
+                 (then (global.set $refused (i32.add (global.get $refused) (i32.const 1)))))
+               (call $redeem_bucket (i64.const -1) (local.get $i) (i32.const {RET}))
+               (if (i32.and (i32.eq (i32.load8_u (i32.const {RET})) (i32.const 1))
+                            (i32.eqz (i32.load8_u (i32.const {}))))
+                 (then (global.set $refused (i32.add (global.get $refused) (i32.const 1)))))
+               (local.set $i (i64.add (local.get $i) (i64.const 1)))
+               (br_if $again (i64.lt_u (local.get $i) (i64.const 5000))))
+             (call $ok))"#,
+        RET + 4,
+        RET + 4
+    ));
+    let outcome = arena.run(&attacker);
+    assert!(passed(&outcome), "{outcome:?}");
+    assert_eq!(arena.global(&attacker, "refused"), 10_000);
+    assert_eq!(arena.live(&attacker), 0);
+    arena.finish();
+}
+
+#[test]
+fn a_guest_flooding_the_mailbox_gets_error_values_and_the_inbox_stays_bounded() {
+    let mut arena = Arena::new();
+    let data = HostData::default();
+    data.mailbox.open("victim");
+    let mailbox = data.mailbox.clone();
+    // 64 "victim", 72 "beta", 80 "\ff\fe" (not UTF-8 as a recipient).
+    let attacker = arena.attacker_with(
+        &format!(
+            r#"(global $sent (export "sent") (mut i32) (i32.const 0))
+               (global $errors (export "errors") (mut i32) (i32.const 0))
+               (func $send_to (param $to i32) (param $len i32) (param $subject_len i32) (result i32)
+                 (call $send (local.get $to) (local.get $len) (i32.const 1024) (local.get $subject_len)
+                   (i32.const 0) (i64.const 0) (i64.const 0) (i32.const {RET}))
+                 ;; 0 when sent, else 1 + the error's case.
+                 (if (result i32) (i32.load8_u (i32.const {RET}))
+                   (then (i32.add (i32.const 1) (i32.load8_u (i32.const {}))))
+                   (else (i32.const 0))))
+               (func (export "run") (result i32)
+                 ;; An unknown tenant: not-found (case 2).
+                 (if (i32.ne (call $send_to (i32.const 72) (i32.const 4) (i32.const 1)) (i32.const 3))
+                   (then unreachable))
+                 ;; A subject over 256 bytes: invalid (case 0).
+                 (if (i32.ne (call $send_to (i32.const 112) (i32.const 6) (i32.const 300)) (i32.const 1))
+                   (then unreachable))
+                 (block $full
+                   (loop $again
+                     (br_if $full (call $send_to (i32.const 112) (i32.const 6) (i32.const 1)))
+                     (global.set $sent (i32.add (global.get $sent) (i32.const 1)))
+                     (br $again)))
+                 ;; The full inbox: quota-exceeded (case 1).
+                 (if (i32.ne (call $send_to (i32.const 112) (i32.const 6) (i32.const 1)) (i32.const 2))
+                   (then unreachable))
+                 (call $ok))"#,
+            RET + 4
+        ),
+        data,
+    );
+    let outcome = arena.run(&attacker);
+    assert!(passed(&outcome), "{outcome:?}");
+    assert_eq!(
+        arena.global(&attacker, "sent") as usize,
+        Mailbox::DEFAULT_CAPACITY
+    );
+    assert_eq!(mailbox.pending("victim"), Mailbox::DEFAULT_CAPACITY);
+    assert_eq!(mailbox.receive("victim").unwrap().sender, "test");
+    arena.finish();
 }

@@ -32,6 +32,12 @@ const IMPORTS: &str = r#"
   (import "slots:host/patterns@0.1.0" "[method]pattern.is-match" (func $is_match (param i32 i32 i32) (result i32)))
   (import "slots:host/patterns@0.1.0" "[resource-drop]pattern" (func $pattern_drop (param i32)))
   (import "slots:host/introspect@0.1.0" "snapshot" (func $snapshot (param i32)))
+  (import "slots:host/grants@0.1.0" "grant-pattern" (func $grant_pattern (param i32 i32)))
+  (import "slots:host/grants@0.1.0" "redeem-pattern" (func $redeem_pattern (param i64 i64 i32)))
+  (import "slots:host/grants@0.1.0" "grant-bucket" (func $grant_bucket (param i32 i32)))
+  (import "slots:host/grants@0.1.0" "redeem-bucket" (func $redeem_bucket (param i64 i64 i32)))
+  (import "slots:host/mailbox@0.1.0" "send" (func $send (param i32 i32 i32 i32 i32 i64 i64 i32)))
+  (import "slots:host/mailbox@0.1.0" "receive" (func $receive (param i32)))
 "#;
 
 /// Memory, constants, `cabi_realloc` and helpers every guest shares.
@@ -268,11 +274,13 @@ impl Arena {
         self.world.instantiate(&mut self.store, &module, data)
     }
 
-    /// Calls `run` on `instance`.
+    /// Calls `run` on `instance`. The harness's WAT guests keep no state a
+    /// trap could break, so an attacker may be run again after a trap.
     pub(crate) fn run(
         &mut self,
         instance: &GuestInstance<HostData>,
     ) -> Result<Option<Val>, CallError> {
+        instance.clear_poison();
         instance.call(&mut self.store, "run", &[])
     }
 
