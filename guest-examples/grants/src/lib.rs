@@ -23,7 +23,7 @@ use std::cell::RefCell;
 
 use slots_guest::{
     Bucket, Error, Guest, MatchOptions, Message, Pattern, RedeemError, Token, ensure, ensure_eq,
-    ensure_matches, mailbox,
+    ensure_matches, ensure_ne, mailbox,
 };
 
 /// The guest; see the crate documentation.
@@ -177,7 +177,7 @@ fn use_held() -> Result<(), String> {
         for held in all.borrow().iter() {
             match held {
                 Held::Pattern(pattern) => ensure!(pattern.is_match("slots-1")),
-                Held::Bucket(bucket) => ensure!(bucket.len() > 0),
+                Held::Bucket(bucket) => ensure_ne!(bucket.len(), 0),
             }
         }
         Ok(())
