@@ -14,7 +14,7 @@
 //!
 //! Opening it a second time while held is always an intern hit.
 
-use slots_guest::{Guest, MatchOptions, Pattern, counters, ensure, ensure_eq, ensure_ne, mailbox};
+use slots_guest::{Guest, MatchOptions, Pattern, counters, ensure, ensure_eq, mailbox};
 
 /// The guest; see the crate documentation.
 struct Tenants;
