@@ -104,6 +104,11 @@ impl<'a, D> Ctx<'a, D> {
         T: Resource,
     {
         let env = &mut *self.env;
+        // The common case, a key the instance holds, allocates nothing.
+        if let Some(handle) = env.table.reopen::<T, str>(key)? {
+            tracing::trace!(target: "slots::handle", resource = T::NAME, key, handle = %handle.raw(), "open: interned");
+            return Ok(handle);
+        }
         let mut lookup = None;
         let opened = env.table.open::<T, OpenError<E>>(key.to_string(), |key| {
             let cache_key = CacheKey::new::<T>(env.namespace.clone(), key.clone());

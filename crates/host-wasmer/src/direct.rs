@@ -72,6 +72,12 @@ fn run<D: Send + 'static>(
         Ok(None) => return Ok(None),
         Ok(Some(Lowered::Core(value))) => return Ok(Some(value)),
         Ok(Some(Lowered::Val(val))) => val,
+        // Stored with no call into the guest: nothing to guard.
+        Ok(Some(Lowered::Ok(payload))) => {
+            return call
+                .store_ok(payload)
+                .map_err(|error| trap(import.import.qualified_name(), error));
+        }
         Err(error) => return Err(trap(import.import.qualified_name(), error)),
     };
     // Lowering may run the guest's `cabi_realloc`: the state is marked busy

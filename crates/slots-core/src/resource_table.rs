@@ -237,33 +237,67 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     where
         T: Resource,
     {
-        let type_id = TypeId::of::<T>();
-        if let Some(&raw) = self.keys.get(&type_id).and_then(|keys| keys.get(&key))
-            && let Ok(entry) = self.slots.get_raw_mut(raw)
-        {
-            if entry.object.is_revoked() {
-                entry.key = None;
-                if let Some(keys) = self.keys.get_mut(&type_id) {
-                    keys.remove(&key);
-                }
-                return self.open_new(type_id, key, create);
-            }
-            // A count at u32::MAX cannot be raised: refuse rather than wrap.
-            // The quota stops a guest long before.
-            let Some(refs) = entry.refs.checked_add(1) else {
-                return Err(OpenError::Insert(InsertError::QuotaExceeded {
-                    limit: u32::MAX,
-                }));
-            };
-            entry.refs = refs;
-            self.stats.opens += 1;
-            self.stats.intern_hits += 1;
+        if let Some(handle) = self.reopen::<T, K>(&key).map_err(OpenError::Insert)? {
             return Ok(Opened {
-                handle: Handle::from_raw(raw),
+                handle,
                 interned: true,
             });
         }
-        self.open_new(type_id, key, create)
+        self.open_new(TypeId::of::<T>(), key, create)
+    }
+
+    /// The handle the table holds for `key`, with its count raised: the
+    /// interned half of [`ResourceTable::open`], looked up by a borrowed
+    /// key, so that a hit allocates nothing. `None` when no live handle
+    /// holds the key (a revoked one is let go of the key, as `open` does).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use slots_core::{Resource, ResourceTable, Shared};
+    ///
+    /// struct Pattern;
+    /// impl Resource for Pattern {
+    ///     const NAME: &'static str = "pattern";
+    /// }
+    ///
+    /// let mut table = ResourceTable::<String>::new();
+    /// assert_eq!(table.reopen::<Pattern, str>("a+")?, None);
+    /// let opened = table.open("a+".to_string(), |_| Ok::<_, ()>(Shared::new(Pattern)))
+    ///     .map_err(|_| "open failed")?;
+    /// assert_eq!(table.reopen::<Pattern, str>("a+")?, Some(opened.handle));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reopen<T, Q>(&mut self, key: &Q) -> Result<Option<Handle<T>>, InsertError>
+    where
+        T: Resource,
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        let type_id = TypeId::of::<T>();
+        let Some(&raw) = self.keys.get(&type_id).and_then(|keys| keys.get(key)) else {
+            return Ok(None);
+        };
+        let Ok(entry) = self.slots.get_raw_mut(raw) else {
+            return Ok(None);
+        };
+        if entry.object.is_revoked() {
+            entry.key = None;
+            if let Some(keys) = self.keys.get_mut(&type_id) {
+                keys.remove(key);
+            }
+            return Ok(None);
+        }
+        // A count at u32::MAX cannot be raised: refuse rather than wrap.
+        // The quota stops a guest long before.
+        let refs = entry
+            .refs
+            .checked_add(1)
+            .ok_or(InsertError::QuotaExceeded { limit: u32::MAX })?;
+        entry.refs = refs;
+        self.stats.opens += 1;
+        self.stats.intern_hits += 1;
+        Ok(Some(Handle::from_raw(raw)))
     }
 
     fn open_new<T, E>(

@@ -151,8 +151,11 @@ fn with_contents<R>(
 ) -> Result<R, HostError> {
     match cx.table().get_mut(this) {
         Ok(bucket) => {
-            let budget = bucket.budget.clone();
-            return Ok(f(bucket.contents(), &budget));
+            let contents = bucket
+                .contents
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner);
+            return Ok(f(contents, &bucket.budget));
         }
         Err(HandleError::Shared { .. }) => {}
         Err(error) => return Err(HostError::handle::<Bucket>(error)),

@@ -89,11 +89,13 @@ impl Pattern {
 /// assert_eq!(cache_key("a+", MatchOptions::default()), "00:a+");
 /// ```
 pub fn cache_key(source: &str, options: MatchOptions) -> String {
-    format!(
-        "{}{}:{source}",
-        u8::from(options.case_insensitive),
-        u8::from(options.multi_line)
-    )
+    let flag = |on: bool| if on { '1' } else { '0' };
+    let mut key = String::with_capacity(source.len() + 3);
+    key.push(flag(options.case_insensitive));
+    key.push(flag(options.multi_line));
+    key.push(':');
+    key.push_str(source);
+    key
 }
 
 fn span(m: regex::Match<'_>) -> Result<Span, HostError> {

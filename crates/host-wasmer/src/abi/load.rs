@@ -4,7 +4,8 @@
 use wit_parser::{Flags, FlagsRepr, Int, Type};
 
 use super::bytes::{align_to, get, tail, u32_at};
-use super::layout::{MAX_LIST_BYTE_LENGTH, MAX_STRING_BYTE_LENGTH};
+use super::direct_io::{check_string_len, read_utf8};
+use super::layout::MAX_LIST_BYTE_LENGTH;
 use super::lifter::{Lifter, VAL_COST};
 use super::memory::check_aligned;
 use super::shape::{Cases, Shape};
@@ -88,19 +89,10 @@ impl<M: GuestMemory + ?Sized> Lifter<'_, M> {
 
     /// Loads a UTF-8 string of `len` bytes at `ptr`.
     pub(crate) fn load_string(&mut self, ptr: u32, len: u32) -> Result<String, AbiError> {
-        if len > MAX_STRING_BYTE_LENGTH {
-            return Err(AbiError::TooLong {
-                what: "string",
-                len: u64::from(len),
-                max: u64::from(MAX_STRING_BYTE_LENGTH),
-            });
-        }
-        let bytes = self.read_bytes(ptr, len)?;
-        String::from_utf8(bytes).map_err(|err| AbiError::InvalidUtf8 {
-            ptr,
-            len,
-            valid_up_to: err.utf8_error().valid_up_to(),
-        })
+        check_string_len(len)?;
+        self.mem.check_range(ptr, u64::from(len))?;
+        self.charge(u64::from(len))?;
+        read_utf8(self.mem, ptr, len)
     }
 
     /// Loads a list of `len` elements of type `elem` at `ptr`: a

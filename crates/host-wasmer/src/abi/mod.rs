@@ -62,6 +62,7 @@
 
 mod bytes;
 mod core;
+mod direct_io;
 mod error;
 mod func;
 mod layout;

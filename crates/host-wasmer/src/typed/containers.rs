@@ -4,7 +4,7 @@ use std::any::Any;
 
 use wit_parser::{Type, TypeDefKind};
 
-use super::{Lift, LiftCx, Lower, LowerCx, TypeCheck, TypeMismatch, WitType, shape};
+use super::{Lift, LiftCx, Lower, LowerCx, Lowered, TypeCheck, TypeMismatch, WitType, shape};
 use crate::HostError;
 use crate::abi::Val;
 
@@ -92,6 +92,19 @@ pub trait ResultSide: Sized {
     fn lift_side(val: Option<Box<Val>>, cx: &mut LiftCx<'_>) -> Result<Self, HostError>;
     /// Lowers the side's payload.
     fn lower_side(self, cx: &mut LowerCx<'_>) -> Result<Option<Box<Val>>, HostError>;
+    /// Lowers the side's payload for a direct call: one core value when it
+    /// has one, else as [`ResultSide::lower_side`] does.
+    fn lower_side_direct(self, cx: &mut LowerCx<'_>) -> Result<Side, HostError>;
+}
+
+/// A side of a `result` lowered for a direct call.
+pub enum Side {
+    /// No payload.
+    Empty,
+    /// A payload of one core value.
+    Core(wasmer::Value),
+    /// A payload the ABI layer lowers.
+    Val(Box<Val>),
 }
 
 impl ResultSide for () {
@@ -106,6 +119,9 @@ impl ResultSide for () {
     }
     fn lower_side(self, _: &mut LowerCx<'_>) -> Result<Option<Box<Val>>, HostError> {
         Ok(None)
+    }
+    fn lower_side_direct(self, _: &mut LowerCx<'_>) -> Result<Side, HostError> {
+        Ok(Side::Empty)
     }
 }
 
@@ -127,6 +143,13 @@ impl<T: Lift + Lower> ResultSide for T {
     }
     fn lower_side(self, cx: &mut LowerCx<'_>) -> Result<Option<Box<Val>>, HostError> {
         Ok(Some(Box::new(self.lower(cx)?)))
+    }
+    #[inline]
+    fn lower_side_direct(self, cx: &mut LowerCx<'_>) -> Result<Side, HostError> {
+        Ok(match self.lower_core(cx)? {
+            Ok(value) => Side::Core(value),
+            Err(val) => Side::Val(Box::new(val)),
+        })
     }
 }
 
@@ -158,6 +181,20 @@ impl<T: ResultSide, E: ResultSide> Lower for Result<T, E> {
             Ok(v) => Ok(v.lower_side(cx)?),
             Err(e) => Err(e.lower_side(cx)?),
         }))
+    }
+
+    /// `ok` with a payload of at most one core value (a handle, say) is
+    /// stored without a `Val`; anything else goes through the ABI layer.
+    #[inline]
+    fn lower_direct(self, cx: &mut LowerCx<'_>) -> Result<Lowered, HostError> {
+        Ok(match self {
+            Ok(v) => match v.lower_side_direct(cx)? {
+                Side::Empty => Lowered::Ok(None),
+                Side::Core(value) => Lowered::Ok(Some(value)),
+                Side::Val(val) => Lowered::Val(Val::Result(Ok(Some(val)))),
+            },
+            Err(e) => Lowered::Val(Val::Result(Err(e.lower_side(cx)?))),
+        })
     }
 }
 

@@ -97,6 +97,27 @@ impl<'a> DirectCall<'a> {
         }
     }
 
+    /// Lifts the next parameter, a `string`, straight from its `(ptr, len)`
+    /// pair, with the checks the ABI layer makes.
+    #[inline]
+    pub(crate) fn next_string(&mut self) -> Result<String, HostError> {
+        let (ptr, len) = match self.args.get(self.next_arg..self.next_arg + 2) {
+            Some([Value::I32(ptr), Value::I32(len)]) => (*ptr as u32, *len as u32),
+            _ => {
+                return self.next_val().and_then(|val| match val {
+                    Val::String(value) => Ok(value),
+                    other => Err(HostError::Shape {
+                        rust: "String",
+                        found: other.kind(),
+                    }),
+                });
+            }
+        };
+        self.next_arg += 2;
+        self.next_param += 1;
+        Ok(self.abi.lift_string(ptr, len, &*self.mem)?)
+    }
+
     /// Lifts the next parameter through the ABI layer, as a `Val`.
     pub(crate) fn next_val(&mut self) -> Result<Val, HostError> {
         let param = self
@@ -122,6 +143,43 @@ impl<'a> DirectCall<'a> {
         Ok(val)
     }
 
+    /// Stores the result `ok(payload)` without the ABI layer: at the return
+    /// pointer, or as the single core result of a `result` with no payload.
+    /// Never calls the guest.
+    pub(crate) fn store_ok(&mut self, payload: Option<Value>) -> Result<Option<Value>, HostError> {
+        let ty = self.func.result.as_ref().ok_or(HostError::Shape {
+            rust: "a result",
+            found: "a function with no result",
+        })?;
+        if !self.retptr {
+            // Only a `result` with no payload on either side flattens to one
+            // core value: its discriminant.
+            return match payload {
+                None => Ok(Some(Value::I32(0))),
+                Some(_) => Err(HostError::Shape {
+                    rust: "a result",
+                    found: "a payload where the result has none",
+                }),
+            };
+        }
+        let retptr = self.retptr()?;
+        self.abi
+            .store_ok(ty, payload.as_ref(), retptr, &mut *self.mem)?;
+        Ok(None)
+    }
+
+    /// The return pointer: the last core argument.
+    fn retptr(&self) -> Result<u32, HostError> {
+        match self.args.last() {
+            Some(Value::I32(ptr)) => Ok(*ptr as u32),
+            _ => Err(AbiError::WrongCoreCount {
+                expected: 1,
+                found: 0,
+            }
+            .into()),
+        }
+    }
+
     /// Lowers the function's result through the ABI layer: to the return
     /// pointer, or as the single core result. May call `cabi_realloc`.
     pub(crate) fn result_val(&mut self, val: Val) -> Result<Option<Value>, HostError> {
@@ -130,16 +188,7 @@ impl<'a> DirectCall<'a> {
             found: "a function with no result",
         })?;
         if self.retptr {
-            let retptr = match self.args.last() {
-                Some(Value::I32(ptr)) => *ptr as u32,
-                _ => {
-                    return Err(AbiError::WrongCoreCount {
-                        expected: 1,
-                        found: 0,
-                    }
-                    .into());
-                }
-            };
+            let retptr = self.retptr()?;
             self.abi.store_return(ty, &val, retptr, &mut *self.mem)?;
             return Ok(None);
         }
@@ -162,4 +211,16 @@ fn core_mismatch(index: usize, expected: &'static str, found: &Value) -> HostErr
             _ => "a reference or vector",
         },
     })
+}
+
+/// The word of a `flags` parameter of `count` flags on the direct path:
+/// `Ok` with its one `i32` when the flags fit in it, else `Err` with the
+/// parameter lifted as a `Val`. Used by [`wit_flags!`](crate::wit_flags).
+#[doc(hidden)]
+#[inline]
+pub fn flags_word(call: &mut DirectCall<'_>, count: usize) -> Result<Result<u32, Val>, HostError> {
+    if count <= 32 {
+        return Ok(Ok(call.next_i32()? as u32));
+    }
+    call.next_val().map(Err)
 }

@@ -10,9 +10,7 @@ use wit_parser::{Handle as WitHandle, Type, TypeDefKind};
 
 use wasmer::Value;
 
-use super::{
-    DirectCall, Lift, LiftCx, Lower, LowerCx, Lowered, TypeCheck, TypeMismatch, WitType, shape,
-};
+use super::{DirectCall, Lift, LiftCx, Lower, LowerCx, TypeCheck, TypeMismatch, WitType, shape};
 use crate::HostError;
 use crate::abi::Val;
 
@@ -105,8 +103,8 @@ impl<T: Resource> Lower for Handle<T> {
     }
 
     #[inline]
-    fn lower_direct(self, _: &mut LowerCx<'_>) -> Result<Lowered, HostError> {
-        Ok(Lowered::Core(Value::I32(self.to_bits() as i32)))
+    fn lower_core(self, _: &mut LowerCx<'_>) -> Result<Result<Value, Val>, HostError> {
+        Ok(Ok(Value::I32(self.to_bits() as i32)))
     }
 }
 
@@ -258,7 +256,7 @@ impl<T: Resource> Lower for Own<T> {
     }
 
     #[inline]
-    fn lower_direct(self, cx: &mut LowerCx<'_>) -> Result<Lowered, HostError> {
-        Ok(Lowered::Core(Value::I32(self.give(cx)? as i32)))
+    fn lower_core(self, cx: &mut LowerCx<'_>) -> Result<Result<Value, Val>, HostError> {
+        Ok(Ok(Value::I32(self.give(cx)? as i32)))
     }
 }

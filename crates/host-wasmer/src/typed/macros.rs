@@ -258,6 +258,27 @@ macro_rules! wit_flags {
                 )*
                 Ok(Self { $($flag),* })
             }
+
+            /// Up to 32 flags are one `i32`, read with no `Val`; bits past
+            /// the last flag are ignored, as the canonical ABI has it.
+            #[allow(unused_assignments)]
+            #[inline]
+            fn lift_direct(
+                call: &mut $crate::typed::DirectCall<'_>,
+                cx: &mut $crate::typed::LiftCx<'_>,
+            ) -> ::std::result::Result<Self, $crate::HostError> {
+                let count = [$(stringify!($flag)),*].len();
+                let word = match $crate::typed::__flags_word(call, count)? {
+                    Ok(word) => word,
+                    Err(val) => return Self::lift(val, cx),
+                };
+                let mut index = 0u32;
+                $(
+                    let $flag = index < 32 && word & (1 << index) != 0;
+                    index += 1;
+                )*
+                Ok(Self { $($flag),* })
+            }
         }
 
         impl $crate::typed::Lower for $name {

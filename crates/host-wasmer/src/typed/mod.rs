@@ -27,6 +27,8 @@ mod scalars;
 pub use check::{BoundResource, TypeCheck, TypeMismatch, wit_type_name};
 pub use containers::ResultSide;
 pub use direct::DirectCall;
+#[doc(hidden)]
+pub use direct::flags_word as __flags_word;
 pub use func::{HostFunc, WitReturn};
 pub use handles::Own;
 #[doc(hidden)]
@@ -72,15 +74,27 @@ pub trait Lower: WitType {
     /// Turns `self` into a value to lower into the guest.
     fn lower(self, cx: &mut LowerCx<'_>) -> Result<Val, HostError>;
 
-    /// Lowers `self` as the result of a direct call. The default makes a
-    /// `Val` for the ABI layer to lower; scalars and handles give their one
-    /// core value.
+    /// Lowers `self` to its one core value, for types that have one
+    /// (scalars and handles override this), else to a `Val` (the default).
+    #[inline]
+    fn lower_core(self, cx: &mut LowerCx<'_>) -> Result<Result<wasmer::Value, Val>, HostError>
+    where
+        Self: Sized,
+    {
+        self.lower(cx).map(Err)
+    }
+
+    /// Lowers `self` as the result of a direct call: its one core value if
+    /// it has one, else a `Val` for the ABI layer to lower.
     #[inline]
     fn lower_direct(self, cx: &mut LowerCx<'_>) -> Result<Lowered, HostError>
     where
         Self: Sized,
     {
-        self.lower(cx).map(Lowered::Val)
+        Ok(match self.lower_core(cx)? {
+            Ok(value) => Lowered::Core(value),
+            Err(val) => Lowered::Val(val),
+        })
     }
 }
 
@@ -93,6 +107,10 @@ pub enum Lowered {
     /// `cabi_realloc`: it is lowered only once the instance state is no
     /// longer borrowed.
     Val(Val),
+    /// The result `ok(x)` where `x` is one core value (a handle, a number)
+    /// or absent: stored at the return pointer with no `Val` and no call
+    /// into the guest.
+    Ok(Option<wasmer::Value>),
 }
 
 /// What lifting a parameter may touch: the instance's handle table, and

@@ -4,9 +4,7 @@ use wit_parser::Type;
 
 use wasmer::Value;
 
-use super::{
-    DirectCall, Lift, LiftCx, Lower, LowerCx, Lowered, TypeCheck, TypeMismatch, WitType, shape,
-};
+use super::{DirectCall, Lift, LiftCx, Lower, LowerCx, TypeCheck, TypeMismatch, WitType, shape};
 use crate::HostError;
 use crate::abi::{AbiError, Val};
 
@@ -44,9 +42,9 @@ macro_rules! scalar {
             }
 
             #[inline]
-            fn lower_direct(self, _: &mut LowerCx<'_>) -> Result<Lowered, HostError> {
+            fn lower_core(self, _: &mut LowerCx<'_>) -> Result<Result<Value, Val>, HostError> {
                 let $r = self;
-                Ok(Lowered::Core($to_core))
+                Ok(Ok($to_core))
             }
         }
     )*};
@@ -85,6 +83,11 @@ impl Lift for String {
             Val::String(value) => Ok(value),
             other => Err(shape::<Self>(&other)),
         }
+    }
+
+    #[inline]
+    fn lift_direct(call: &mut DirectCall<'_>, _: &mut LiftCx<'_>) -> Result<Self, HostError> {
+        call.next_string()
     }
 }
 

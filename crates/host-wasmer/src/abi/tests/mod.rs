@@ -4,6 +4,7 @@
 mod arbitrary;
 mod bytes;
 mod calls;
+mod direct_io;
 mod realloc;
 mod roundtrip;
 mod scalars;
