@@ -130,10 +130,10 @@ pub fn linker(host: Arc<SlotsHost>) -> Result<Linker<HostData>, SetupError> {
         .func(&buckets, "drain", buckets::drain)?;
 
     linker
-        .func(&grants, "grant-pattern", grants::grant_pattern)?
-        .func(&grants, "redeem-pattern", grants::redeem_pattern)?
-        .func(&grants, "grant-bucket", grants::grant_bucket)?
-        .func(&grants, "redeem-bucket", grants::redeem_bucket)?;
+        .func(&grants, "grant-pattern", grants::grant::<Pattern>)?
+        .func(&grants, "redeem-pattern", grants::redeem::<Pattern>)?
+        .func(&grants, "grant-bucket", grants::grant::<Bucket>)?
+        .func(&grants, "redeem-bucket", grants::redeem::<Bucket>)?;
 
     linker
         .func(&mailbox, "send", mailbox::send)?
