@@ -89,6 +89,7 @@ pub use layout::{
     Abi, DEFAULT_LIFT_LIMIT, IntoResolve, MAX_LIST_BYTE_LENGTH, MAX_STRING_BYTE_LENGTH,
 };
 pub use memory::GuestMemory;
+pub(crate) use names::type_name_in;
 pub use val::Val;
 pub use vec_memory::VecMemory;
 pub use wasmer_memory::{ReallocFn, WasmerMemory};

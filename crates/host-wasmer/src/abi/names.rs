@@ -1,7 +1,7 @@
 //! Names: WIT type names for error messages, and helpers that build
 //! [`Val`]s from case, field and flag names instead of indices.
 
-use wit_parser::{Handle, Type, TypeDefKind};
+use wit_parser::{Handle, Resolve, Type, TypeDefKind};
 
 use super::shape::{Cases, Shape};
 use super::{Abi, AbiError, Val};
@@ -20,55 +20,7 @@ impl Abi {
     /// assert_eq!(Abi::new(&resolve).type_name(&Type::S64), "s64");
     /// ```
     pub fn type_name(&self, ty: &Type) -> String {
-        self.name_at(ty, 0)
-    }
-
-    fn name_at(&self, ty: &Type, depth: usize) -> String {
-        let id = match ty {
-            Type::Bool => return "bool".into(),
-            Type::U8 => return "u8".into(),
-            Type::U16 => return "u16".into(),
-            Type::U32 => return "u32".into(),
-            Type::U64 => return "u64".into(),
-            Type::S8 => return "s8".into(),
-            Type::S16 => return "s16".into(),
-            Type::S32 => return "s32".into(),
-            Type::S64 => return "s64".into(),
-            Type::F32 => return "f32".into(),
-            Type::F64 => return "f64".into(),
-            Type::Char => return "char".into(),
-            Type::String => return "string".into(),
-            Type::ErrorContext => return "error-context".into(),
-            Type::Id(id) => *id,
-        };
-        let Some(def) = self.resolve.types.get(id) else {
-            return "<type of another resolve>".into();
-        };
-        if let Some(name) = &def.name {
-            return name.clone();
-        }
-        if depth >= MAX_NAME_DEPTH {
-            return "...".into();
-        }
-        let name = |t: &Type| self.name_at(t, depth + 1);
-        let maybe = |t: &Option<Type>| t.as_ref().map_or("_".into(), name);
-        match &def.kind {
-            TypeDefKind::Type(t) => name(t),
-            TypeDefKind::List(t) => format!("list<{}>", name(t)),
-            TypeDefKind::FixedLengthList(t, n) => format!("list<{}, {n}>", name(t)),
-            TypeDefKind::Map(k, v) => format!("map<{}, {}>", name(k), name(v)),
-            TypeDefKind::Option(t) => format!("option<{}>", name(t)),
-            TypeDefKind::Result(r) => format!("result<{}, {}>", maybe(&r.ok), maybe(&r.err)),
-            TypeDefKind::Tuple(t) => {
-                let items: Vec<_> = t.types.iter().map(name).collect();
-                format!("tuple<{}>", items.join(", "))
-            }
-            TypeDefKind::Handle(Handle::Own(r)) => format!("own<{}>", name(&Type::Id(*r))),
-            TypeDefKind::Handle(Handle::Borrow(r)) => format!("borrow<{}>", name(&Type::Id(*r))),
-            TypeDefKind::Future(t) => format!("future<{}>", maybe(t)),
-            TypeDefKind::Stream(t) => format!("stream<{}>", maybe(t)),
-            kind => kind.as_str().into(),
-        }
+        type_name_in(&self.resolve, ty, 0)
     }
 
     /// The index of the case called `name` of a variant, enum, option
@@ -227,5 +179,55 @@ impl Abi {
             what,
             name: name.to_owned(),
         }
+    }
+}
+
+/// The name of `ty` in `resolve`, as WIT writes it; nested types past
+/// [`MAX_NAME_DEPTH`] are abbreviated.
+pub(crate) fn type_name_in(resolve: &Resolve, ty: &Type, depth: usize) -> String {
+    let id = match ty {
+        Type::Bool => return "bool".into(),
+        Type::U8 => return "u8".into(),
+        Type::U16 => return "u16".into(),
+        Type::U32 => return "u32".into(),
+        Type::U64 => return "u64".into(),
+        Type::S8 => return "s8".into(),
+        Type::S16 => return "s16".into(),
+        Type::S32 => return "s32".into(),
+        Type::S64 => return "s64".into(),
+        Type::F32 => return "f32".into(),
+        Type::F64 => return "f64".into(),
+        Type::Char => return "char".into(),
+        Type::String => return "string".into(),
+        Type::ErrorContext => return "error-context".into(),
+        Type::Id(id) => *id,
+    };
+    let Some(def) = resolve.types.get(id) else {
+        return "<type of another resolve>".into();
+    };
+    if let Some(name) = &def.name {
+        return name.clone();
+    }
+    if depth >= MAX_NAME_DEPTH {
+        return "...".into();
+    }
+    let name = |t: &Type| type_name_in(resolve, t, depth + 1);
+    let maybe = |t: &Option<Type>| t.as_ref().map_or("_".into(), name);
+    match &def.kind {
+        TypeDefKind::Type(t) => name(t),
+        TypeDefKind::List(t) => format!("list<{}>", name(t)),
+        TypeDefKind::FixedLengthList(t, n) => format!("list<{}, {n}>", name(t)),
+        TypeDefKind::Map(k, v) => format!("map<{}, {}>", name(k), name(v)),
+        TypeDefKind::Option(t) => format!("option<{}>", name(t)),
+        TypeDefKind::Result(r) => format!("result<{}, {}>", maybe(&r.ok), maybe(&r.err)),
+        TypeDefKind::Tuple(t) => {
+            let items: Vec<_> = t.types.iter().map(name).collect();
+            format!("tuple<{}>", items.join(", "))
+        }
+        TypeDefKind::Handle(Handle::Own(r)) => format!("own<{}>", name(&Type::Id(*r))),
+        TypeDefKind::Handle(Handle::Borrow(r)) => format!("borrow<{}>", name(&Type::Id(*r))),
+        TypeDefKind::Future(t) => format!("future<{}>", maybe(t)),
+        TypeDefKind::Stream(t) => format!("stream<{}>", maybe(t)),
+        kind => kind.as_str().into(),
     }
 }

@@ -109,57 +109,5 @@ pub(crate) fn resolve_alias(resolve: &Resolve, mut id: TypeId) -> TypeId {
 /// assert_eq!(wit_type_name(&Resolve::default(), &Type::U32), "u32");
 /// ```
 pub fn wit_type_name(resolve: &Resolve, ty: &Type) -> String {
-    let id = match ty {
-        Type::Bool => return "bool".into(),
-        Type::U8 => return "u8".into(),
-        Type::U16 => return "u16".into(),
-        Type::U32 => return "u32".into(),
-        Type::U64 => return "u64".into(),
-        Type::S8 => return "s8".into(),
-        Type::S16 => return "s16".into(),
-        Type::S32 => return "s32".into(),
-        Type::S64 => return "s64".into(),
-        Type::F32 => return "f32".into(),
-        Type::F64 => return "f64".into(),
-        Type::Char => return "char".into(),
-        Type::String => return "string".into(),
-        Type::ErrorContext => return "error-context".into(),
-        Type::Id(id) => *id,
-    };
-    let def = &resolve.types[id];
-    if let Some(name) = &def.name
-        && !matches!(def.kind, TypeDefKind::Handle(_))
-    {
-        return name.clone();
-    }
-    let name = |t: &Type| wit_type_name(resolve, t);
-    let maybe = |t: &Option<Type>| t.as_ref().map(name).unwrap_or_else(|| "_".into());
-    match &def.kind {
-        TypeDefKind::List(t) => format!("list<{}>", name(t)),
-        TypeDefKind::FixedLengthList(t, n) => format!("list<{}, {n}>", name(t)),
-        TypeDefKind::Option(t) => format!("option<{}>", name(t)),
-        TypeDefKind::Result(r) => format!("result<{}, {}>", maybe(&r.ok), maybe(&r.err)),
-        TypeDefKind::Tuple(t) => format!(
-            "tuple<{}>",
-            t.types.iter().map(name).collect::<Vec<_>>().join(", ")
-        ),
-        TypeDefKind::Handle(Handle::Own(r)) => {
-            format!("own<{}>", resource_name(resolve, *r))
-        }
-        TypeDefKind::Handle(Handle::Borrow(r)) => {
-            format!("borrow<{}>", resource_name(resolve, *r))
-        }
-        TypeDefKind::Type(t) => name(t),
-        TypeDefKind::Future(t) => format!("future<{}>", maybe(t)),
-        TypeDefKind::Stream(t) => format!("stream<{}>", maybe(t)),
-        other => other.as_str().to_string(),
-    }
-}
-
-fn resource_name(resolve: &Resolve, id: TypeId) -> String {
-    let id = resolve_alias(resolve, id);
-    resolve.types[id]
-        .name
-        .clone()
-        .unwrap_or_else(|| "<anonymous>".into())
+    crate::abi::type_name_in(resolve, ty, 0)
 }
