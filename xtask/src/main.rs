@@ -3,6 +3,7 @@
 mod bench;
 mod ci;
 mod demo;
+mod fuzz;
 mod guests;
 mod run;
 mod test;
@@ -18,6 +19,8 @@ commands:
           cache hits and a rejected stale handle
   ci      fmt check, clippy -D warnings, docs with warnings denied
   bench   the benchmark suite; writes BENCHMARKS.md (`--quick` for a smoke run)
+  fuzz    each fuzz target under libFuzzer for a bounded time (`--seconds N`,
+          default 60), reporting executions and crashes
 ";
 
 fn main() -> ExitCode {
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(),
         Some("ci") => ci::run(),
         Some("bench") => bench::run(args.iter().any(|a| a == "--quick")),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
