@@ -51,7 +51,9 @@ fn size(key: &str, value: &[u8]) -> u64 {
 }
 
 impl Bucket {
-    fn new(name: String, data: &HostData) -> Result<Self, HostError> {
+    /// An empty bucket called `name`, charged to `data`'s budget and counted
+    /// by its census. Fails when the name alone is over the budget.
+    pub fn new(name: String, data: &HostData) -> Result<Self, HostError> {
         let budget = data.budget.clone();
         let bytes = name.len() as u64;
         if !budget.reserve(bytes) {
@@ -78,6 +80,55 @@ impl Bucket {
     /// Number of entries.
     pub fn len(&self) -> usize {
         self.lock().entries.len()
+    }
+
+    /// Stores `value` under `key`, returning the value it replaced.
+    pub fn put(&self, key: String, value: Vec<u8>) -> Result<Option<Vec<u8>>, Error> {
+        self.lock().put(&self.budget, key, value)
+    }
+
+    /// The value under `key`, if any.
+    pub fn get(&self, key: &str) -> Option<Vec<u8>> {
+        self.lock().entries.get(key).cloned()
+    }
+
+    /// Removes `key`, failing with `not-found` when it is absent.
+    pub fn remove(&self, key: &str) -> Result<Vec<u8>, Error> {
+        self.lock()
+            .remove(&self.budget, key)
+            .ok_or_else(|| Error::NotFound(format!("key `{key}`")))
+    }
+
+    /// Every entry, sorted by key.
+    pub fn entries(&self) -> Vec<Entry> {
+        to_entries(self.lock().entries.clone())
+    }
+
+    /// The keys `pattern` matches, sorted.
+    pub fn keys_matching(&self, pattern: &Pattern) -> Vec<String> {
+        let contents = self.lock();
+        contents
+            .entries
+            .keys()
+            .filter(|key| pattern.is_match(key))
+            .cloned()
+            .collect()
+    }
+
+    /// Takes every entry out, leaving the bucket empty.
+    pub fn take_entries(&self) -> Vec<Entry> {
+        to_entries(self.lock().take_entries(&self.budget))
+    }
+
+    /// Moves every entry of `other` into this bucket; returns how many.
+    pub fn absorb(&self, other: &Bucket) -> Result<u32, Error> {
+        let moved = other.lock().take_entries(&other.budget);
+        let count = u32::try_from(moved.len()).unwrap_or(u32::MAX);
+        let mut contents = self.lock();
+        for (key, value) in moved {
+            contents.put(&self.budget, key, value)?;
+        }
+        Ok(count)
     }
 
     /// Whether the bucket has no entries.
@@ -165,18 +216,6 @@ fn with_contents<R>(
     Ok(f(&mut contents, &bucket.budget))
 }
 
-/// Takes every entry out of a bucket the guest gave up.
-fn take_all(bucket: Own<Bucket>) -> BTreeMap<String, Vec<u8>> {
-    match bucket.into_owned() {
-        Ok(mut bucket) => {
-            let budget = bucket.budget.clone();
-            bucket.contents().take_entries(&budget)
-        }
-        // A shared bucket: the others keep it, emptied.
-        Err(shared) => shared.lock().take_entries(&shared.budget),
-    }
-}
-
 /// `[constructor]bucket`.
 pub fn new(cx: &mut Ctx<'_, HostData>, name: String) -> Result<Own<Bucket>, HostError> {
     Ok(Own::new(Bucket::new(name, cx.data())?))
@@ -238,7 +277,7 @@ fn to_entries(entries: BTreeMap<String, Vec<u8>>) -> Vec<Entry> {
 
 /// `[method]bucket.entries`.
 pub fn entries(cx: &mut Ctx<'_, HostData>, this: Handle<Bucket>) -> Result<Vec<Entry>, HostError> {
-    with_contents(cx, this, |contents, _| to_entries(contents.entries.clone()))
+    Ok(cx.get(this)?.entries())
 }
 
 /// `[method]bucket.keys-matching`: a borrowed pattern.
@@ -248,14 +287,7 @@ pub fn keys_matching(
     filter: Handle<Pattern>,
 ) -> Result<Vec<String>, HostError> {
     let pattern = cx.share(filter)?;
-    with_contents(cx, this, |contents, _| {
-        contents
-            .entries
-            .keys()
-            .filter(|key| pattern.is_match(key))
-            .cloned()
-            .collect()
-    })
+    Ok(cx.get(this)?.keys_matching(&pattern))
 }
 
 /// `[method]bucket.absorb`: consumes a bucket the guest owns. Absorbing a
@@ -265,22 +297,15 @@ pub fn absorb(
     this: Handle<Bucket>,
     other: Own<Bucket>,
 ) -> Result<u32, HostError> {
-    let moved = take_all(other);
-    let count = u32::try_from(moved.len()).unwrap_or(u32::MAX);
-    with_contents(cx, this, |contents, budget| {
-        for (key, value) in moved {
-            // The bytes were released by `take_all`; charging them again
-            // can exceed this bucket's budget only if the two buckets have
-            // different makers, and then the entry is refused.
-            contents.put(budget, key, value)?;
-        }
-        Ok(count)
-    })?
-    .map_err(|error: Error| HostError::msg(format!("absorb: {error:?}")))
+    // Entries taken from `other` were released from its budget; one that
+    // does not fit `this` bucket's budget (another maker's) fails the call.
+    cx.get(this)?
+        .absorb(&other)
+        .map_err(|error| HostError::msg(format!("absorb: {error:?}")))
 }
 
 /// `drain`: consumes a bucket and returns its entries. Draining a shared
 /// bucket empties it for every holder.
 pub fn drain(_: &mut Ctx<'_, HostData>, bucket: Own<Bucket>) -> Result<Vec<Entry>, HostError> {
-    Ok(to_entries(take_all(bucket)))
+    Ok(bucket.take_entries())
 }

@@ -74,6 +74,26 @@ impl Pattern {
     pub fn source(&self) -> &str {
         &self.source
     }
+
+    /// The first match in `text`, if any.
+    pub fn find(&self, text: &str) -> Option<Span> {
+        self.regex.find(text).map(span)
+    }
+
+    /// Every non-overlapping match in `text`, in order.
+    pub fn find_all(&self, text: &str) -> Vec<Span> {
+        self.regex.find_iter(text).map(span).collect()
+    }
+}
+
+/// A match as WIT has it. Texts come from a 32-bit guest memory, so the
+/// offsets fit a `u32`; a larger one would saturate.
+fn span(m: regex::Match<'_>) -> Span {
+    let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Span {
+        start: offset(m.start()),
+        end: offset(m.end()),
+    }
 }
 
 /// The cache key of a pattern: its options and source. A host revoking a
@@ -96,15 +116,6 @@ pub fn cache_key(source: &str, options: MatchOptions) -> String {
     key.push(':');
     key.push_str(source);
     key
-}
-
-fn span(m: regex::Match<'_>) -> Result<Span, HostError> {
-    // Texts come from a 32-bit guest memory, so offsets fit in a u32.
-    let offset = |n: usize| u32::try_from(n).map_err(|_| HostError::msg("match offset over 4 GiB"));
-    Ok(Span {
-        start: offset(m.start())?,
-        end: offset(m.end())?,
-    })
 }
 
 /// `[static]pattern.open`: the cached, interned path.
@@ -144,7 +155,7 @@ pub fn find(
     this: Handle<Pattern>,
     text: String,
 ) -> Result<Option<Span>, HostError> {
-    cx.get(this)?.regex.find(&text).map(span).transpose()
+    Ok(cx.get(this)?.find(&text))
 }
 
 /// `[method]pattern.find-all`.
@@ -153,5 +164,5 @@ pub fn find_all(
     this: Handle<Pattern>,
     text: String,
 ) -> Result<Vec<Span>, HostError> {
-    cx.get(this)?.regex.find_iter(&text).map(span).collect()
+    Ok(cx.get(this)?.find_all(&text))
 }
