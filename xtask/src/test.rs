@@ -17,7 +17,21 @@ pub(crate) fn run() -> Result<(), String> {
     step(
         "running the workspace's tests (unit, property, integration, guests end to end)",
         cargo()
-            .args(["test", "--workspace", "--locked"])
+            .args([
+                "test",
+                "--locked",
+                "--workspace",
+                "--exclude",
+                "slots-conformance",
+            ])
+            .env("SLOTS_GUESTS_DIR", guests::out_dir())
+            .current_dir(root()),
+    )?;
+    step(
+        "running the conformance suite: every guest on host-wasmer and on wasmtime's component model \
+         (the first run compiles wasmtime, a few minutes)",
+        cargo()
+            .args(["test", "--locked", "--package", "slots-conformance"])
             .env("SLOTS_GUESTS_DIR", guests::out_dir())
             .current_dir(root()),
     )
