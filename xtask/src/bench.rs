@@ -11,6 +11,7 @@ const BENCHES: &[(&str, &str)] = &[
     ("slots-core", "interning"),
     ("slots-host", "handle_path"),
     ("slots-host", "scale"),
+    ("slots-conformance", "versus"),
 ];
 
 pub(crate) fn run(quick: bool) -> Result<(), String> {
