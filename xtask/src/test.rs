@@ -6,7 +6,7 @@ use crate::run::{cargo, root, step};
 pub(crate) fn run() -> Result<(), String> {
     println!("slots: building and running every test.");
     println!(
-        "The first run compiles Wasmer (about 4 minutes on 2 cores); later runs reuse target/."
+        "The first run compiles Wasmer and wasmtime (about 10 minutes on 2 cores); later runs reuse target/."
     );
     let built = guests::build()?;
     println!(
