@@ -68,22 +68,22 @@ fn run<D: Send + 'static>(
         import.import.signature.retptr,
         &mut mem,
     );
-    let val = match (import.call)(state, &mut call) {
+    let pending = match (import.call)(state, &mut call) {
         Ok(None) => return Ok(None),
         Ok(Some(Lowered::Core(value))) => return Ok(Some(value)),
-        Ok(Some(Lowered::Val(val))) => val,
         // Stored with no call into the guest: nothing to guard.
         Ok(Some(Lowered::Ok(payload))) => {
             return call
                 .store_ok(payload)
                 .map_err(|error| trap(import.import.qualified_name(), error));
         }
+        Ok(Some(pending)) => pending,
         Err(error) => return Err(trap(import.import.qualified_name(), error)),
     };
     // Lowering may run the guest's `cabi_realloc`: the state is marked busy
     // and no longer borrowed while it does.
     state.in_host_call = true;
-    let result = call.result_val(val);
+    let result = call.lower_result(pending);
     fenv.data_mut().in_host_call = false;
     result.map_err(|error| trap(import.import.qualified_name(), error))
 }

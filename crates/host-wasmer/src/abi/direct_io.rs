@@ -1,12 +1,13 @@
 //! The direct path's shortcuts past `Val`: a `string` parameter read
-//! straight into a `String`, and an `ok(x)` result stored straight at the
-//! return pointer.
+//! straight into a `String`, and an `ok(x)` or `string` result stored
+//! straight at the return pointer.
 
 use wasmer::Value;
 use wit_parser::Type;
 
 use super::layout::MAX_STRING_BYTE_LENGTH;
 use super::lifter::STACK_COPY;
+use super::lowerer::Lowerer;
 use super::memory::check_aligned;
 use super::shape::{Cases, Shape};
 use super::{Abi, AbiError, GuestMemory};
@@ -96,6 +97,33 @@ impl Abi {
             (None, Some(_)) => return Err(self.not_ok(ty, "`ok` without its payload")),
         }
         mem.write(retptr, area)
+    }
+
+    /// Stores a `string` result `s` at `retptr`: the return area is
+    /// checked first, then `s` is copied into memory from the guest's
+    /// `cabi_realloc` and its `(ptr, len)` written. The bytes and the
+    /// allocation are those [`Abi::store_return`] makes for the same value.
+    pub(crate) fn store_string_return<M: GuestMemory + ?Sized>(
+        &self,
+        ty: &Type,
+        s: &str,
+        retptr: u32,
+        mem: &mut M,
+    ) -> Result<(), AbiError> {
+        let Shape::String = self.shape(ty)? else {
+            return Err(AbiError::ValueMismatch {
+                expected: self.type_name(ty),
+                found: "a `string` value".to_string(),
+            });
+        };
+        // A string is a pointer and a length: two aligned u32s.
+        check_aligned("return area", retptr, 4)?;
+        mem.check_range(retptr, 8)?;
+        let (ptr, len) = Lowerer::new(self, mem).store_string(s)?;
+        let mut area = [0; 8];
+        area[..4].copy_from_slice(&ptr.to_le_bytes());
+        area[4..].copy_from_slice(&len.to_le_bytes());
+        mem.write(retptr, &area)
     }
 
     #[cold]

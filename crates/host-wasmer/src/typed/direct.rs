@@ -8,6 +8,7 @@
 use wasmer::Value;
 use wit_parser::Function;
 
+use super::Lowered;
 use crate::HostError;
 use crate::abi::{Abi, AbiError, GuestMemory, Val};
 
@@ -166,6 +167,31 @@ impl<'a> DirectCall<'a> {
         self.abi
             .store_ok(ty, payload.as_ref(), retptr, &mut *self.mem)?;
         Ok(None)
+    }
+
+    /// Stores a `string` result at the return pointer without the ABI
+    /// layer. Calls `cabi_realloc`.
+    pub(crate) fn store_string(&mut self, s: &str) -> Result<Option<Value>, HostError> {
+        let ty = self.func.result.as_ref().ok_or(HostError::Shape {
+            rust: "a string",
+            found: "a function with no result",
+        })?;
+        let retptr = self.retptr()?;
+        self.abi
+            .store_string_return(ty, s, retptr, &mut *self.mem)?;
+        Ok(None)
+    }
+
+    /// Lowers what the host function returned: a ready core value as it
+    /// is, the rest at the return pointer or as the single core result.
+    /// May call `cabi_realloc`.
+    pub(crate) fn lower_result(&mut self, lowered: Lowered) -> Result<Option<Value>, HostError> {
+        match lowered {
+            Lowered::Core(value) => Ok(Some(value)),
+            Lowered::Ok(payload) => self.store_ok(payload),
+            Lowered::String(s) => self.store_string(&s),
+            Lowered::Val(val) => self.result_val(val),
+        }
     }
 
     /// The return pointer: the last core argument.

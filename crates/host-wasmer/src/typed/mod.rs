@@ -111,6 +111,11 @@ pub enum Lowered {
     /// or absent: stored at the return pointer with no `Val` and no call
     /// into the guest.
     Ok(Option<wasmer::Value>),
+    /// A `string` result: copied into memory from the guest's
+    /// `cabi_realloc` and its `(ptr, len)` stored at the return pointer,
+    /// with no `Val`. Lowered, like [`Lowered::Val`], once the instance
+    /// state is no longer borrowed.
+    String(String),
 }
 
 /// What lifting a parameter may touch: the instance's handle table, and

@@ -4,7 +4,9 @@ use wit_parser::Type;
 
 use wasmer::Value;
 
-use super::{DirectCall, Lift, LiftCx, Lower, LowerCx, TypeCheck, TypeMismatch, WitType, shape};
+use super::{
+    DirectCall, Lift, LiftCx, Lower, LowerCx, Lowered, TypeCheck, TypeMismatch, WitType, shape,
+};
 use crate::HostError;
 use crate::abi::{AbiError, Val};
 
@@ -94,6 +96,11 @@ impl Lift for String {
 impl Lower for String {
     fn lower(self, _: &mut LowerCx<'_>) -> Result<Val, HostError> {
         Ok(Val::String(self))
+    }
+
+    #[inline]
+    fn lower_direct(self, _: &mut LowerCx<'_>) -> Result<Lowered, HostError> {
+        Ok(Lowered::String(self))
     }
 }
 

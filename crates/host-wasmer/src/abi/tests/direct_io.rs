@@ -1,6 +1,6 @@
 //! The direct path's shortcuts write and read exactly what the ABI layer
-//! does: `store_ok` against `store_return`, `lift_string` against
-//! `load_string`.
+//! does: `store_ok` and `store_string_return` against `store_return`,
+//! `lift_string` against `load_string`.
 
 use wasmer::Value;
 
@@ -21,6 +21,7 @@ const WIT: &str = "
   r-unit: func() -> result<_, string>;
   r-big: func() -> result<u32, big>;
   s: func(x: string);
+  name: func() -> string;
 ";
 
 /// The result type of function `name`.
@@ -129,5 +130,47 @@ fn lift_string_refuses_what_the_abi_layer_refuses() -> TestResult {
         limited.lift_string(8, 5, &mem),
         Err(AbiError::LiftLimitExceeded { limit: 4 })
     ));
+    Ok(())
+}
+
+#[test]
+fn store_string_return_allocates_and_writes_what_store_return_does() -> TestResult {
+    let f = Fixture::new(WIT)?;
+    let ty = result_of(&f, "name")?;
+    for (text, retptr) in [("", 0), ("bucket", 8), ("naïve ✓", 16)] {
+        let (mut expected, mut found) = (memory(), memory());
+        f.abi
+            .store_return(&ty, &Val::String(text.to_string()), retptr, &mut expected)?;
+        f.abi.store_string_return(&ty, text, retptr, &mut found)?;
+        assert_eq!(found.bytes(), expected.bytes(), "{text:?} at {retptr}");
+        assert_eq!(found.realloc_calls(), expected.realloc_calls());
+    }
+    Ok(())
+}
+
+#[test]
+fn store_string_return_checks_the_return_area_before_it_allocates() -> TestResult {
+    let f = Fixture::new(WIT)?;
+    let ty = result_of(&f, "name")?;
+    let mut mem = memory();
+    let misaligned = f.abi.store_string_return(&ty, "x", 2, &mut mem);
+    assert!(
+        matches!(misaligned, Err(AbiError::Misaligned { .. })),
+        "{misaligned:?}"
+    );
+    let past_end = f.abi.store_string_return(&ty, "x", 60, &mut mem);
+    assert!(
+        matches!(past_end, Err(AbiError::OutOfBounds { .. })),
+        "{past_end:?}"
+    );
+    assert_eq!(mem.realloc_calls(), 0, "nothing was allocated");
+    assert_eq!(mem.bytes(), memory().bytes(), "nothing was written");
+    // A type other than `string` is refused, naming it.
+    let other = result_of(&f, "r-u8")?;
+    let refused = f.abi.store_string_return(&other, "x", 0, &mut mem);
+    assert!(
+        matches!(refused, Err(AbiError::ValueMismatch { .. })),
+        "{refused:?}"
+    );
     Ok(())
 }
