@@ -8,8 +8,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::collections::BTreeMap;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -21,9 +19,6 @@ use wit_component::StringEncoding;
 
 /// Operations per `run`.
 const REPEAT: u32 = 1000;
-
-/// Mean ns per operation, by (operation, host).
-static MEANS: Mutex<BTreeMap<(&'static str, &'static str), f64>> = Mutex::new(BTreeMap::new());
 
 /// The operations: a name, and the WAT that does one of it. `$b` is a
 /// bucket named by the 16 bytes at 64, `$p` the pattern `a+` (held, so
@@ -99,19 +94,15 @@ fn with_world(wat: &str) -> Vec<u8> {
     module
 }
 
-fn record(operation: &'static str, host: &'static str, total: Duration, runs: u64) {
-    let per = total.as_secs_f64() * 1e9 / (runs.max(1) as f64 * f64::from(REPEAT));
-    MEANS.lock().unwrap().insert((operation, host), per);
+/// One operation on both hosts: each side runs the guest's `run` once.
+struct Sides {
+    operation: &'static str,
+    wasmer: Box<dyn FnMut()>,
+    wasmtime: Box<dyn FnMut()>,
 }
 
-fn versus(c: &mut Criterion) {
-    let mut group = c.benchmark_group("versus");
-    if std::env::var_os("SLOTS_BENCH_QUICK").is_some() {
-        group.warm_up_time(Duration::from_millis(200));
-        group.measurement_time(Duration::from_millis(500));
-        group.sample_size(10);
-    }
-    for &(operation, body) in OPERATIONS {
+impl Sides {
+    fn new(operation: &'static str, body: &str) -> Self {
         let module = with_world(&guest(body));
 
         let linker = slots_host::linker(SlotsHost::new(HostConfig::default())).unwrap();
@@ -124,60 +115,106 @@ fn versus(c: &mut Criterion) {
             instance.call(&mut store, "run", &[]).unwrap(),
             Some(Val::Result(Ok(None)))
         );
-        group.bench_function(format!("host-wasmer: {operation}"), |b| {
-            b.iter_custom(|runs| {
-                let start = Instant::now();
-                for _ in 0..runs {
-                    instance.call(&mut store, "run", &[]).unwrap();
-                }
-                let t = start.elapsed();
-                record(operation, "wasmer", t, runs);
-                t
-            })
-        });
 
         let host = WasmtimeHost::new().unwrap();
         let component = host.compile(&componentize(&module).unwrap()).unwrap();
         let mut tenant = host.start(&component, "bench").unwrap();
         assert_eq!(tenant.run().unwrap(), Ok(()));
+
+        Self {
+            operation,
+            wasmer: Box::new(move || {
+                instance.call(&mut store, "run", &[]).unwrap();
+            }),
+            wasmtime: Box::new(move || {
+                let _host = &host;
+                tenant.run().unwrap().unwrap();
+            }),
+        }
+    }
+}
+
+/// ns per operation of `runs` calls of `side`.
+fn per_operation(side: &mut dyn FnMut(), runs: u32) -> f64 {
+    let start = Instant::now();
+    for _ in 0..runs {
+        side();
+    }
+    start.elapsed().as_secs_f64() * 1e9 / (f64::from(runs) * f64::from(REPEAT))
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Medians of paired rounds, each running both sides back to back, so that
+/// a slow spell of a shared machine falls on both: (host-wasmer ns,
+/// wasmtime ns, ratio).
+fn paired(sides: &mut Sides, rounds: usize) -> (f64, f64, f64) {
+    let (mut w, mut t, mut r) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let a = per_operation(&mut sides.wasmer, RUNS_PER_ROUND);
+        let b = per_operation(&mut sides.wasmtime, RUNS_PER_ROUND);
+        w.push(a);
+        t.push(b);
+        r.push(a / b);
+    }
+    (median(w), median(t), median(r))
+}
+
+fn versus(c: &mut Criterion) {
+    let quick = std::env::var_os("SLOTS_BENCH_QUICK").is_some();
+    let mut group = c.benchmark_group("versus");
+    if quick {
+        group.warm_up_time(Duration::from_millis(200));
+        group.measurement_time(Duration::from_millis(500));
+        group.sample_size(10);
+    }
+    let mut all: Vec<Sides> = OPERATIONS
+        .iter()
+        .map(|&(operation, body)| Sides::new(operation, body))
+        .collect();
+    for sides in &mut all {
+        let operation = sides.operation;
+        group.bench_function(format!("host-wasmer: {operation}"), |b| {
+            b.iter(&mut sides.wasmer)
+        });
         group.bench_function(format!("wasmtime: {operation}"), |b| {
-            b.iter_custom(|runs| {
-                let start = Instant::now();
-                for _ in 0..runs {
-                    tenant.run().unwrap().unwrap();
-                }
-                let t = start.elapsed();
-                record(operation, "wasmtime", t, runs);
-                t
-            })
+            b.iter(&mut sides.wasmtime)
         });
     }
     group.finish();
-    report();
+    let rounds = if quick { 11 } else { ROUNDS };
+    let rows = all
+        .iter_mut()
+        .map(|sides| (sides.operation, paired(sides, rounds)))
+        .collect();
+    report(rows, rounds);
 }
 
-/// What the profile of the one close operation showed, printed under the table.
-const WHERE_WASMTIME_LEADS: &str = "Below 1.00x host-wasmer is faster. A string result is the one operation where the two are close to even, and wasmtime ahead in some runs (0.93x to 1.12x across runs on this machine): both must call the guest's `cabi_realloc` for the bytes. A `perf` profile (cpu-clock) of the `bucket.name` loop on host-wasmer puts about 15% of the samples in Wasmer's call into the guest for `cabi_realloc` (trap handler and store context installed per call, trampoline), about 12% in memory views re-made for each write (each one reads the memory's size), and about 15% in the generic lowering (the string cloned into a `Val`, its layout looked up, freed after). What it would take: a direct lowering of `string` results that writes `(ptr, len)` with no `Val`, as `ok(handle)` results already have, and one memory view per call, re-made only after `cabi_realloc` runs; Wasmer's own cost of calling into the guest stays.";
+/// Paired rounds per operation in a full run.
+const ROUNDS: usize = 51;
 
-fn report() {
-    let means = MEANS.lock().unwrap();
+/// Guest `run`s per host in each paired round.
+const RUNS_PER_ROUND: u32 = 20;
+
+/// Why wasmtime leads where it does, from profiles; printed under the table.
+const WHERE_WASMTIME_LEADS: &str = "Below 1.00x host-wasmer is faster. Where wasmtime is ahead (a string result, a keyed open + drop; by about a tenth in paired runs on this machine) the time goes to work around the guest's memory, not to the handle table, which both hosts share. A `perf` profile (cpu-clock) of host-wasmer's `bucket.name` loop put about 15% of the samples in Wasmer's call into the guest for `cabi_realloc` (trap handler and store context installed per call, trampoline), about 12% in memory views re-made for each access (each one reads the memory's size) and about 15% in the generic lowering through `Val`; that last share is gone, as a `string` result is now stored with no `Val`. The profile of the `pattern.open` + drop loop spreads over the key's lift (an allocation, a copy and a UTF-8 check: about 15% with malloc and free), memory views (about 6%), layout look-ups made on every call (`size_of`, `flat_slice`: about 5%) and the intern look-up itself (about 8% with hashing), on top of two Wasmer host calls. What it would take: one memory view per call, re-made only after `cabi_realloc` runs (a Wasmer view borrows the store, which the call into the guest needs mutably); each import's parameter and result layouts computed once when it is bound, as `bindgen!` does at compile time; and a keyed open that looks its key up while the key is still in guest memory, allocating only on a miss.";
+
+fn report(rows: Vec<(&'static str, (f64, f64, f64))>, rounds: usize) {
     let mut md = String::from("## host-wasmer against wasmtime's component model\n\n");
-    md.push_str(
+    md.push_str(&format!(
         "The same guest (a core module; wit-component makes it a component for wasmtime) runs \
          each operation 1,000 times per `run` on both hosts in this process; both keep their \
          objects in slots-core. wasmtime 48, default engine (Cranelift), host built with \
-         `bindgen!`, trappable imports.\n\n\
+         `bindgen!`, trappable imports. Figures are medians of {rounds} paired rounds after \
+         criterion's groups: in each round both hosts run {RUNS_PER_ROUND} `run`s back to back, and the \
+         ratio is the median of the rounds' ratios.\n\n\
          | operation | host-wasmer ns | wasmtime ns | host-wasmer / wasmtime |\n|---|---:|---:|---:|\n",
-    );
-    println!("\nhost-wasmer against wasmtime, ns per operation, same run:");
-    for &(operation, _) in OPERATIONS {
-        let (Some(w), Some(t)) = (
-            means.get(&(operation, "wasmer")),
-            means.get(&(operation, "wasmtime")),
-        ) else {
-            continue;
-        };
-        let ratio = w / t;
+    ));
+    println!("\nhost-wasmer against wasmtime, ns per operation, paired rounds:");
+    for (operation, (w, t, ratio)) in rows {
         println!("  {operation:<48} {w:>9.1} {t:>9.1}  {ratio:.2}x");
         md.push_str(&format!(
             "| {operation} | {w:.1} | {t:.1} | {ratio:.2}x |\n"
