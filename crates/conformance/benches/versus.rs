@@ -127,6 +127,7 @@ impl Sides {
                 instance.call(&mut store, "run", &[]).unwrap();
             }),
             wasmtime: Box::new(move || {
+                // The host outlives its tenant, as when both were locals.
                 let _host = &host;
                 tenant.run().unwrap().unwrap();
             }),

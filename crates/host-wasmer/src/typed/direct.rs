@@ -6,7 +6,7 @@
 //! through the ABI layer, one parameter at a time, from the same cursor.
 
 use wasmer::Value;
-use wit_parser::Function;
+use wit_parser::{Function, Type};
 
 use super::Lowered;
 use crate::HostError;
@@ -148,10 +148,7 @@ impl<'a> DirectCall<'a> {
     /// pointer, or as the single core result of a `result` with no payload.
     /// Never calls the guest.
     pub(crate) fn store_ok(&mut self, payload: Option<Value>) -> Result<Option<Value>, HostError> {
-        let ty = self.func.result.as_ref().ok_or(HostError::Shape {
-            rust: "a result",
-            found: "a function with no result",
-        })?;
+        let ty = self.result_type("a result")?;
         if !self.retptr {
             // Only a `result` with no payload on either side flattens to one
             // core value: its discriminant.
@@ -172,10 +169,7 @@ impl<'a> DirectCall<'a> {
     /// Stores a `string` result at the return pointer without the ABI
     /// layer. Calls `cabi_realloc`.
     pub(crate) fn store_string(&mut self, s: &str) -> Result<Option<Value>, HostError> {
-        let ty = self.func.result.as_ref().ok_or(HostError::Shape {
-            rust: "a string",
-            found: "a function with no result",
-        })?;
+        let ty = self.result_type("a string")?;
         let retptr = self.retptr()?;
         self.abi
             .store_string_return(ty, s, retptr, &mut *self.mem)?;
@@ -194,6 +188,15 @@ impl<'a> DirectCall<'a> {
         }
     }
 
+    /// The WIT type of the function's result; `rust` names what the host
+    /// function returned, for the error when the function has none.
+    fn result_type(&self, rust: &'static str) -> Result<&'a Type, HostError> {
+        self.func.result.as_ref().ok_or(HostError::Shape {
+            rust,
+            found: "a function with no result",
+        })
+    }
+
     /// The return pointer: the last core argument.
     fn retptr(&self) -> Result<u32, HostError> {
         match self.args.last() {
@@ -209,10 +212,7 @@ impl<'a> DirectCall<'a> {
     /// Lowers the function's result through the ABI layer: to the return
     /// pointer, or as the single core result. May call `cabi_realloc`.
     pub(crate) fn result_val(&mut self, val: Val) -> Result<Option<Value>, HostError> {
-        let ty = self.func.result.as_ref().ok_or(HostError::Shape {
-            rust: "a result",
-            found: "a function with no result",
-        })?;
+        let ty = self.result_type("a result")?;
         if self.retptr {
             let retptr = self.retptr()?;
             self.abi.store_return(ty, &val, retptr, &mut *self.mem)?;
