@@ -7,6 +7,7 @@ use slots_core::{
     Shared, Token,
 };
 
+use crate::typed::Own;
 use crate::{CacheKey, Counters, HostError, InstanceEnv, SharedObject, SlotsHost};
 
 /// The calling instance, as a host function sees it: the embedder's data,
@@ -79,6 +80,53 @@ impl<'a, D> Ctx<'a, D> {
             .table
             .get_mut(handle)
             .map_err(|error| HostError::handle::<T>(error))
+    }
+
+    /// The object the guest gave the host as the `own<T>` handle `bits` in
+    /// the call being served, for functions bound with
+    /// [`Linker::func_dynamic`](crate::Linker::func_dynamic), whose
+    /// parameters arrive as [`Val`](crate::abi::Val)s.
+    ///
+    /// As the canonical ABI has it, the handle left the guest's table before
+    /// the function ran; whatever the function does not take is dropped
+    /// when the call ends. Typed closures take `own<T>` parameters as
+    /// [`Own<T>`] instead.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use host_wasmer::abi::Val;
+    /// use host_wasmer::{Ctx, HostError};
+    /// use slots_core::Resource;
+    ///
+    /// struct Bucket(Vec<u8>);
+    /// impl Resource for Bucket {
+    ///     const NAME: &'static str = "bucket";
+    /// }
+    ///
+    /// // The body of a dynamic `drain: func(b: bucket) -> u32`.
+    /// fn drain(cx: &mut Ctx<'_, ()>, params: Vec<Val>) -> Result<Option<Val>, HostError> {
+    ///     let Some(&Val::Own(bits)) = params.first() else {
+    ///         return Err(HostError::msg("drain takes a bucket"));
+    ///     };
+    ///     let bucket = cx.take_own::<Bucket>(bits)?;
+    ///     Ok(Some(Val::U32(bucket.0.len() as u32)))
+    /// }
+    /// # let _ = drain;
+    /// ```
+    pub fn take_own<T: Resource>(&mut self, bits: u32) -> Result<Own<T>, HostError> {
+        let taken = self.env.passed.take(bits).ok_or(HostError::NotPassed {
+            resource: T::NAME,
+            bits,
+        })?;
+        match taken.downcast::<T>() {
+            Ok(Ok(value)) => Ok(Own::new(value)),
+            Ok(Err(shared)) => Ok(Own::shared(shared)),
+            Err(_) => Err(HostError::Shape {
+                rust: std::any::type_name::<T>(),
+                found: "an object of another resource type",
+            }),
+        }
     }
 
     /// Gives the instance a handle to a new `value`, owned by the instance:

@@ -7,6 +7,7 @@ use slots_core::ResourceTable;
 use wasmer::{Memory, TypedFunction};
 
 use crate::SlotsHost;
+use crate::ownership::Passed;
 
 /// The guest's `cabi_realloc(old_ptr, old_len, align, new_len) -> ptr`.
 pub(crate) type Realloc = TypedFunction<(i32, i32, i32, i32), i32>;
@@ -46,6 +47,8 @@ pub struct InstanceEnv<D> {
     pub(crate) namespace: Arc<str>,
     pub(crate) memory: Option<Memory>,
     pub(crate) realloc: Option<Realloc>,
+    /// The objects the guest gave the dynamic host function being called.
+    pub(crate) passed: Passed,
     /// Set while a host function runs, so that a guest re-entering the host
     /// from `cabi_realloc` is refused instead of aliasing this state.
     pub(crate) in_host_call: bool,
@@ -66,6 +69,7 @@ impl<D> InstanceEnv<D> {
             namespace,
             memory: None,
             realloc: None,
+            passed: Passed::default(),
             in_host_call: false,
             cache_hits: 0,
             cache_misses: 0,

@@ -29,6 +29,23 @@ pub enum HostError {
         /// The handle as passed.
         handle: slots_core::RawHandle,
     },
+    /// A handle parameter names a resource no Rust type was bound to
+    /// ([`Linker::resource`](crate::Linker::resource)), so no handle the
+    /// guest holds can be one of it.
+    #[error("no Rust type is bound to resource `{resource}`")]
+    Unbound {
+        /// The resource's WIT name.
+        resource: String,
+    },
+    /// A dynamic host function asked for an `own` handle the guest did not
+    /// give it in this call ([`Ctx::take_own`](crate::Ctx::take_own)).
+    #[error("no `own` `{resource}` handle {bits:#010x} was passed to this call")]
+    NotPassed {
+        /// The resource type asked for.
+        resource: &'static str,
+        /// The bits asked for.
+        bits: u32,
+    },
     /// The guest's handle table is full.
     #[error("cannot give out a `{resource}` handle: {error}")]
     Quota {

@@ -69,6 +69,7 @@ mod host;
 mod instance;
 mod introspect;
 mod linker;
+mod ownership;
 pub mod typed;
 mod validate;
 mod world;

@@ -11,6 +11,7 @@ use wasmer::{
 
 use crate::abi::{Abi, Val, WasmerMemory};
 use crate::direct;
+use crate::ownership;
 use crate::typed::{BoundResource, DirectCall, HostFunc, Lowered, TypeCheck};
 use crate::validate::{core_type, validate_module};
 use crate::world::ImportFunc;
@@ -37,7 +38,9 @@ enum Binding<D> {
     Func {
         import: Arc<ImportFunc>,
         call: DynHostFn<D>,
-        /// The same function on the direct path, for typed closures.
+        /// The same function on the direct path, for typed closures; `None`
+        /// for untyped ones, whose handle parameters the linker claims
+        /// before the call ([`ownership::claim`]).
         direct: Option<DirectHostFn<D>>,
     },
     Drop {
@@ -153,6 +156,7 @@ impl<D: Send + 'static> Linker<D> {
             BoundResource {
                 rust: std::any::TypeId::of::<T>(),
                 rust_name: std::any::type_name::<T>(),
+                name: T::NAME,
             },
         );
         let call: DropFn<D> = Arc::new(|env: &mut InstanceEnv<D>, bits: u32| {
@@ -207,8 +211,15 @@ impl<D: Send + 'static> Linker<D> {
     }
 
     /// Binds an untyped closure: it gets the lifted [`Val`]s and returns the
-    /// result as a `Val`, which the ABI checks against the WIT type. Handles
-    /// arrive raw, unchecked.
+    /// result as a `Val`, which the ABI checks against the WIT type.
+    ///
+    /// Handles follow the canonical ABI before the closure runs: every
+    /// `borrow` is checked to be a live handle of its resource type, and
+    /// every `own` is taken out of the guest's table (its handle is stale
+    /// from then on). The closure claims an `own` object with
+    /// [`Ctx::take_own`](crate::Ctx::take_own); one it leaves is dropped
+    /// when the call ends. A handle passed both as `borrow` and as `own` in
+    /// one call traps before anything is taken.
     pub fn func_dynamic(
         &mut self,
         module: &str,
@@ -259,6 +270,7 @@ impl<D: Send + 'static> Linker<D> {
         namespace: impl Into<Arc<str>>,
     ) -> Result<GuestInstance<D>, InstantiateError> {
         self.validate(module)?;
+        let resources = Arc::new(self.resources.clone());
         let env = FunctionEnv::new(
             store,
             InstanceEnv::new(data, self.host.clone(), namespace.into()),
@@ -278,8 +290,18 @@ impl<D: Send + 'static> Linker<D> {
                 } if direct::eligible(&import.signature) => {
                     direct::function(store, &env, import, self.abi.clone(), direct)
                 }
-                Binding::Func { import, call, .. } => {
-                    host_function(store, &env, import, self.abi.clone(), call)
+                Binding::Func {
+                    import,
+                    call,
+                    direct,
+                } => {
+                    // An untyped closure gets raw handles: the linker
+                    // applies the ownership rules for it.
+                    let claims = direct.is_none().then(|| Claims {
+                        resolve: self.world.resolve_arc(),
+                        resources: resources.clone(),
+                    });
+                    host_function(store, &env, import, self.abi.clone(), call, claims)
                 }
                 Binding::Drop { call } => {
                     drop_function(store, &env, key.0.clone(), key.1.clone(), call)
@@ -329,12 +351,20 @@ pub(crate) fn trap(import: String, error: HostError) -> RuntimeError {
     RuntimeError::user(Box::new(GuestTrap { import, error }))
 }
 
+/// What an untyped host function needs to apply the handle rules to its
+/// parameters.
+struct Claims {
+    resolve: Arc<wit_parser::Resolve>,
+    resources: Arc<HashMap<wit_parser::TypeId, BoundResource>>,
+}
+
 fn host_function<D: Send + 'static>(
     store: &mut Store,
     env: &FunctionEnv<InstanceEnv<D>>,
     import: Arc<ImportFunc>,
     abi: Arc<Abi>,
     call: DynHostFn<D>,
+    claims: Option<Claims>,
 ) -> Function {
     let ty = core_type(&import.signature);
     Function::new_with_env(
@@ -348,7 +378,7 @@ fn host_function<D: Send + 'static>(
             // Set before anything can run guest code (`cabi_realloc`, while
             // lowering), cleared on every path out.
             fenv.data_mut().in_host_call = true;
-            let result = dispatch(&mut fenv, &import, &abi, &call, args);
+            let result = dispatch(&mut fenv, &import, &abi, &call, claims.as_ref(), args);
             fenv.data_mut().in_host_call = false;
             result.map_err(|error| trap(import.qualified_name(), error))
         },
@@ -361,6 +391,7 @@ fn dispatch<D: Send + 'static>(
     import: &ImportFunc,
     abi: &Abi,
     call: &DynHostFn<D>,
+    claims: Option<&Claims>,
     args: &[Value],
 ) -> Result<Vec<Value>, HostError> {
     let (state, mut store) = fenv.data_and_store_mut();
@@ -371,7 +402,20 @@ fn dispatch<D: Send + 'static>(
         let mut mem = WasmerMemory::new(&mut store, memory.clone(), realloc.clone());
         abi.lift_import_params(&import.func, args, &mut mem)?
     };
-    let result = call(state, params)?;
+    if let Some(claims) = claims {
+        ownership::claim(
+            &claims.resolve,
+            &claims.resources,
+            &import.func.params,
+            &params,
+            &mut state.table,
+            &mut state.passed,
+        )?;
+    }
+    let result = call(state, params);
+    // An `own` the function did not take is dropped, as its callee would.
+    state.passed.clear();
+    let result = result?;
     // From here on only the store is used: `cabi_realloc` may run guest code.
     let mut mem = WasmerMemory::new(&mut store, memory, realloc);
     Ok(abi.lower_import_result(&import.func, result, args, &mut mem)?)

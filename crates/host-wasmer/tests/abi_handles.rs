@@ -5,6 +5,7 @@
 
 mod support;
 
+use host_wasmer::abi::Val;
 use host_wasmer::typed::Own;
 use host_wasmer::{Ctx, HostError, Linker};
 use slots_core::{Handle, RawHandle};
@@ -13,6 +14,26 @@ use wasmer::Value;
 
 /// Every `thing` and `gadget` function bound to a typed closure.
 fn thing_linker() -> Linker<Log> {
+    let mut linker = thing_linker_without_merge();
+    linker
+        .func(
+            API,
+            "[method]thing.merge",
+            |cx: &mut Ctx<'_, Log>, this: Handle<Thing>, other: Own<Thing>| {
+                let other = other
+                    .into_owned()
+                    .map_err(|_| HostError::msg("things are never shared"))?;
+                let this = cx.get_mut(this)?;
+                this.0.push_str(&other.0);
+                Ok::<_, HostError>(this.0.len() as u32)
+            },
+        )
+        .unwrap();
+    linker
+}
+
+/// Every `thing` and `gadget` function but `merge` bound to a typed closure.
+fn thing_linker_without_merge() -> Linker<Log> {
     let mut linker = linker("imports");
     linker
         .func(
@@ -29,19 +50,6 @@ fn thing_linker() -> Linker<Log> {
             "[method]thing.name",
             |cx: &mut Ctx<'_, Log>, this: Handle<Thing>| {
                 Ok::<_, HostError>(cx.get(this)?.0.clone())
-            },
-        )
-        .unwrap()
-        .func(
-            API,
-            "[method]thing.merge",
-            |cx: &mut Ctx<'_, Log>, this: Handle<Thing>, other: Own<Thing>| {
-                let other = other
-                    .into_owned()
-                    .map_err(|_| HostError::msg("things are never shared"))?;
-                let this = cx.get_mut(this)?;
-                this.0.push_str(&other.0);
-                Ok::<_, HostError>(this.0.len() as u32)
             },
         )
         .unwrap()
@@ -407,4 +415,160 @@ fn the_host_grants_an_object_of_one_instance_to_another_and_revokes_it_for_both(
         1,
         "nothing else holds it"
     );
+}
+
+/// A `merge` bound with `func_dynamic` whose closure is `body`.
+fn dynamic_merge_linker(
+    body: impl Fn(&mut Ctx<'_, Log>, Vec<Val>) -> Result<Option<Val>, HostError> + Send + Sync + 'static,
+) -> Linker<Log> {
+    let mut linker = thing_linker_without_merge();
+    linker
+        .func_dynamic(API, "[method]thing.merge", body)
+        .unwrap();
+    linker
+}
+
+#[test]
+fn a_dynamic_function_that_ignores_an_own_leaves_no_handle_behind() {
+    let linker = dynamic_merge_linker(|cx, params| {
+        log(cx, format!("{params:?}"));
+        Ok(Some(Val::U32(0)))
+    });
+    let mut guest = Guest::new(&linker, &thing_guest());
+    let keep = new_thing(&mut guest, "alpha");
+    let given = new_thing(&mut guest, "beta");
+    guest
+        .call("merge", &[Value::I32(keep), Value::I32(given)])
+        .unwrap();
+    assert_eq!(
+        guest.live_handles(),
+        1,
+        "the `own` left the guest's table before the function ran"
+    );
+    let stale = format!("stale handle {:#010x}", given as u32);
+    assert_trap(
+        name_of(&mut guest, given),
+        &["[method]thing.name", "bad `thing` handle", &stale],
+    );
+    assert_trap(
+        guest.call("drop", &[Value::I32(given)]),
+        &["[resource-drop]thing", &stale],
+    );
+    let counters = guest.instance.counters(&guest.store);
+    assert_eq!(
+        counters.drops, 1,
+        "the given handle was counted as released"
+    );
+}
+
+#[test]
+fn a_dynamic_function_takes_the_object_an_own_gave_it() {
+    let linker = dynamic_merge_linker(|cx, params| {
+        let [Val::Borrow(this), Val::Own(other)] = params[..] else {
+            return Err(HostError::msg(format!("unexpected params {params:?}")));
+        };
+        let other = cx.take_own::<Thing>(other)?;
+        let again = cx.take_own::<Thing>(other_bits(&params));
+        let this = RawHandle::from_bits(this).ok_or(HostError::msg("reserved"))?;
+        let this = cx.get_mut::<Thing>(this)?;
+        this.0.push_str(&other.0);
+        let len = this.0.len() as u32;
+        log(
+            cx,
+            format!(
+                "again: {}",
+                again.err().map(|e| e.to_string()).unwrap_or_default()
+            ),
+        );
+        Ok(Some(Val::U32(len)))
+    });
+    let mut guest = Guest::new(&linker, &thing_guest());
+    let keep = new_thing(&mut guest, "alpha");
+    let given = new_thing(&mut guest, "beta");
+    let len = guest
+        .call("merge", &[Value::I32(keep), Value::I32(given)])
+        .unwrap();
+    assert_eq!(one_i32(len), 9);
+    assert_eq!(name_of(&mut guest, keep).unwrap(), "alphabeta");
+    assert_eq!(
+        guest.log()[2..],
+        [format!(
+            "again: no `own` `thing` handle {:#010x} was passed to this call",
+            given as u32
+        )]
+    );
+}
+
+fn other_bits(params: &[Val]) -> u32 {
+    match params.get(1) {
+        Some(Val::Own(bits)) => *bits,
+        _ => 0,
+    }
+}
+
+#[test]
+fn a_dynamic_function_given_one_handle_as_borrow_and_own_traps_before_taking_anything() {
+    let linker = dynamic_merge_linker(|cx, _| {
+        log(cx, "ran");
+        Ok(Some(Val::U32(0)))
+    });
+    let mut guest = Guest::new(&linker, &thing_guest());
+    let h = new_thing(&mut guest, "alpha");
+    assert_trap(
+        guest.call("merge", &[Value::I32(h), Value::I32(h)]),
+        &[
+            "[method]thing.merge",
+            "also lent to this call as a `borrow`",
+            &format!("{:#010x}", h as u32),
+        ],
+    );
+    assert!(
+        !guest.log().contains(&"ran".to_string()),
+        "the function never ran"
+    );
+    guest.instance.clear_poison();
+    assert_eq!(name_of(&mut guest, h).unwrap(), "alpha");
+    assert_eq!(guest.live_handles(), 1);
+}
+
+#[test]
+fn a_dynamic_function_given_a_bad_borrow_or_own_traps_before_it_runs() {
+    let linker = dynamic_merge_linker(|cx, _| {
+        log(cx, "ran");
+        Ok(Some(Val::U32(0)))
+    });
+    let mut guest = Guest::new(&linker, &thing_guest());
+    let h = new_thing(&mut guest, "alpha");
+    let gadget = one_i32(guest.call("gadget", &[]).unwrap());
+    assert_trap(
+        guest.call("merge", &[Value::I32(0x7777), Value::I32(h)]),
+        &["[method]thing.merge", "bad `thing` handle", "0x00007777"],
+    );
+    guest.instance.clear_poison();
+    assert_trap(
+        guest.call("merge", &[Value::I32(h), Value::I32(gadget)]),
+        &["[method]thing.merge", "`gadget`", "`thing`"],
+    );
+    assert!(
+        !guest.log().contains(&"ran".to_string()),
+        "the function never ran"
+    );
+    guest.instance.clear_poison();
+    assert_eq!(guest.live_handles(), 2, "nothing was taken");
+}
+
+#[test]
+fn a_typed_val_parameter_holding_handles_is_refused_when_bound() {
+    let mut linker = thing_linker_without_merge();
+    let Err(error) = linker.func(
+        API,
+        "[method]thing.merge",
+        |_: &mut Ctx<'_, Log>, this: Handle<Thing>, other: Val| {
+            let _ = (this, other);
+            Ok::<_, HostError>(0u32)
+        },
+    ) else {
+        panic!("a Val cannot take an own");
+    };
+    support::assert_names(&error.to_string(), &["parameter `other`", "func_dynamic"]);
 }

@@ -72,7 +72,7 @@ pub use grants::{GrantError, GrantLimits, GrantRegistry, RedeemError, Token};
 pub use handle::{Handle, HandleLayout, RawHandle};
 pub use limits::TableLimits;
 pub use resource::{AsHandle, Resource};
-pub use resource_table::{OpenError, Opened, ResourceStats, ResourceTable};
+pub use resource_table::{OpenError, Opened, ResourceStats, ResourceTable, TakenObject};
 pub use shared::Shared;
 pub use stats::TableStats;
 pub use table::SlotTable;

@@ -8,6 +8,9 @@ use std::sync::Arc;
 
 use foldhash::fast::RandomState;
 
+mod erased;
+pub use erased::TakenObject;
+
 use crate::resource::DynResource;
 use crate::shared::DynShared;
 use crate::{

@@ -11,6 +11,8 @@ pub struct BoundResource {
     pub rust: std::any::TypeId,
     /// The Rust type's name, for messages.
     pub rust_name: &'static str,
+    /// The resource's WIT name (the Rust type's `Resource::NAME`).
+    pub name: &'static str,
 }
 
 /// What a bind-time type check can see: the WIT, and which Rust type stands
@@ -56,6 +58,36 @@ impl<'a> TypeCheck<'a> {
                 kind => return Some(kind),
             }
         }
+    }
+
+    /// `ty` with `type a = b` aliases followed to the type they name:
+    /// a primitive type, or the definition that is not an alias.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use host_wasmer::typed::TypeCheck;
+    /// use wit_parser::{Resolve, Type};
+    ///
+    /// let mut resolve = Resolve::default();
+    /// let pkg = resolve.push_str("a.wit", "package a:b; interface i { type name = string; }")?;
+    /// let iface = resolve.packages[pkg].interfaces["i"];
+    /// let alias = resolve.interfaces[iface].types["name"];
+    /// let resources = HashMap::new();
+    /// let cx = TypeCheck::new(&resolve, &resources);
+    /// assert_eq!(cx.unalias(&Type::Id(alias)), Type::String);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn unalias(&self, ty: &Type) -> Type {
+        let mut ty = *ty;
+        while let Type::Id(id) = ty {
+            match self.resolve.types.get(id).map(|def| &def.kind) {
+                Some(TypeDefKind::Type(inner)) => ty = *inner,
+                _ => break,
+            }
+        }
+        ty
     }
 
     /// The resource a handle type points at, following aliases.

@@ -14,7 +14,7 @@ macro_rules! scalar {
     ($($rust:ty => $wit:ident, $next:ident, |$c:ident| $from_core:expr, |$r:ident| $to_core:expr;)*) => {$(
         impl WitType for $rust {
             fn check(ty: &Type, cx: &TypeCheck<'_>) -> Result<(), TypeMismatch> {
-                match ty {
+                match cx.unalias(ty) {
                     Type::$wit => Ok(()),
                     _ => Err(cx.mismatch::<Self>(ty)),
                 }
@@ -72,7 +72,7 @@ scalar! {
 
 impl WitType for String {
     fn check(ty: &Type, cx: &TypeCheck<'_>) -> Result<(), TypeMismatch> {
-        match ty {
+        match cx.unalias(ty) {
             Type::String => Ok(()),
             _ => Err(cx.mismatch::<Self>(ty)),
         }
@@ -125,6 +125,19 @@ impl WitType for Val {
 }
 
 impl Lift for Val {
+    /// A `Val` parameter holds raw handle bits: it cannot follow the
+    /// ownership rules, so it is refused for parameters that hold handles.
+    fn check_param(ty: &Type, cx: &TypeCheck<'_>) -> Result<(), TypeMismatch> {
+        match crate::ownership::holds_handles(cx, ty) {
+            false => Ok(()),
+            true => Err(cx.mismatch_because::<Self>(
+                ty,
+                "a `Val` parameter cannot hold handles: take them as `Handle<T>` or `Own<T>`, \
+                 or bind the function with `func_dynamic`",
+            )),
+        }
+    }
+
     fn lift(val: Val, _: &mut LiftCx<'_>) -> Result<Self, HostError> {
         Ok(val)
     }
