@@ -15,7 +15,8 @@ use wasmer::{Function, FunctionEnv, FunctionEnvMut, RuntimeError, Store, Value};
 use wit_parser::abi::{WasmSignature, WasmType};
 
 use crate::abi::{Abi, WasmerMemory};
-use crate::linker::{DirectHostFn, trap};
+use crate::host_call::{guarded, refused, trap};
+use crate::linker::DirectHostFn;
 use crate::typed::{DirectCall, Lowered};
 use crate::world::ImportFunc;
 use crate::{HostError, InstanceEnv};
@@ -54,8 +55,8 @@ fn run<D: Send + 'static>(
     args: &[Value],
 ) -> Result<Option<Value>, RuntimeError> {
     let (state, mut store) = fenv.data_and_store_mut();
-    if state.in_host_call {
-        return Err(trap(import.import.qualified_name(), HostError::Reentrant));
+    if let Some(error) = refused(state) {
+        return Err(trap(import.import.qualified_name(), error));
     }
     let Some(memory) = state.memory.clone() else {
         return Err(trap(import.import.qualified_name(), HostError::NotReady));
@@ -102,11 +103,15 @@ macro_rules! typed {
     ($store:ident, $env:ident, $shared:ident, $results:expr, $($arg:ident),*) => {
         if $results == 0 {
             Function::new_typed_with_env($store, $env, move |mut fenv: FunctionEnvMut<'_, InstanceEnv<D>>, $($arg: i32),*| -> Result<(), RuntimeError> {
-                run(&mut fenv, &$shared, &[$(Value::I32($arg)),*]).map(|_| ())
+                guarded(&mut fenv, || $shared.import.qualified_name(), |fenv| {
+                    run(fenv, &$shared, &[$(Value::I32($arg)),*]).map(|_| ())
+                })
             })
         } else {
             Function::new_typed_with_env($store, $env, move |mut fenv: FunctionEnvMut<'_, InstanceEnv<D>>, $($arg: i32),*| -> Result<i32, RuntimeError> {
-                run(&mut fenv, &$shared, &[$(Value::I32($arg)),*]).and_then(one_i32)
+                guarded(&mut fenv, || $shared.import.qualified_name(), |fenv| {
+                    run(fenv, &$shared, &[$(Value::I32($arg)),*]).and_then(one_i32)
+                })
             })
         }
     };

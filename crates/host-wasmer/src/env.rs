@@ -55,8 +55,9 @@ pub struct InstanceEnv<D> {
     pub(crate) cache_hits: u64,
     pub(crate) cache_misses: u64,
     pub(crate) creations: u64,
-    /// Set once the instance has been torn down, so it is counted once.
-    torn_down: bool,
+    /// Set once the instance has been torn down: it is counted once, and
+    /// host functions refuse calls from then on.
+    pub(crate) torn_down: bool,
 }
 
 impl<D> InstanceEnv<D> {
@@ -101,6 +102,12 @@ impl<D> InstanceEnv<D> {
     /// The host this instance belongs to.
     pub fn host(&self) -> &Arc<SlotsHost> {
         &self.host
+    }
+
+    /// Whether the instance was torn down: its handles are released and
+    /// its host functions refuse calls.
+    pub fn is_torn_down(&self) -> bool {
+        self.torn_down
     }
 
     /// The instance's counters now.

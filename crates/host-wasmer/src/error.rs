@@ -65,6 +65,22 @@ pub enum HostError {
     /// instantiating (from a start function).
     #[error("the guest called an import before instantiation finished")]
     NotReady,
+    /// The guest called an import of an instance the host had torn down.
+    #[error("the instance was torn down")]
+    TornDown,
+    /// The embedder's host function panicked. The panic was caught at the
+    /// host-call boundary, so it cannot unwind through the guest; the
+    /// instance is poisoned, since the panic may have left its state
+    /// half-changed.
+    #[error("the host function panicked: {message}")]
+    Panicked {
+        /// The panic's message, when it had one.
+        message: String,
+    },
+    /// The host used an instance with a Wasmer `Store` it does not belong
+    /// to.
+    #[error("the instance was used with a `Store` it does not belong to")]
+    WrongStore,
     /// A value did not have the shape its Rust type needs: a host bug, since
     /// values are checked against the WIT types first.
     #[error("host bug: a `{found}` value cannot become `{rust}`")]
@@ -91,6 +107,78 @@ impl HostError {
     /// A host function's own failure, with a message for the trap.
     pub fn msg(message: impl Into<String>) -> Self {
         Self::Failed(message.into())
+    }
+
+    /// The handle error, when a handle was bad.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use host_wasmer::HostError;
+    /// use slots_core::{HandleError, Resource};
+    ///
+    /// struct Bucket;
+    /// impl Resource for Bucket {
+    ///     const NAME: &'static str = "bucket";
+    /// }
+    ///
+    /// let error = HostError::handle::<Bucket>(HandleError::Reserved { bits: 0 });
+    /// assert_eq!(error.resource(), Some("bucket"));
+    /// assert!(matches!(error.handle_error(), Some(HandleError::Reserved { bits: 0 })));
+    /// ```
+    pub fn handle_error(&self) -> Option<&HandleError> {
+        match self {
+            Self::BadHandle { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The resource type the error is about, where it is about one.
+    pub fn resource(&self) -> Option<&str> {
+        match self {
+            Self::BadHandle { resource, .. }
+            | Self::Lent { resource, .. }
+            | Self::Quota { resource, .. }
+            | Self::NotPassed { resource, .. } => Some(resource),
+            Self::Unbound { resource } => Some(resource),
+            _ => None,
+        }
+    }
+
+    /// The handle's bits, where the error is about one handle.
+    pub fn handle_bits(&self) -> Option<u32> {
+        match self {
+            Self::BadHandle { error, .. } => Some(error.bits()),
+            Self::Lent { handle, .. } => Some(handle.to_bits()),
+            Self::NotPassed { bits, .. } => Some(*bits),
+            _ => None,
+        }
+    }
+}
+
+/// Why a call into a guest trapped.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum TrapKind {
+    /// A host function of this host refused the guest's call: the trap
+    /// names the import, and its [`HostError`] says why (a bad handle
+    /// names the resource type and the handle).
+    Host(GuestTrap),
+    /// The guest's own code trapped: `unreachable`, an access out of
+    /// bounds, a stack overflow, ...
+    Wasm(wasmer_types::TrapCode),
+    /// Another failure: an import that is not this host's returned an
+    /// error, say. The trap's message says what.
+    Other,
+}
+
+impl TrapKind {
+    /// The host function's trap, when a host function caused it.
+    pub fn host(&self) -> Option<&GuestTrap> {
+        match self {
+            Self::Host(trap) => Some(trap),
+            _ => None,
+        }
     }
 }
 
@@ -156,6 +244,30 @@ pub enum BindError {
     },
 }
 
+impl CallError {
+    /// What caused the trap, when the call trapped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use host_wasmer::{CallError, TrapKind};
+    ///
+    /// fn was_stale(error: &CallError) -> bool {
+    ///     let Some(TrapKind::Host(trap)) = error.trap_kind() else {
+    ///         return false;
+    ///     };
+    ///     matches!(trap.error.handle_error(), Some(slots_core::HandleError::Stale { .. }))
+    /// }
+    /// # let _ = was_stale;
+    /// ```
+    pub fn trap_kind(&self) -> Option<&TrapKind> {
+        match self {
+            Self::Trap { kind, .. } => Some(kind),
+            _ => None,
+        }
+    }
+}
+
 /// A guest could not be instantiated.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -185,14 +297,31 @@ pub enum CallError {
     },
     /// The guest trapped: a host function failed (the message names the
     /// import), or the guest itself hit `unreachable` or another fault.
+    /// [`CallError::trap_kind`] tells which, without matching text.
     #[error("`{export}` trapped: {message}")]
     Trap {
         /// The export that was called.
         export: String,
         /// The trap's message.
         message: String,
-        /// The host function's error, when a host function caused the trap.
-        host: Option<String>,
+        /// What caused the trap: a host function (its import and error),
+        /// or the guest's own code.
+        kind: TrapKind,
+    },
+    /// The instance was torn down ([`GuestInstance::teardown`]); it is not
+    /// entered again.
+    ///
+    /// [`GuestInstance::teardown`]: crate::GuestInstance::teardown
+    #[error("`{export}`: the instance was torn down")]
+    TornDown {
+        /// The export that was called.
+        export: String,
+    },
+    /// The instance was called with a Wasmer `Store` it does not belong to.
+    #[error("`{export}`: the instance was used with a `Store` it does not belong to")]
+    WrongStore {
+        /// The export that was called.
+        export: String,
     },
     /// The instance trapped in an earlier call, which may have left its
     /// state half-changed, so it is not entered again (as the component

@@ -4,19 +4,29 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use slots_core::{AsHandle, Handle, InsertError, Resource, Shared};
-use wasmer::{FunctionEnv, Instance, Store};
+use slots_core::{AsHandle, Handle, Resource, Shared};
+use wasmer::{AsStoreRef, Function, FunctionEnv, Instance, Store};
 
 use crate::abi::{Abi, Val, WasmerMemory};
-use crate::{CallError, Counters, GuestTrap, GuestWorld, HostError, InstanceEnv};
+use crate::{CallError, Counters, GuestTrap, GuestWorld, HostError, InstanceEnv, TrapKind};
 
 /// A guest instantiated by a [`Linker`](crate::Linker).
 ///
 /// Its handles live in its [`InstanceEnv`], inside the store: dropping the
 /// store, or calling [`GuestInstance::teardown`], releases every handle it
 /// still holds.
+///
+/// Every method takes the Wasmer `Store` the instance was made in. Those
+/// that can fail return an error for another store
+/// ([`CallError::WrongStore`], [`HostError::WrongStore`]); the accessors
+/// [`env`](Self::env), [`env_mut`](Self::env_mut) and
+/// [`counters`](Self::counters) panic, as Wasmer's own accessors do, and
+/// [`belongs_to`](Self::belongs_to) tells beforehand.
 pub struct GuestInstance<D> {
     instance: Instance,
+    /// A function made in the instance's store, to tell that store from
+    /// another: Wasmer's `FunctionEnv` cannot.
+    marker: Function,
     /// Set by a trap: the guest's state may be half-changed.
     poisoned: AtomicBool,
     env: FunctionEnv<InstanceEnv<D>>,
@@ -27,12 +37,14 @@ pub struct GuestInstance<D> {
 impl<D: Send + 'static> GuestInstance<D> {
     pub(crate) fn new(
         instance: Instance,
+        marker: Function,
         env: FunctionEnv<InstanceEnv<D>>,
         world: Arc<GuestWorld>,
         abi: Arc<Abi>,
     ) -> Self {
         Self {
             instance,
+            marker,
             poisoned: AtomicBool::new(false),
             env,
             world,
@@ -45,17 +57,43 @@ impl<D: Send + 'static> GuestInstance<D> {
         &self.instance
     }
 
+    /// Whether the instance was made in `store`.
+    pub fn belongs_to(&self, store: &impl AsStoreRef) -> bool {
+        self.marker.is_from_store(store)
+    }
+
+    /// Whether the instance was torn down ([`GuestInstance::teardown`]).
+    ///
+    /// # Panics
+    ///
+    /// When `store` is not the instance's store.
+    pub fn is_torn_down(&self, store: &Store) -> bool {
+        self.env(store).is_torn_down()
+    }
+
     /// The instance's state: its table, namespace and the embedder's data.
+    ///
+    /// # Panics
+    ///
+    /// When `store` is not the instance's store.
     pub fn env<'s>(&self, store: &'s Store) -> &'s InstanceEnv<D> {
         self.env.as_ref(store)
     }
 
     /// The instance's state, mutably.
+    ///
+    /// # Panics
+    ///
+    /// When `store` is not the instance's store.
     pub fn env_mut<'s>(&self, store: &'s mut Store) -> &'s mut InstanceEnv<D> {
         self.env.as_mut(store)
     }
 
     /// The instance's counters.
+    ///
+    /// # Panics
+    ///
+    /// When `store` is not the instance's store.
     pub fn counters(&self, store: &Store) -> Counters {
         self.env(store).counters()
     }
@@ -65,13 +103,26 @@ impl<D: Send + 'static> GuestInstance<D> {
     ///
     /// Once a call has trapped, the instance is poisoned: later calls fail
     /// with [`CallError::Poisoned`] without entering the guest, whose state
-    /// the trap may have left half-changed.
+    /// the trap may have left half-changed. A host function that panics
+    /// traps too, naming its import ([`HostError::Panicked`]). After
+    /// [`teardown`](Self::teardown), calls fail with
+    /// [`CallError::TornDown`].
     pub fn call(
         &self,
         store: &mut Store,
         name: &str,
         params: &[Val],
     ) -> Result<Option<Val>, CallError> {
+        if !self.belongs_to(store) {
+            return Err(CallError::WrongStore {
+                export: name.into(),
+            });
+        }
+        if self.env(store).is_torn_down() {
+            return Err(CallError::TornDown {
+                export: name.into(),
+            });
+        }
         if self.is_poisoned() {
             return Err(CallError::Poisoned {
                 export: name.into(),
@@ -158,14 +209,28 @@ impl<D: Send + 'static> GuestInstance<D> {
         store: &mut Store,
         handle: impl AsHandle<T>,
     ) -> Result<Arc<Shared<T>>, HostError> {
-        self.env_mut(store)
+        self.live_env(store)?
             .table
             .share(handle)
             .map_err(|error| HostError::handle::<T>(error))
     }
 
+    /// The instance's state, if `store` is its store and it is not torn
+    /// down.
+    fn live_env<'s>(&self, store: &'s mut Store) -> Result<&'s mut InstanceEnv<D>, HostError> {
+        if !self.belongs_to(store) {
+            return Err(HostError::WrongStore);
+        }
+        let env = self.env_mut(store);
+        match env.is_torn_down() {
+            true => Err(HostError::TornDown),
+            false => Ok(env),
+        }
+    }
+
     /// Gives the instance a handle of its own to `object`, with its own
-    /// count: the second half of a grant by the host.
+    /// count: the second half of a grant by the host. A full table is
+    /// [`HostError::Quota`].
     ///
     /// # Examples
     ///
@@ -187,8 +252,15 @@ impl<D: Send + 'static> GuestInstance<D> {
         &self,
         store: &mut Store,
         object: Arc<Shared<T>>,
-    ) -> Result<Handle<T>, InsertError> {
-        let handle = self.env_mut(store).table.insert_shared(object)?;
+    ) -> Result<Handle<T>, HostError> {
+        let handle = self
+            .live_env(store)?
+            .table
+            .insert_shared(object)
+            .map_err(|error| HostError::Quota {
+                resource: T::NAME,
+                error,
+            })?;
         tracing::debug!(target: "slots::grant", resource = T::NAME, handle = %handle.raw(), "adopted from the host");
         Ok(handle)
     }
@@ -201,7 +273,7 @@ impl<D: Send + 'static> GuestInstance<D> {
         store: &mut Store,
         handle: impl AsHandle<T>,
     ) -> Result<bool, HostError> {
-        let env = self.env_mut(store);
+        let env = self.live_env(store)?;
         let object = env
             .table
             .share(handle)
@@ -211,21 +283,31 @@ impl<D: Send + 'static> GuestInstance<D> {
         Ok(revoked)
     }
 
-    /// Releases every handle the instance still holds, as if it had ended.
-    /// Its objects are dropped, or stay warm in the host's cache. Calls
-    /// into the instance after this see no handles.
-    pub fn teardown(&self, store: &mut Store) {
+    /// Releases every handle the instance still holds, as if it had ended,
+    /// and folds its counters into the host's totals. Its objects are
+    /// dropped, or stay warm in the host's cache. From then on the instance
+    /// refuses calls ([`CallError::TornDown`]), and its host functions trap
+    /// if the guest is entered some other way. Tearing down twice does
+    /// nothing more.
+    pub fn teardown(&self, store: &mut Store) -> Result<(), HostError> {
+        if !self.belongs_to(store) {
+            return Err(HostError::WrongStore);
+        }
         self.env.as_mut(store).teardown();
+        Ok(())
     }
 }
 
 fn trapped(export: &str, error: wasmer::RuntimeError) -> CallError {
-    let host = error
-        .downcast_ref::<GuestTrap>()
-        .map(|trap| trap.to_string());
+    let message = error.message();
+    let code = error.clone().to_trap();
+    let kind = match error.downcast::<GuestTrap>() {
+        Ok(trap) => TrapKind::Host(trap),
+        Err(_) => code.map_or(TrapKind::Other, TrapKind::Wasm),
+    };
     CallError::Trap {
         export: export.into(),
-        message: error.message(),
-        host,
+        message,
+        kind,
     }
 }

@@ -66,6 +66,7 @@ mod direct;
 mod env;
 mod error;
 mod host;
+mod host_call;
 mod instance;
 mod introspect;
 mod linker;
@@ -79,10 +80,12 @@ pub use wit_parser as __wit_parser;
 
 pub use ctx::{Ctx, OpenError};
 pub use env::{Counters, InstanceEnv};
-pub use error::{BindError, CallError, GuestTrap, HostError, InstantiateError};
+pub use error::{BindError, CallError, GuestTrap, HostError, InstantiateError, TrapKind};
 pub use host::{CacheKey, HostConfig, HostTotals, SharedObject, SlotsHost};
 pub use instance::GuestInstance;
 pub use introspect::{INTROSPECT_INTERFACE, add_introspection};
 pub use linker::Linker;
 pub use validate::{Problem, ValidationError, validate_module};
+/// Wasmer's codes for the traps of guest code ([`TrapKind::Wasm`]).
+pub use wasmer_types::TrapCode;
 pub use world::{ExportFunc, GuestWorld, ImportFunc, ImportResource, WorldError};

@@ -5,19 +5,18 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use slots_core::{RawHandle, Resource};
-use wasmer::{
-    Function, FunctionEnv, FunctionEnvMut, Imports, Instance, Module, RuntimeError, Store, Value,
-};
+use wasmer::{Function, FunctionEnv, FunctionEnvMut, Imports, Instance, Module, Store, Value};
 
 use crate::abi::{Abi, Val, WasmerMemory};
 use crate::direct;
+use crate::host_call::{guarded, refused, trap};
 use crate::ownership;
 use crate::typed::{BoundResource, DirectCall, HostFunc, Lowered, TypeCheck};
 use crate::validate::{core_type, validate_module};
 use crate::world::ImportFunc;
 use crate::{
-    BindError, GuestInstance, GuestTrap, GuestWorld, HostError, InstanceEnv, InstantiateError,
-    SlotsHost, ValidationError,
+    BindError, GuestInstance, GuestWorld, HostError, InstanceEnv, InstantiateError, SlotsHost,
+    ValidationError,
 };
 
 /// An untyped host function: lifted parameters in, result to lower out.
@@ -335,20 +334,15 @@ impl<D: Send + 'static> Linker<D> {
         let state = env.as_mut(store);
         state.memory = Some(memory);
         state.realloc = Some(realloc);
+        let marker = Function::new_typed(store, || {});
         Ok(GuestInstance::new(
             instance,
+            marker,
             env,
             self.world.clone(),
             self.abi.clone(),
         ))
     }
-}
-
-pub(crate) fn trap(import: String, error: HostError) -> RuntimeError {
-    if matches!(error, HostError::BadHandle { .. }) {
-        tracing::warn!(target: "slots::handle", %import, %error, "rejected handle");
-    }
-    RuntimeError::user(Box::new(GuestTrap { import, error }))
 }
 
 /// What an untyped host function needs to apply the handle rules to its
@@ -372,15 +366,21 @@ fn host_function<D: Send + 'static>(
         env,
         ty,
         move |mut fenv: FunctionEnvMut<'_, InstanceEnv<D>>, args: &[Value]| {
-            if fenv.data().in_host_call {
-                return Err(trap(import.qualified_name(), HostError::Reentrant));
+            if let Some(error) = refused(fenv.data()) {
+                return Err(trap(import.qualified_name(), error));
             }
-            // Set before anything can run guest code (`cabi_realloc`, while
-            // lowering), cleared on every path out.
-            fenv.data_mut().in_host_call = true;
-            let result = dispatch(&mut fenv, &import, &abi, &call, claims.as_ref(), args);
-            fenv.data_mut().in_host_call = false;
-            result.map_err(|error| trap(import.qualified_name(), error))
+            guarded(
+                &mut fenv,
+                || import.qualified_name(),
+                |fenv| {
+                    // Set before anything can run guest code (`cabi_realloc`,
+                    // while lowering), cleared on every path out.
+                    fenv.data_mut().in_host_call = true;
+                    let result = dispatch(fenv, &import, &abi, &call, claims.as_ref(), args);
+                    fenv.data_mut().in_host_call = false;
+                    result.map_err(|error| trap(import.qualified_name(), error))
+                },
+            )
         },
     )
 }
@@ -432,11 +432,15 @@ fn drop_function<D: Send + 'static>(
         store,
         env,
         move |mut fenv: FunctionEnvMut<'_, InstanceEnv<D>>, handle: i32| {
-            let state = fenv.data_mut();
-            if state.in_host_call {
-                return Err(trap(format!("{module}#{name}"), HostError::Reentrant));
+            let import = || format!("{module}#{name}");
+            if let Some(error) = refused(fenv.data()) {
+                return Err(trap(import(), error));
             }
-            call(state, handle as u32).map_err(|error| trap(format!("{module}#{name}"), error))
+            // Releasing a handle runs the object's destructor, which is the
+            // embedder's code and may panic.
+            guarded(&mut fenv, import, |fenv| {
+                call(fenv.data_mut(), handle as u32).map_err(|error| trap(import(), error))
+            })
         },
     )
 }

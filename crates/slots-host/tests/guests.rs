@@ -8,7 +8,8 @@ mod support;
 use std::sync::Arc;
 
 use host_wasmer::abi::Val;
-use host_wasmer::{CallError, Counters, HostConfig, SlotsHost};
+use host_wasmer::{CallError, Counters, HostConfig, SlotsHost, TrapKind};
+use slots_core::HandleError;
 use slots_host::{HostData, linker};
 use support::built::{wasm, workspace};
 use wasmer::{Module, Store};
@@ -161,12 +162,18 @@ fn stale_guest_is_trapped_naming_the_import_the_resource_and_the_handle() {
     let run = run_on(&host, "stale", "test");
     let Err(CallError::Trap {
         message,
-        host: Some(trap),
+        kind: TrapKind::Host(trap),
         ..
     }) = &run.outcome
     else {
         panic!("the stale handle was not trapped: {:?}", run.outcome);
     };
+    assert!(
+        matches!(trap.error.handle_error(), Some(HandleError::Stale { .. })),
+        "the trap's kind says stale: {trap:?}"
+    );
+    assert_eq!(trap.error.resource(), Some("bucket"));
+    let trap = trap.to_string();
     assert!(message.contains("stale handle"), "{message}");
     assert!(
         trap.contains("slots:host/buckets@0.1.0#[method]bucket.len"),

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use host_wasmer::abi::Val;
-use host_wasmer::{CallError, GuestInstance, HostConfig, Linker, SlotsHost};
+use host_wasmer::{CallError, GuestInstance, HostConfig, Linker, SlotsHost, TrapKind};
 use slots_core::GrantLimits;
 use slots_host::patterns::cache_key;
 use slots_host::{Census, HostData, Mailbox, MatchOptions, Pattern, Token, linker};
@@ -118,8 +118,10 @@ impl Tenant {
     fn run_traps(&mut self, fragments: &[&str]) {
         match self.run() {
             Err(CallError::Trap {
-                host: Some(trap), ..
+                kind: TrapKind::Host(trap),
+                ..
             }) => {
+                let trap = trap.to_string();
                 for fragment in fragments {
                     assert!(trap.contains(fragment), "{fragment:?} not in: {trap}");
                 }

@@ -105,7 +105,9 @@ impl Side for OnWasmer {
                 other => panic!("run failed with {other:?}"),
             },
             Ok(other) => panic!("run returned {other:?}"),
-            Err(CallError::Trap { message, host, .. }) => Err(host.unwrap_or(message)),
+            Err(CallError::Trap { message, kind, .. }) => {
+                Err(kind.host().map_or(message, |trap| trap.to_string()))
+            }
             Err(other) => Err(other.to_string()),
         };
         let c = instance.counters(&self.store);

@@ -211,7 +211,9 @@ impl ScaleGuest {
 
     /// Releases every handle the instance holds.
     pub(crate) fn teardown(&mut self) {
-        self.instance.teardown(&mut self.store);
+        self.instance
+            .teardown(&mut self.store)
+            .expect("the guest is torn down in its own store");
     }
 }
 

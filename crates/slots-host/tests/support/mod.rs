@@ -195,7 +195,9 @@ pub(crate) fn passed(outcome: &Result<Option<Val>, CallError>) -> bool {
 /// holds every fragment.
 pub(crate) fn assert_host_trap(outcome: Result<Option<Val>, CallError>, fragments: &[&str]) {
     let (message, host) = match outcome {
-        Err(CallError::Trap { message, host, .. }) => (message, host),
+        Err(CallError::Trap { message, kind, .. }) => {
+            (message, kind.host().map(|trap| trap.to_string()))
+        }
         other => panic!("expected a trap naming {fragments:?}, got {other:?}"),
     };
     let Some(host) = host else {

@@ -1,0 +1,74 @@
+//! The boundary every call from a guest into a host function crosses: the
+//! checks made before the host function runs (re-entry, teardown), and the
+//! conversion of its failures, panics included, into traps that name the
+//! import.
+
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use wasmer::{FunctionEnvMut, RuntimeError};
+
+use crate::{GuestTrap, HostError, InstanceEnv};
+
+/// The trap a guest gets when the host function behind `import` fails.
+pub(crate) fn trap(import: String, error: HostError) -> RuntimeError {
+    match &error {
+        HostError::BadHandle { .. } => {
+            tracing::warn!(target: "slots::handle", %import, %error, "rejected handle");
+        }
+        HostError::Panicked { .. } => {
+            tracing::error!(target: "slots::host", %import, %error, "host function panicked");
+        }
+        _ => {}
+    }
+    RuntimeError::user(Box::new(GuestTrap { import, error }))
+}
+
+/// Why the instance cannot serve a host call now, if it cannot: a host
+/// function is already running (the guest re-entered from
+/// `cabi_realloc`), or the instance was torn down.
+#[inline]
+pub(crate) fn refused<D>(state: &InstanceEnv<D>) -> Option<HostError> {
+    if !(state.in_host_call | state.torn_down) {
+        return None;
+    }
+    Some(match state.torn_down {
+        true => HostError::TornDown,
+        false => HostError::Reentrant,
+    })
+}
+
+/// Runs the host call `body`; a panic in it becomes a trap naming the
+/// import instead of unwinding through the guest. The instance's per-call
+/// state is reset, since the panic may have left it set.
+#[inline]
+pub(crate) fn guarded<D, R>(
+    fenv: &mut FunctionEnvMut<'_, InstanceEnv<D>>,
+    import: impl FnOnce() -> String,
+    body: impl FnOnce(&mut FunctionEnvMut<'_, InstanceEnv<D>>) -> Result<R, RuntimeError>,
+) -> Result<R, RuntimeError>
+where
+    D: Send + 'static,
+{
+    match catch_unwind(AssertUnwindSafe(|| body(&mut *fenv))) {
+        Ok(result) => result,
+        Err(payload) => {
+            let state = fenv.data_mut();
+            state.in_host_call = false;
+            state.passed.clear();
+            let message = panic_message(payload.as_ref());
+            Err(trap(import(), HostError::Panicked { message }))
+        }
+    }
+}
+
+/// The message a panic carried, if it was a string.
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        return (*message).to_string();
+    }
+    match payload.downcast_ref::<String>() {
+        Some(message) => message.clone(),
+        None => "(a panic without a message)".to_string(),
+    }
+}
