@@ -141,13 +141,48 @@ impl<'a, D> Ctx<'a, D> {
     /// Opens the `T` for `key` in the instance's namespace: the handle the
     /// instance already holds for it (interned), else a new handle to the
     /// object from the host's cache (a hit), else to what `create` makes (a
-    /// miss), which is then cached. A revoked object is never reused: the
-    /// cache forgets it and the key is created afresh.
+    /// miss), which is then cached. The result says which
+    /// ([`KeyedOpen::from`]). A revoked object is never reused: the cache
+    /// forgets it and the key is created afresh.
+    ///
+    /// A keyed object is one object for every instance of the namespace
+    /// that opens the key, so it lives in a [`Shared`] cell: host
+    /// functions reach it with [`get`](Self::get) only (`get_mut` refuses
+    /// it), and one that must change keeps its state behind a lock. Once
+    /// the last handle goes, it stays warm in the cache *with its state*,
+    /// for the next instance of the namespace to open. A type whose objects
+    /// must not outlive an instance sets
+    /// [`Resource::CACHED`](slots_core::Resource::CACHED) to `false`:
+    /// each instance then creates its own, and no cache is consulted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use host_wasmer::{Ctx, HostError, OpenedFrom};
+    /// use slots_core::{Handle, Resource};
+    ///
+    /// struct Pattern(String);
+    /// impl Resource for Pattern {
+    ///     const NAME: &'static str = "pattern";
+    /// }
+    ///
+    /// // The body of a `[static]pattern.open` host function.
+    /// fn open(cx: &mut Ctx<'_, ()>, source: String) -> Result<Handle<Pattern>, HostError> {
+    ///     let opened = cx
+    ///         .open(&source, |key| Ok::<_, HostError>(Pattern(key.to_string())))
+    ///         .map_err(|e| HostError::msg(e.to_string()))?;
+    ///     if opened.from == OpenedFrom::Created {
+    ///         tracing::info!(%source, "compiled a new pattern");
+    ///     }
+    ///     Ok(opened.handle)
+    /// }
+    /// # let _ = open;
+    /// ```
     pub fn open<T, E>(
         &mut self,
         key: &str,
         create: impl FnOnce(&str) -> Result<T, E>,
-    ) -> Result<Handle<T>, OpenError<E>>
+    ) -> Result<KeyedOpen<T>, OpenError<E>>
     where
         T: Resource,
     {
@@ -155,10 +190,17 @@ impl<'a, D> Ctx<'a, D> {
         // The common case, a key the instance holds, allocates nothing.
         if let Some(handle) = env.table.reopen::<T, str>(key)? {
             tracing::trace!(target: "slots::handle", resource = T::NAME, key, handle = %handle.raw(), "open: interned");
-            return Ok(handle);
+            return Ok(KeyedOpen {
+                handle,
+                from: OpenedFrom::Interned,
+            });
         }
         let mut lookup = None;
         let opened = env.table.open::<T, OpenError<E>>(key.to_string(), |key| {
+            if !T::CACHED {
+                lookup = Some(Lookup::Created);
+                return create(key).map(Shared::new).map_err(OpenError::Create);
+            }
             let cache_key = CacheKey::new::<T>(env.namespace.clone(), key.clone());
             let (object, how) = cached(&env.host, &cache_key, create)?;
             lookup = Some(how);
@@ -171,21 +213,42 @@ impl<'a, D> Ctx<'a, D> {
             Err(_) => return Err(OpenError::TypeClash { resource: T::NAME }),
         };
         let handle = opened.handle.raw();
-        match (opened.interned, lookup) {
+        let from = match (opened.interned, lookup) {
             (true, _) => {
                 tracing::trace!(target: "slots::handle", resource = T::NAME, key, %handle, "open: interned");
+                OpenedFrom::Interned
             }
             (false, Some(Lookup::Hit)) => {
                 env.cache_hits += 1;
                 tracing::trace!(target: "slots::handle", resource = T::NAME, key, %handle, "open: cache hit");
+                OpenedFrom::Cache
             }
             (false, _) => {
                 env.cache_misses += 1;
                 env.creations += 1;
                 tracing::debug!(target: "slots::handle", resource = T::NAME, key, %handle, "open: cache miss, created");
+                OpenedFrom::Created
             }
-        }
-        Ok(opened.handle)
+        };
+        Ok(KeyedOpen {
+            handle: opened.handle,
+            from,
+        })
+    }
+
+    /// Whether handles `a` and `b` name the same object: the same handle,
+    /// or two handles to one shared object. Both must be live `T`s. Unlike
+    /// comparing the references [`get`](Self::get) returns, this holds for
+    /// zero-sized objects too.
+    pub fn same_object<T: Resource>(
+        &self,
+        a: impl AsHandle<T>,
+        b: impl AsHandle<T>,
+    ) -> Result<bool, HostError> {
+        self.env
+            .table
+            .same_object(a, b)
+            .map_err(|error| HostError::handle::<T>(error))
     }
 
     /// The [`Shared`] cell of the `T` behind `handle`, for the host to keep,
@@ -280,6 +343,29 @@ where
         host.cache().remove(key);
     }
     Err(OpenError::Revoked { resource: T::NAME })
+}
+
+/// A keyed open's handle, and where its object came from.
+#[derive(Debug, PartialEq, Eq)]
+pub struct KeyedOpen<T> {
+    /// The handle for the key.
+    pub handle: Handle<T>,
+    /// Where the object came from.
+    pub from: OpenedFrom,
+}
+
+/// Where the object of a keyed open came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OpenedFrom {
+    /// The instance held a handle for the key already: the same handle,
+    /// its count raised.
+    Interned,
+    /// The host's cache held the object: another instance of the namespace
+    /// holds it, or it was kept warm after its last handle went.
+    Cache,
+    /// The object was created.
+    Created,
 }
 
 /// A keyed open that failed.

@@ -14,12 +14,12 @@ use std::sync::Arc;
 use wasmer::{Function, FunctionEnv, FunctionEnvMut, RuntimeError, Store, Value};
 use wit_parser::abi::{WasmSignature, WasmType};
 
+use crate::InstanceEnv;
 use crate::abi::{Abi, WasmerMemory};
 use crate::host_call::{guarded, refused, trap};
 use crate::linker::DirectHostFn;
 use crate::typed::{DirectCall, Lowered};
 use crate::world::ImportFunc;
-use crate::{HostError, InstanceEnv};
 
 /// The most `i32` parameters a direct-path signature may have.
 const MAX_DIRECT_PARAMS: usize = 8;
@@ -58,10 +58,7 @@ fn run<D: Send + 'static>(
     if let Some(error) = refused(state) {
         return Err(trap(import.import.qualified_name(), error));
     }
-    let Some(memory) = state.memory.clone() else {
-        return Err(trap(import.import.qualified_name(), HostError::NotReady));
-    };
-    let mut mem = WasmerMemory::new(&mut store, memory, state.realloc.clone());
+    let mut mem = WasmerMemory::optional(&mut store, state.memory.clone(), state.realloc.clone());
     let mut call = DirectCall::new(
         &import.abi,
         &import.import.func,

@@ -55,6 +55,9 @@ pub struct InstanceEnv<D> {
     pub(crate) cache_hits: u64,
     pub(crate) cache_misses: u64,
     pub(crate) creations: u64,
+    /// Set once instantiation has finished: a start function calling an
+    /// import is refused.
+    pub(crate) ready: bool,
     /// Set once the instance has been torn down: it is counted once, and
     /// host functions refuse calls from then on.
     pub(crate) torn_down: bool,
@@ -75,6 +78,7 @@ impl<D> InstanceEnv<D> {
             cache_hits: 0,
             cache_misses: 0,
             creations: 0,
+            ready: false,
             torn_down: false,
         }
     }

@@ -7,6 +7,14 @@ use crate::abi::AbiError;
 use crate::typed::TypeMismatch;
 use crate::validate::ValidationError;
 
+/// `n` and `noun`, in the plural unless `n` is 1: "1 parameter", "2 parameters".
+pub(crate) fn count(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 /// Why a host function failed. Wasmer turns it into a trap of the guest,
 /// naming the import ([`GuestTrap`]); the host and other instances go on.
 #[derive(Debug, thiserror::Error)]
@@ -204,6 +212,14 @@ pub enum BindError {
         /// Core import name.
         name: String,
     },
+    /// The import is bound already: each import has one host function.
+    #[error("`{module}#{name}` is bound already")]
+    AlreadyBound {
+        /// Core import module.
+        module: String,
+        /// Core import name.
+        name: String,
+    },
     /// The world imports no such resource.
     #[error("the world imports no resource `{name}` from `{module}`")]
     UnknownResource {
@@ -223,7 +239,7 @@ pub enum BindError {
         rust: &'static str,
     },
     /// The closure takes another number of parameters than the function.
-    #[error("function `{function}`: the WIT function takes {wit} parameters, the closure {rust}")]
+    #[error("function `{function}`: the WIT function takes {}, the closure {rust}", count(*.wit, "parameter"))]
     Arity {
         /// The WIT function.
         function: String,

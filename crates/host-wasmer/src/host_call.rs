@@ -24,17 +24,21 @@ pub(crate) fn trap(import: String, error: HostError) -> RuntimeError {
     RuntimeError::user(Box::new(GuestTrap { import, error }))
 }
 
-/// Why the instance cannot serve a host call now, if it cannot: a host
+/// Why the instance cannot serve a host call now, if it cannot: it is
+/// still being instantiated (a start function called an import), a host
 /// function is already running (the guest re-entered from
 /// `cabi_realloc`), or the instance was torn down.
 #[inline]
 pub(crate) fn refused<D>(state: &InstanceEnv<D>) -> Option<HostError> {
-    if !(state.in_host_call | state.torn_down) {
+    if !(state.in_host_call | state.torn_down | !state.ready) {
         return None;
     }
-    Some(match state.torn_down {
-        true => HostError::TornDown,
-        false => HostError::Reentrant,
+    Some(if state.torn_down {
+        HostError::TornDown
+    } else if !state.ready {
+        HostError::NotReady
+    } else {
+        HostError::Reentrant
     })
 }
 

@@ -171,14 +171,11 @@ impl<D: Send + 'static> GuestInstance<D> {
             let env = self.env.as_ref(store);
             (env.memory.clone(), env.realloc.clone())
         };
-        let Some(memory) = memory else {
-            return Err(CallError::NoExport("memory".into()));
-        };
         // While the host lowers arguments (which may run `cabi_realloc`) and
         // while `cabi_post_*` runs, the guest may not call imports.
         self.env.as_mut(store).in_host_call = true;
         let args = {
-            let mut mem = WasmerMemory::new(store, memory.clone(), realloc.clone());
+            let mut mem = WasmerMemory::optional(store, memory.clone(), realloc.clone());
             self.abi.lower_export_params(&export.func, params, &mut mem)
         };
         self.env.as_mut(store).in_host_call = false;
@@ -187,7 +184,7 @@ impl<D: Send + 'static> GuestInstance<D> {
             .call(store, &args)
             .map_err(|error| trapped(name, error))?;
         let result = {
-            let mut mem = WasmerMemory::new(store, memory, realloc);
+            let mut mem = WasmerMemory::optional(store, memory, realloc);
             self.abi
                 .lift_export_result(&export.func, &results, &mut mem)
                 .map_err(abi_error)?

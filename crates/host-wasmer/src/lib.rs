@@ -78,7 +78,7 @@ mod world;
 #[doc(hidden)]
 pub use wit_parser as __wit_parser;
 
-pub use ctx::{Ctx, OpenError};
+pub use ctx::{Ctx, KeyedOpen, OpenError, OpenedFrom};
 pub use env::{Counters, InstanceEnv};
 pub use error::{BindError, CallError, GuestTrap, HostError, InstantiateError, TrapKind};
 pub use host::{CacheKey, HostConfig, HostTotals, SharedObject, SlotsHost};

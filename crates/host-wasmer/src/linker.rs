@@ -150,6 +150,13 @@ impl<D: Send + 'static> Linker<D> {
                 rust: T::NAME,
             });
         }
+        let drop_key = (resource.module.clone(), resource.drop_name.clone());
+        if self.bindings.contains_key(&drop_key) {
+            return Err(BindError::AlreadyBound {
+                module: resource.module.clone(),
+                name: resource.drop_name.clone(),
+            });
+        }
         self.resources.insert(
             resource.type_id,
             BoundResource {
@@ -169,10 +176,7 @@ impl<D: Send + 'static> Linker<D> {
             tracing::trace!(target: "slots::handle", resource = T::NAME, handle = %raw, freed, "drop");
             Ok(())
         });
-        self.bindings.insert(
-            (resource.module.clone(), resource.drop_name.clone()),
-            Binding::Drop { call },
-        );
+        self.bind(drop_key, Binding::Drop { call })?;
         Ok(self)
     }
 
@@ -198,14 +202,14 @@ impl<D: Send + 'static> Linker<D> {
         let typed = f.clone();
         let call: DynHostFn<D> = Arc::new(move |env, params| f.call(env, params));
         let direct: DirectHostFn<D> = Arc::new(move |env, call| typed.call_direct(env, call));
-        self.bindings.insert(
+        self.bind(
             (module.into(), name.into()),
             Binding::Func {
                 import,
                 call,
                 direct: Some(direct),
             },
-        );
+        )?;
         Ok(self)
     }
 
@@ -230,15 +234,30 @@ impl<D: Send + 'static> Linker<D> {
     ) -> Result<&mut Self, BindError> {
         let import = self.import(module, name)?;
         let call: DynHostFn<D> = Arc::new(move |env, params| f(&mut crate::Ctx::new(env), params));
-        self.bindings.insert(
+        self.bind(
             (module.into(), name.into()),
             Binding::Func {
                 import,
                 call,
                 direct: None,
             },
-        );
+        )?;
         Ok(self)
+    }
+
+    /// Records `binding` for the import `key`, which must not be bound yet:
+    /// a second binding is a mistake, not a replacement.
+    fn bind(&mut self, key: (String, String), binding: Binding<D>) -> Result<(), BindError> {
+        match self.bindings.entry(key) {
+            std::collections::hash_map::Entry::Occupied(bound) => {
+                let (module, name) = bound.key().clone();
+                Err(BindError::AlreadyBound { module, name })
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(binding);
+                Ok(())
+            }
+        }
     }
 
     fn import(&self, module: &str, name: &str) -> Result<Arc<ImportFunc>, BindError> {
@@ -308,32 +327,26 @@ impl<D: Send + 'static> Linker<D> {
             };
             imports.define(&key.0, &key.1, function);
         }
-        let ready = Instance::new(store, module, &imports)
-            .map_err(|e| InstantiateError::Wasmer(e.to_string()))
-            .and_then(|instance| {
-                let memory = instance
-                    .exports
-                    .get_memory("memory")
-                    .map_err(|e| InstantiateError::Wasmer(e.to_string()))?
-                    .clone();
-                let realloc = instance
-                    .exports
-                    .get_typed_function(&*store, "cabi_realloc")
-                    .map_err(|e| InstantiateError::Wasmer(e.to_string()))?;
-                Ok((instance, memory, realloc))
-            });
-        let (instance, memory, realloc) = match ready {
-            Ok(ready) => ready,
+        let instance = match Instance::new(store, module, &imports) {
+            Ok(instance) => instance,
             Err(error) => {
                 // The instance never came to be: release what its start
                 // function may have opened and stop counting it.
                 env.as_mut(store).teardown();
-                return Err(error);
+                return Err(InstantiateError::Wasmer(error.to_string()));
             }
         };
+        // Validation checked both where the world needs them, and their
+        // types wherever they are exported.
+        let memory = instance.exports.get_memory("memory").ok().cloned();
+        let realloc = instance
+            .exports
+            .get_typed_function(&*store, "cabi_realloc")
+            .ok();
         let state = env.as_mut(store);
-        state.memory = Some(memory);
-        state.realloc = Some(realloc);
+        state.memory = memory;
+        state.realloc = realloc;
+        state.ready = true;
         let marker = Function::new_typed(store, || {});
         Ok(GuestInstance::new(
             instance,
@@ -395,11 +408,9 @@ fn dispatch<D: Send + 'static>(
     args: &[Value],
 ) -> Result<Vec<Value>, HostError> {
     let (state, mut store) = fenv.data_and_store_mut();
-    let (Some(memory), realloc) = (state.memory.clone(), state.realloc.clone()) else {
-        return Err(HostError::NotReady);
-    };
+    let (memory, realloc) = (state.memory.clone(), state.realloc.clone());
     let params = {
-        let mut mem = WasmerMemory::new(&mut store, memory.clone(), realloc.clone());
+        let mut mem = WasmerMemory::optional(&mut store, memory.clone(), realloc.clone());
         abi.lift_import_params(&import.func, args, &mut mem)?
     };
     if let Some(claims) = claims {
@@ -417,7 +428,7 @@ fn dispatch<D: Send + 'static>(
     state.passed.clear();
     let result = result?;
     // From here on only the store is used: `cabi_realloc` may run guest code.
-    let mut mem = WasmerMemory::new(&mut store, memory, realloc);
+    let mut mem = WasmerMemory::optional(&mut store, memory, realloc);
     Ok(abi.lower_import_result(&import.func, result, args, &mut mem)?)
 }
 

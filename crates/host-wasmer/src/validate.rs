@@ -8,6 +8,7 @@ use wasmer::{ExternType, FunctionType, Module, Type};
 use wit_parser::abi::{WasmSignature, WasmType};
 
 use crate::GuestWorld;
+use crate::error::count;
 
 /// The signature of `cabi_realloc(old_ptr, old_len, align, new_len) -> ptr`.
 const REALLOC_PARAMS: [Type; 4] = [Type::I32; 4];
@@ -137,7 +138,7 @@ impl fmt::Display for Problem {
 
 /// A module failed validation; every problem found is listed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the module does not fit the world ({} problems):\n{}", .problems.len(), render(.problems))]
+#[error("the module does not fit the world ({}):\n{}", count(.problems.len(), "problem"), render(.problems))]
 pub struct ValidationError {
     /// Every problem found, imports first, in the module's order.
     pub problems: Vec<Problem>,
@@ -153,8 +154,10 @@ fn render(problems: &[Problem]) -> String {
 
 /// Checks `module` against `world`: every import must be a WIT function or
 /// resource drop of the world with the derived core signature, and bound by
-/// the host (`is_bound`); the module must export `memory`, `cabi_realloc`
-/// and each world export with its derived signature.
+/// the host (`is_bound`); the module must export each world export with its
+/// derived signature, and `memory` and `cabi_realloc` where the world's
+/// signatures need them ([`GuestWorld::needs_memory`],
+/// [`GuestWorld::needs_realloc`]).
 pub fn validate_module(
     world: &GuestWorld,
     module: &Module,
@@ -231,6 +234,8 @@ fn unknown(known: &BTreeSet<&str>, module: String, name: String) -> Problem {
 fn check_exports(world: &GuestWorld, module: &Module, problems: &mut Vec<Problem>) {
     let exports: Vec<_> = module.exports().collect();
     let find = |name: &str| exports.iter().find(|e| e.name() == name).map(|e| e.ty());
+    // `memory` and `cabi_realloc` are required only where the world's
+    // signatures need them; wherever they are exported, they must be right.
     match find("memory") {
         Some(ExternType::Memory(_)) => {}
         Some(other) => problems.push(Problem::BadExport {
@@ -238,19 +243,22 @@ fn check_exports(world: &GuestWorld, module: &Module, problems: &mut Vec<Problem
             expected: "a memory".into(),
             found: format!("{other:?}"),
         }),
-        None => problems.push(Problem::MissingExport {
+        None if world.needs_memory() => problems.push(Problem::MissingExport {
             name: "memory".into(),
             role: "the canonical ABI's linear memory",
         }),
+        None => {}
     }
-    let realloc = FunctionType::new(REALLOC_PARAMS, [Type::I32]);
-    check_function(
-        find("cabi_realloc"),
-        "cabi_realloc",
-        "the canonical ABI's allocator",
-        &realloc,
-        problems,
-    );
+    let realloc = find("cabi_realloc");
+    if realloc.is_some() || world.needs_realloc() {
+        check_function(
+            realloc,
+            "cabi_realloc",
+            "the canonical ABI's allocator",
+            &FunctionType::new(REALLOC_PARAMS, [Type::I32]),
+            problems,
+        );
+    }
     for export in world.exports() {
         check_function(
             find(&export.name),

@@ -13,6 +13,11 @@ use wit_parser::{
 
 /// wit-bindgen 0.61 guests built for wasm32-unknown-unknown use the legacy
 /// name mangling with the synchronous ABI.
+mod abi_needs;
+mod supported;
+
+use abi_needs::AbiNeeds;
+
 const MANGLING: ManglingAndAbi = ManglingAndAbi::Legacy(LiftLowerAbi::Sync);
 
 /// A WIT world could not be loaded.
@@ -40,6 +45,15 @@ pub enum WorldError {
     NoInterface {
         /// The interface asked for.
         name: String,
+    },
+    /// Several imported interfaces answer to the name: give the version
+    /// (`name@1.0.0`) or the full name.
+    #[error("`{name}` is ambiguous: the world imports {}", .candidates.join(", "))]
+    Ambiguous {
+        /// The name asked for.
+        name: String,
+        /// Every interface it could mean.
+        candidates: Vec<String>,
     },
     /// The world uses something this host cannot serve.
     #[error("`{item}` is not supported: {reason}")]
@@ -122,6 +136,7 @@ pub struct GuestWorld {
     imports: BTreeMap<(String, String), ImportFunc>,
     resources: BTreeMap<(String, String), ImportResource>,
     exports: Vec<ExportFunc>,
+    needs: AbiNeeds,
 }
 
 impl GuestWorld {
@@ -168,9 +183,11 @@ impl GuestWorld {
             imports: BTreeMap::new(),
             resources: BTreeMap::new(),
             exports: Vec::new(),
+            needs: AbiNeeds::default(),
         };
         this.derive_imports()?;
         this.derive_exports()?;
+        this.needs = AbiNeeds::of(&this.resolve, this.imports.values(), &this.exports);
         Ok(this)
     }
 
@@ -235,7 +252,7 @@ impl GuestWorld {
                     reason: "only world-level functions can be exported for now",
                 });
             };
-            check_sync(func)?;
+            supported::check_function(&self.resolve, func)?;
             let name = self.resolve.wasm_export_name(
                 MANGLING,
                 WasmExport::Func {
@@ -287,24 +304,98 @@ impl GuestWorld {
         self.imports.get(&(module.to_string(), name.to_string()))
     }
 
-    /// The core module of the imported interface called `name` (its short
-    /// WIT name, e.g. `patterns`), so that hosts need not spell out package
-    /// and version.
+    /// The core module of the imported interface `name`, so that hosts
+    /// need not spell out package and version: its short WIT name
+    /// (`patterns`), its short name with a version (`patterns@0.1.0`), or
+    /// its full name (`slots:host/patterns@0.1.0`).
+    ///
+    /// A short name that several imported interfaces share (two versions
+    /// of one interface, or interfaces of two packages) is ambiguous: the
+    /// error lists them all.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use host_wasmer::{GuestWorld, WorldError};
+    ///
+    /// let world = GuestWorld::from_str(
+    ///     "package demo:app@1.0.0;
+    ///      package demo:log@1.0.0 { interface sink { write: func(line: string); } }
+    ///      package demo:log@2.0.0 { interface sink { write: func(line: string, level: u8); } }
+    ///      world guest { import demo:log/sink@1.0.0; import demo:log/sink@2.0.0; }",
+    ///     "guest",
+    /// )?;
+    /// assert_eq!(world.interface_module("sink@2.0.0")?, "demo:log/sink@2.0.0");
+    /// assert!(matches!(world.interface_module("sink"), Err(WorldError::Ambiguous { .. })));
+    /// # Ok::<(), WorldError>(())
+    /// ```
     pub fn interface_module(&self, name: &str) -> Result<String, WorldError> {
         let world = &self.resolve.worlds[self.world];
-        world
+        let (short, version) = Self::split_version(name);
+        let candidates: Vec<String> = world
             .imports
             .keys()
-            .find_map(|key| match key {
-                WorldKey::Interface(id)
-                    if self.resolve.interfaces[*id].name.as_deref() == Some(name) =>
-                {
-                    Some(self.resolve.name_world_key(key))
-                }
-                WorldKey::Name(n) if n == name => Some(n.clone()),
-                _ => None,
+            .filter_map(|key| {
+                let full = self.resolve.name_world_key(key);
+                let found = match key {
+                    WorldKey::Interface(id) => {
+                        let (base, full_version) = Self::split_version(&full);
+                        let short_name = self.resolve.interfaces[*id].name.as_deref();
+                        full == name
+                            || ((short_name == Some(short) || base == short)
+                                && version.is_none_or(|v| full_version == Some(v)))
+                    }
+                    WorldKey::Name(n) => n == name,
+                };
+                found.then_some(full)
             })
-            .ok_or_else(|| WorldError::NoInterface { name: name.into() })
+            .collect();
+        match <[String; 1]>::try_from(candidates) {
+            Ok([module]) => Ok(module),
+            Err(candidates) if candidates.is_empty() => {
+                Err(WorldError::NoInterface { name: name.into() })
+            }
+            Err(candidates) => Err(WorldError::Ambiguous {
+                name: name.into(),
+                candidates,
+            }),
+        }
+    }
+
+    /// Whether a guest of this world must export `memory`: some value
+    /// crosses through linear memory (a string or list, spilled
+    /// parameters, a result behind a return pointer). A world of scalars
+    /// and handles only needs none.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use host_wasmer::GuestWorld;
+    ///
+    /// let scalars = GuestWorld::from_str(
+    ///     "package demo:n@1.0.0; interface api { add: func(a: u32, b: u32) -> u32; }
+    ///      world guest { import api; export run: func() -> u32; }",
+    ///     "guest",
+    /// )?;
+    /// assert!(!scalars.needs_memory() && !scalars.needs_realloc());
+    ///
+    /// let strings = GuestWorld::from_str(
+    ///     "package demo:s@1.0.0; interface api { name: func() -> string; }
+    ///      world guest { import api; }",
+    ///     "guest",
+    /// )?;
+    /// assert!(strings.needs_memory() && strings.needs_realloc());
+    /// # Ok::<(), host_wasmer::WorldError>(())
+    /// ```
+    pub fn needs_memory(&self) -> bool {
+        self.needs.memory
+    }
+
+    /// Whether a guest of this world must export `cabi_realloc`: the host
+    /// allocates in guest memory (a string or list in an import's result,
+    /// in an export's parameters, or spilled export parameters).
+    pub fn needs_realloc(&self) -> bool {
+        self.needs.realloc
     }
 
     /// Every resource the guest may import.
@@ -352,22 +443,12 @@ impl GuestWorld {
     }
 }
 
-fn check_sync(func: &Function) -> Result<(), WorldError> {
-    if func.kind.is_async() {
-        return Err(WorldError::Unsupported {
-            item: func.name.clone(),
-            reason: "async functions need the async ABI, which slots does not implement",
-        });
-    }
-    Ok(())
-}
-
 fn derive_import(
     resolve: &Resolve,
     key: Option<&WorldKey>,
     func: &Function,
 ) -> Result<ImportFunc, WorldError> {
-    check_sync(func)?;
+    supported::check_function(resolve, func)?;
     let (module, name) = resolve.wasm_import_name(
         MANGLING,
         WasmImport::Func {

@@ -336,3 +336,174 @@ fn instantiation_refuses_a_module_that_does_not_validate_with_every_problem() {
     );
     assert_eq!(linker.host().totals().instances, 0, "no instance was made");
 }
+
+#[test]
+fn binding_an_import_twice_is_refused_naming_it() {
+    let mut linker = linker("imports");
+    linker
+        .func(API, "echo-u8", |_: &mut Ctx<'_, Log>, x: u8| {
+            Ok::<_, HostError>(x)
+        })
+        .unwrap();
+    let again = bind_error(linker.func(API, "echo-u8", |_: &mut Ctx<'_, Log>, x: u8| {
+        Ok::<_, HostError>(x.wrapping_add(1))
+    }));
+    assert_eq!(again, "`test:shapes/api@1.0.0#echo-u8` is bound already");
+    let dynamic = bind_error(linker.func_dynamic(API, "echo-u8", |_, _| Ok(None)));
+    assert_eq!(dynamic, again);
+    // `linker("imports")` bound `thing` already.
+    let resource = bind_error(linker.resource::<Thing>(API, "thing"));
+    assert_eq!(
+        resource,
+        "`test:shapes/api@1.0.0#[resource-drop]thing` is bound already"
+    );
+}
+
+#[test]
+fn counts_of_one_read_in_the_singular() {
+    let mut linker = linker("imports");
+    let error = bind_error(linker.func(API, "echo-u8", |_: &mut Ctx<'_, Log>| {
+        Ok::<_, HostError>(0u8)
+    }));
+    assert_names(
+        &error,
+        &["the WIT function takes 1 parameter, the closure 0"],
+    );
+    // A module of the scalars world missing only its export.
+    let store = Store::default();
+    let module = Module::new(&store, wat::parse_str("(module)").unwrap()).unwrap();
+    let linker = host_wasmer::Linker::<()>::new(
+        host_wasmer::GuestWorld::from_str(SCALARS, "guest").unwrap(),
+        host_wasmer::SlotsHost::new(host_wasmer::HostConfig::default()),
+    );
+    let error = linker.validate(&module).unwrap_err().to_string();
+    assert_names(&error, &["the module does not fit the world (1 problem)"]);
+}
+
+/// A world of scalars and handles: no value crosses through memory.
+const SCALARS: &str = "
+    package test:scalars@1.0.0;
+    interface api {
+        resource counter {
+            constructor(start: u64);
+            bump: func(by: u32) -> u64;
+        }
+    }
+    world guest {
+        import api;
+        export run: func() -> u64;
+    }";
+
+struct Counter(u64);
+impl Resource for Counter {
+    const NAME: &'static str = "counter";
+}
+
+#[test]
+fn a_world_of_scalars_and_handles_needs_no_memory_or_cabi_realloc() {
+    let world = host_wasmer::GuestWorld::from_str(SCALARS, "guest").unwrap();
+    assert!(!world.needs_memory() && !world.needs_realloc());
+    let module_name = "test:scalars/api@1.0.0";
+    let mut linker = host_wasmer::Linker::<()>::new(
+        world,
+        host_wasmer::SlotsHost::new(host_wasmer::HostConfig::default()),
+    );
+    linker
+        .resource::<Counter>(module_name, "counter")
+        .unwrap()
+        .func(
+            module_name,
+            "[constructor]counter",
+            |_: &mut Ctx<'_, ()>, start: u64| Ok::<_, HostError>(Own::new(Counter(start))),
+        )
+        .unwrap()
+        .func(
+            module_name,
+            "[method]counter.bump",
+            |cx: &mut Ctx<'_, ()>, this: Handle<Counter>, by: u32| {
+                let counter = cx.get_mut(this)?;
+                counter.0 += u64::from(by);
+                Ok::<_, HostError>(counter.0)
+            },
+        )
+        .unwrap();
+    // No `memory`, no `cabi_realloc`.
+    let wat = format!(
+        r#"(module
+          (import "{module_name}" "[constructor]counter" (func $new (param i64) (result i32)))
+          (import "{module_name}" "[method]counter.bump" (func $bump (param i32 i32) (result i64)))
+          (import "{module_name}" "[resource-drop]counter" (func $drop (param i32)))
+          (func (export "run") (result i64) (local $c i32) (local $n i64)
+            (local.set $c (call $new (i64.const 40)))
+            (drop (call $bump (local.get $c) (i32.const 1)))
+            (local.set $n (call $bump (local.get $c) (i32.const 1)))
+            (call $drop (local.get $c))
+            (local.get $n)))"#
+    );
+    let mut store = Store::default();
+    let module = Module::new(&store, wat::parse_str(&wat).unwrap()).unwrap();
+    let instance = linker.instantiate(&mut store, &module, (), "test").unwrap();
+    let result = instance.call(&mut store, "run", &[]).unwrap();
+    assert_eq!(result, Some(host_wasmer::abi::Val::U64(42)));
+    assert_eq!(instance.counters(&store).live_handles, 0);
+}
+
+#[test]
+fn maps_and_fixed_length_lists_are_refused_when_the_world_is_loaded() {
+    for (ty, kind) in [
+        ("map<string, u32>", "map"),
+        ("list<u8, 4>", "fixed-length list"),
+        ("option<list<map<u32, u32>>>", "map"),
+    ] {
+        let wit = format!(
+            "package test:edges@1.0.0;
+             interface api {{ take: func(value: {ty}) -> u32; }}
+             world guest {{ import api; }}"
+        );
+        let error = match host_wasmer::GuestWorld::from_str(&wit, "guest") {
+            Ok(_) => panic!("`{ty}` was accepted"),
+            Err(error) => error.to_string(),
+        };
+        assert_names(
+            &error,
+            &[
+                "function `take`, parameter `value`",
+                &format!("holds a `{kind}`"),
+                "is not supported",
+            ],
+        );
+    }
+}
+
+#[test]
+fn an_interface_imported_in_two_versions_is_ambiguous_by_its_short_name() {
+    let world = host_wasmer::GuestWorld::from_str(
+        "package test:app@1.0.0;
+         package test:log@1.0.0 { interface sink { write: func(line: string); } }
+         package test:log@2.0.0 { interface sink { write: func(line: string, level: u8); } }
+         world guest { import test:log/sink@1.0.0; import test:log/sink@2.0.0; }",
+        "guest",
+    )
+    .unwrap();
+    let error = world.interface_module("sink").unwrap_err();
+    assert!(
+        matches!(&error, host_wasmer::WorldError::Ambiguous { candidates, .. } if candidates.len() == 2)
+    );
+    assert_names(
+        &error.to_string(),
+        &[
+            "`sink` is ambiguous",
+            "test:log/sink@1.0.0",
+            "test:log/sink@2.0.0",
+        ],
+    );
+    assert_eq!(
+        world.interface_module("sink@1.0.0").unwrap(),
+        "test:log/sink@1.0.0"
+    );
+    assert_eq!(
+        world.interface_module("test:log/sink@2.0.0").unwrap(),
+        "test:log/sink@2.0.0"
+    );
+    assert!(world.interface_module("sink@3.0.0").is_err());
+}

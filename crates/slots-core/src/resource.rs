@@ -23,6 +23,32 @@ use crate::{Handle, RawHandle};
 pub trait Resource: Any + Send + Sync {
     /// The resource's name in messages, e.g. `"bucket"`.
     const NAME: &'static str;
+
+    /// Whether keyed objects of this type are shared through the host's
+    /// object cache (the default): every instance of a tenant that opens a
+    /// key gets the same object, which stays warm after the last handle
+    /// goes, state and all, for the next instance to open.
+    ///
+    /// A type whose objects hold state one instance must not leave to the
+    /// next sets this to `false`: each instance's open of a key creates
+    /// its own object (interned within the instance, so equal keys still
+    /// give equal handles), and it is dropped with the instance's last
+    /// handle to it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use slots_core::Resource;
+    ///
+    /// struct Session(Vec<String>);
+    ///
+    /// impl Resource for Session {
+    ///     const NAME: &'static str = "session";
+    ///     const CACHED: bool = false;
+    /// }
+    /// # assert!(!Session::CACHED);
+    /// ```
+    const CACHED: bool = true;
 }
 
 /// A resource behind a trait object that still knows its name.

@@ -128,7 +128,7 @@ pub fn open(
     match cx.open(&cache_key(&source, options), |_| {
         Pattern::compile(&source, options).map(|pattern| pattern.counted(&census))
     }) {
-        Ok(handle) => Ok(Ok(handle)),
+        Ok(opened) => Ok(Ok(opened.handle)),
         Err(OpenError::Create(error)) => Ok(Err(error)),
         Err(OpenError::Insert(error)) => Ok(Err(Error::QuotaExceeded(error.to_string()))),
         Err(other) => Err(HostError::msg(other.to_string())),

@@ -88,6 +88,15 @@ pub enum AbiError {
         /// How many cases the type has.
         cases: usize,
     },
+    /// A value crosses through guest memory, but the guest exports no
+    /// `memory` (its world needs none, and it sent a pointer anyway).
+    #[error("the guest exports no `memory`, but {len} bytes at {ptr:#x} were to cross through it")]
+    NoMemory {
+        /// The pointer.
+        ptr: u32,
+        /// The length of the access.
+        len: u64,
+    },
     /// A value needs guest memory, but the guest exports no `cabi_realloc`.
     #[error(
         "the guest exports no `cabi_realloc`, but lowering this value must allocate {len} bytes"

@@ -29,13 +29,23 @@ pub type ReallocFn = TypedFunction<(i32, i32, i32, i32), i32>;
 /// ```
 pub struct WasmerMemory<'a, S: AsStoreMut> {
     store: &'a mut S,
-    memory: Memory,
+    /// `None` for a guest that exports no memory: its world passes nothing
+    /// through memory, and any access is an error.
+    memory: Option<Memory>,
     realloc: Option<ReallocFn>,
 }
 
 impl<'a, S: AsStoreMut> WasmerMemory<'a, S> {
     /// Wraps `memory` and the guest's `cabi_realloc`, if it exports one.
     pub fn new(store: &'a mut S, memory: Memory, realloc: Option<ReallocFn>) -> Self {
+        Self::optional(store, Some(memory), realloc)
+    }
+
+    /// Wraps the guest's `memory` and `cabi_realloc`, either of which it
+    /// may not export (a world of scalars and handles needs neither). An
+    /// access to a memory the guest does not have is
+    /// [`AbiError::NoMemory`].
+    pub fn optional(store: &'a mut S, memory: Option<Memory>, realloc: Option<ReallocFn>) -> Self {
         Self {
             store,
             memory,
@@ -43,9 +53,15 @@ impl<'a, S: AsStoreMut> WasmerMemory<'a, S> {
         }
     }
 
-    /// The current size of the memory in bytes.
+    /// The current size of the memory in bytes (0 without a memory).
     pub fn size(&self) -> u64 {
-        self.memory.view(&*self.store).data_size()
+        self.memory
+            .as_ref()
+            .map_or(0, |memory| memory.view(&*self.store).data_size())
+    }
+
+    fn memory(&self, ptr: u32, len: u64) -> Result<&Memory, AbiError> {
+        self.memory.as_ref().ok_or(AbiError::NoMemory { ptr, len })
     }
 
     /// The store, for calls the caller makes between ABI operations.
@@ -56,7 +72,7 @@ impl<'a, S: AsStoreMut> WasmerMemory<'a, S> {
 
 impl<S: AsStoreMut> GuestMemory for WasmerMemory<'_, S> {
     fn read(&self, offset: u32, buf: &mut [u8]) -> Result<(), AbiError> {
-        let view = self.memory.view(&*self.store);
+        let view = self.memory(offset, buf.len() as u64)?.view(&*self.store);
         view.read(u64::from(offset), buf)
             .map_err(|_| AbiError::OutOfBounds {
                 ptr: offset,
@@ -66,7 +82,7 @@ impl<S: AsStoreMut> GuestMemory for WasmerMemory<'_, S> {
     }
 
     fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), AbiError> {
-        let view = self.memory.view(&*self.store);
+        let view = self.memory(offset, bytes.len() as u64)?.view(&*self.store);
         view.write(u64::from(offset), bytes)
             .map_err(|_| AbiError::OutOfBounds {
                 ptr: offset,
@@ -103,6 +119,7 @@ impl<S: AsStoreMut> GuestMemory for WasmerMemory<'_, S> {
     }
 
     fn check_range(&self, offset: u32, len: u64) -> Result<(), AbiError> {
+        self.memory(offset, len)?;
         range_in(self.size(), offset, len)
     }
 }

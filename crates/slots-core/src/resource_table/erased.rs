@@ -66,6 +66,52 @@ impl std::fmt::Debug for TakenObject {
 }
 
 impl<K: Hash + Eq + Clone> ResourceTable<K> {
+    /// Whether handles `a` and `b` name the same object: the same handle,
+    /// or two handles to one shared object (a grant adopted twice, say).
+    /// Both must be live `T`s. Unlike comparing references, this holds for
+    /// zero-sized objects too.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use slots_core::{Resource, ResourceTable};
+    ///
+    /// struct Marker;
+    /// impl Resource for Marker {
+    ///     const NAME: &'static str = "marker";
+    /// }
+    ///
+    /// let mut table = ResourceTable::<String>::new();
+    /// let a = table.insert(Marker)?;
+    /// let b = table.insert(Marker)?;
+    /// assert!(table.same_object::<Marker>(a, a)?);
+    /// assert!(!table.same_object::<Marker>(a, b)?);
+    /// let shared = table.share(a)?;
+    /// let c = table.insert_shared(shared)?;
+    /// assert!(table.same_object::<Marker>(a, c)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn same_object<T: Resource>(
+        &self,
+        a: impl crate::AsHandle<T>,
+        b: impl crate::AsHandle<T>,
+    ) -> Result<bool, HandleError> {
+        self.get::<T>(a)?;
+        self.get::<T>(b)?;
+        let (a, b) = (a.as_raw(), b.as_raw());
+        if a == b {
+            return Ok(true);
+        }
+        let cell = |raw| match &self.slots.get_raw(raw).ok()?.object {
+            Object::Shared(object) => Some(Arc::as_ptr(object) as *const ()),
+            Object::Owned(_) => None,
+        };
+        Ok(match (cell(a), cell(b)) {
+            (Some(a), Some(b)) => std::ptr::eq(a, b),
+            _ => false,
+        })
+    }
+
     /// Checks that `raw` names a live object of the Rust type `type_id`,
     /// whose resource is called `name` (for the error): a `borrow`
     /// parameter lifted by a host that knows its type only at run time.
