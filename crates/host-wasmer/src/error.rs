@@ -171,7 +171,7 @@ pub enum TrapKind {
     /// A host function of this host refused the guest's call: the trap
     /// names the import, and its [`HostError`] says why (a bad handle
     /// names the resource type and the handle).
-    Host(GuestTrap),
+    Host(Box<GuestTrap>),
     /// The guest's own code trapped: `unreachable`, an access out of
     /// bounds, a stack overflow, ...
     Wasm(wasmer_types::TrapCode),
@@ -184,7 +184,7 @@ impl TrapKind {
     /// The host function's trap, when a host function caused it.
     pub fn host(&self) -> Option<&GuestTrap> {
         match self {
-            Self::Host(trap) => Some(trap),
+            Self::Host(trap) => Some(trap.as_ref()),
             _ => None,
         }
     }

@@ -299,7 +299,7 @@ fn trapped(export: &str, error: wasmer::RuntimeError) -> CallError {
     let message = error.message();
     let code = error.clone().to_trap();
     let kind = match error.downcast::<GuestTrap>() {
-        Ok(trap) => TrapKind::Host(trap),
+        Ok(trap) => TrapKind::Host(Box::new(trap)),
         Err(_) => code.map_or(TrapKind::Other, TrapKind::Wasm),
     };
     CallError::Trap {
