@@ -28,6 +28,22 @@ pub(crate) fn run() -> Result<(), String> {
             .current_dir(root()),
     )?;
     step(
+        "running guest examples on Wasmer's Singlepass backend (host-wasmer's `singlepass` feature)",
+        cargo()
+            .args([
+                "test",
+                "--locked",
+                "--package",
+                "slots-host",
+                "--features",
+                "singlepass",
+                "--test",
+                "singlepass",
+            ])
+            .env("SLOTS_GUESTS_DIR", guests::out_dir())
+            .current_dir(root()),
+    )?;
+    step(
         "running the conformance suite: every guest on host-wasmer and on wasmtime's component model \
          (the first run compiles wasmtime, a few minutes)",
         cargo()

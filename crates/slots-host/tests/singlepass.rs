@@ -1,0 +1,43 @@
+//! The guest examples on Wasmer's Singlepass backend, which host-wasmer's
+//! `singlepass` feature passes through to Wasmer: the bindings do not
+//! depend on the compiler. Built with `--features singlepass`, as
+//! `cargo xtask test` does.
+
+#![cfg(feature = "singlepass")]
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
+mod support;
+
+use host_wasmer::abi::Val;
+use host_wasmer::{HostConfig, SlotsHost};
+use slots_host::{HostData, linker};
+use support::built::wasm;
+use wasmer::sys::Singlepass;
+use wasmer::{Module, Store};
+
+#[test]
+fn guest_examples_pass_on_singlepass() {
+    for name in ["identity", "caching", "stale"] {
+        let host = SlotsHost::new(HostConfig::default());
+        let linker = linker(host.clone()).unwrap();
+        let mut store = Store::new(Singlepass::default());
+        let module = Module::new(&store, wasm(name)).unwrap();
+        let instance = linker
+            .instantiate(&mut store, &module, HostData::default(), "test")
+            .unwrap();
+        let outcome = instance.call(&mut store, "run", &[]);
+        match name {
+            // The stale guest is trapped on its stale handle, on any backend.
+            "stale" => {
+                let error = outcome.unwrap_err();
+                assert!(error.to_string().contains("stale handle"), "{error}");
+            }
+            _ => assert!(
+                matches!(outcome, Ok(Some(Val::Result(Ok(None))))),
+                "`{name}` on singlepass: {outcome:?}"
+            ),
+        }
+        drop(store);
+        assert_eq!(host.totals().leaked(), 0, "`{name}` leaked");
+    }
+}
