@@ -1,23 +1,27 @@
 //! `import_calls`: random calls of every `slots:host` import, with random
 //! core arguments and guest memory, against the real linker on Wasmer.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use arbitrary::Arbitrary;
-use host_wasmer::{HostConfig, SlotsHost};
+use host_wasmer::{HostConfig, Linker, SlotsHost};
 use slots_core::{GrantLimits, TableLimits};
 use slots_host::{HostData, linker, world};
-use wasmer::{Engine, Module, Store, Type, Value};
+use wasmer::{Engine, Function, Module, Store, Type, Value};
 
 use crate::wat::{Callable, guest};
 
 /// Calls one input may make.
 const MAX_STEPS: usize = 64;
 
-/// The compiled guest, shared by every input of a process.
+/// What every input of a process shares: the compiled guest and the
+/// bound linker. Parsing the world and binding its functions cost more
+/// than a whole input's calls, so they are done once; each input gets the
+/// linker's bindings for a host of its own ([`Linker::with_host`]).
 struct Fixture {
     engine: Engine,
     module: Module,
+    linker: Linker<HostData>,
     callables: Vec<Callable>,
 }
 
@@ -29,11 +33,28 @@ fn fixture() -> &'static Fixture {
         let engine = Engine::default();
         let bytes = wat::parse_str(&wat).expect("the generated guest is valid WAT");
         let module = Module::new(&engine, bytes).expect("the generated guest compiles");
+        let linker = linker(host()).expect("the slots:host linker binds");
         Fixture {
             engine,
             module,
+            linker,
             callables,
         }
+    })
+}
+
+/// A host of its own for one input, so that no input sees another's
+/// cached objects or outstanding grants.
+fn host() -> Arc<SlotsHost> {
+    SlotsHost::new(HostConfig {
+        table: TableLimits::new(64).expect("a valid limit"),
+        lift_limit: 1 << 20,
+        grants: GrantLimits {
+            max_outstanding: 32,
+            max_per_issuer: 16,
+            ..GrantLimits::default()
+        },
+        ..HostConfig::default()
     })
 }
 
@@ -78,17 +99,8 @@ pub fn import_calls(data: &[u8]) -> Calls {
     let mut calls = Calls::default();
     let steps = crate::steps::<Step>(data, MAX_STEPS);
     let fixture = fixture();
-    let host = SlotsHost::new(HostConfig {
-        table: TableLimits::new(64).expect("a valid limit"),
-        lift_limit: 1 << 20,
-        grants: GrantLimits {
-            max_outstanding: 32,
-            max_per_issuer: 16,
-            ..GrantLimits::default()
-        },
-        ..HostConfig::default()
-    });
-    let linker = linker(host.clone()).expect("the slots:host linker binds");
+    let host = host();
+    let linker = fixture.linker.with_host(host.clone());
     let mut store = Store::new(fixture.engine.clone());
     let data = HostData::default();
     data.mailbox.open("fuzz");
@@ -98,13 +110,15 @@ pub fn import_calls(data: &[u8]) -> Calls {
         .expect("the generated guest instantiates");
     let exports = &instance.wasmer().exports;
     let memory = exports.get_memory("memory").expect("memory").clone();
-    let set_mode = exports.get_function("set-mode").expect("set-mode").clone();
+    let mode = exports.get_global("mode").expect("mode").clone();
+    let mut current_mode = 0;
+    let mut trampolines: Vec<Option<Function>> = vec![None; fixture.callables.len()];
     let mut handles: Vec<i32> = Vec::new();
 
     for step in steps {
-        let Some(callable) = fixture
-            .callables
-            .get(usize::from(step.import) % fixture.callables.len())
+        let index = usize::from(step.import) % fixture.callables.len();
+        let (Some(callable), Some(trampoline)) =
+            (fixture.callables.get(index), trampolines.get_mut(index))
         else {
             continue;
         };
@@ -112,16 +126,19 @@ pub fn import_calls(data: &[u8]) -> Calls {
             // A write past the end is simply not made.
             let _ = memory.view(&store).write(u64::from(*offset), bytes);
         }
-        let mode = i32::from(step.mode).checked_sub(250).unwrap_or(0).max(0);
-        set_mode
-            .call(&mut store, &[Value::I32(mode)])
-            .expect("set-mode does not trap");
+        let next_mode = i32::from(step.mode).checked_sub(250).unwrap_or(0).max(0);
+        if next_mode != current_mode {
+            mode.set(&mut store, Value::I32(next_mode))
+                .expect("the mode is a mutable i32");
+            current_mode = next_mode;
+        }
         let args = arguments(&callable.params, &step.args, &handles);
-        let index = usize::from(step.import) % fixture.callables.len();
-        let function = exports
-            .get_function(&format!("call{index}"))
-            .expect("a trampoline per import")
-            .clone();
+        let function = trampoline.get_or_insert_with(|| {
+            exports
+                .get_function(&format!("call{index}"))
+                .expect("a trampoline per import")
+                .clone()
+        });
         // A trap is a fine outcome; a panic is not, and fails the target.
         calls.made += 1;
         match function.call(&mut store, &args) {

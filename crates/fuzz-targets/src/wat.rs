@@ -68,7 +68,6 @@ const PRELUDE: &str = r#"
   (memory (export "memory") 1)
   (global $heap (mut i32) (i32.const 32768))
   (global $mode (export "mode") (mut i32) (i32.const 0))
-  (func (export "set-mode") (param i32) (global.set $mode (local.get 0)))
   ;; The world's export: `ok`, from a zeroed area that nothing else uses.
   (func (export "run") (result i32) (i32.const 16))
   (func (export "cabi_realloc") (param $old i32) (param $old_len i32) (param $align i32) (param $len i32) (result i32)

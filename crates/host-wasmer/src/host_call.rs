@@ -11,6 +11,11 @@ use wasmer::{FunctionEnvMut, RuntimeError};
 use crate::{GuestTrap, HostError, InstanceEnv};
 
 /// The trap a guest gets when the host function behind `import` fails.
+///
+/// Built without the Wasm backtrace `RuntimeError::user` captures: that
+/// walks the native stack with libunwind on every trap (a quarter of the
+/// `import_calls` fuzz target's time, most of a trapping call), and nothing
+/// reads it: a `CallError` keeps the message and the `GuestTrap`.
 pub(crate) fn trap(import: String, error: HostError) -> RuntimeError {
     match &error {
         HostError::BadHandle { .. } => {
@@ -21,7 +26,8 @@ pub(crate) fn trap(import: String, error: HostError) -> RuntimeError {
         }
         _ => {}
     }
-    RuntimeError::user(Box::new(GuestTrap { import, error }))
+    let user = wasmer::sys::vm::Trap::user(Box::new(GuestTrap { import, error }));
+    RuntimeError::new_from_source(wasmer::BackendTrap::Sys(user), Vec::new(), None)
 }
 
 /// Why the instance cannot serve a host call now, if it cannot: it is

@@ -127,6 +127,44 @@ impl<D: Send + 'static> Linker<D> {
         &self.host
     }
 
+    /// The same world and bindings for instances of another host (its own
+    /// cache, grants, limits and totals), without parsing the WIT or
+    /// checking the closures again: binding a world costs far more than
+    /// this copy of the bindings.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use host_wasmer::{GuestWorld, HostConfig, Linker, SlotsHost};
+    ///
+    /// let world = GuestWorld::from_str(
+    ///     "package demo:w; world guest { export run: func(); }",
+    ///     "guest",
+    /// )?;
+    /// let first = SlotsHost::new(HostConfig::default());
+    /// let linker = Linker::<()>::new(world, first.clone());
+    /// let second = SlotsHost::new(HostConfig::default());
+    /// let other = linker.with_host(second.clone());
+    /// assert!(std::sync::Arc::ptr_eq(other.host(), &second));
+    /// assert!(std::sync::Arc::ptr_eq(linker.host(), &first));
+    /// # Ok::<(), host_wasmer::WorldError>(())
+    /// ```
+    pub fn with_host(&self, host: Arc<SlotsHost>) -> Self {
+        let lift_limit = host.config().lift_limit;
+        let abi = if lift_limit == self.host.config().lift_limit {
+            self.abi.clone()
+        } else {
+            Arc::new(Abi::new(self.world.resolve_arc()).with_lift_limit(lift_limit))
+        };
+        Self {
+            world: self.world.clone(),
+            abi,
+            host,
+            resources: self.resources.clone(),
+            bindings: self.bindings.clone(),
+        }
+    }
+
     /// Binds the Rust type `T` to the WIT resource `name` imported through
     /// core module `module`, and serves its `[resource-drop]`.
     ///

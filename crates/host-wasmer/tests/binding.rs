@@ -507,3 +507,29 @@ fn an_interface_imported_in_two_versions_is_ambiguous_by_its_short_name() {
     );
     assert!(world.interface_module("sink@3.0.0").is_err());
 }
+
+#[test]
+fn a_linker_copied_for_another_host_runs_its_instances_there() {
+    use host_wasmer::{GuestWorld, HostConfig, Linker, SlotsHost};
+    let world = GuestWorld::from_str(
+        "package demo:hosts; world guest { export run: func(); }",
+        "guest",
+    )
+    .unwrap();
+    let first = SlotsHost::new(HostConfig::default());
+    let linker = Linker::<()>::new(world, first.clone());
+    let second = SlotsHost::new(HostConfig::default());
+    let copy = linker.with_host(second.clone());
+    let mut store = Store::default();
+    let wat = r#"(module
+      (memory (export "memory") 1)
+      (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) (i32.const 8))
+      (func (export "run")))"#;
+    let module = Module::new(&store, wat::parse_str(wat).unwrap()).unwrap();
+    let instance = copy.instantiate(&mut store, &module, (), "t").unwrap();
+    instance.call(&mut store, "run", &[]).unwrap();
+    assert_eq!(second.totals().instances, 1);
+    assert_eq!(first.totals().instances, 0);
+    drop(store);
+    assert_eq!(second.totals().instances, 0);
+}
