@@ -1,85 +1,208 @@
-//! `cargo xtask fuzz [--seconds N]`: each fuzz target under libFuzzer for a
-//! bounded time, with the executions run and the crashes found.
+//! `cargo xtask fuzz [--seconds N] [--runs N] [TARGET ...]`: each fuzz
+//! target under libFuzzer for a bounded time or number of inputs, with the
+//! inputs run, inputs per second and the crashes found.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::Instant;
 
 use crate::run::{cargo, root, step};
 
 /// The targets of `fuzz/`, in the order they run.
-const TARGETS: &[&str] = &["table_ops", "import_calls"];
+const TARGETS: &[&str] = &["table_ops", "import_calls", "lift_lower"];
 
-/// Seconds per target unless `--seconds` says otherwise.
+/// Seconds per target when neither `--seconds` nor `--runs` is given.
 const DEFAULT_SECONDS: u64 = 60;
 
+/// How long, or how many inputs, each target runs.
+struct Budget {
+    seconds: Option<u64>,
+    runs: Option<u64>,
+}
+
+impl Budget {
+    fn parse(args: &[String]) -> Result<Self, String> {
+        let number = |flag: &str| -> Result<Option<u64>, String> {
+            match args.iter().position(|a| a == flag) {
+                Some(i) => args
+                    .get(i + 1)
+                    .and_then(|s| s.replace('_', "").parse::<u64>().ok())
+                    .map(Some)
+                    .ok_or(format!("{flag} needs a whole number")),
+                None => Ok(None),
+            }
+        };
+        let (seconds, runs) = (number("--seconds")?, number("--runs")?);
+        Ok(match (seconds, runs) {
+            (None, None) => Self {
+                seconds: Some(DEFAULT_SECONDS),
+                runs: None,
+            },
+            _ => Self { seconds, runs },
+        })
+    }
+
+    /// libFuzzer's flags for this budget.
+    fn flags(&self) -> Vec<String> {
+        let mut flags = Vec::new();
+        if let Some(seconds) = self.seconds {
+            flags.push(format!("-max_total_time={seconds}"));
+        }
+        if let Some(runs) = self.runs {
+            flags.push(format!("-runs={runs}"));
+        }
+        flags
+    }
+
+    fn describe(&self) -> String {
+        match (self.seconds, self.runs) {
+            (Some(s), Some(r)) => format!("{r} inputs or {s} s, whichever comes first"),
+            (Some(s), None) => format!("{s} s"),
+            (None, Some(r)) => format!("{r} inputs"),
+            (None, None) => "ever".into(),
+        }
+    }
+}
+
+/// What one target's run did.
+struct Outcome {
+    target: &'static str,
+    executions: u64,
+    seconds: f64,
+    crashes: Vec<String>,
+    log: String,
+    ok: bool,
+}
+
+impl Outcome {
+    fn per_second(&self) -> f64 {
+        self.executions as f64 / self.seconds.max(1e-9)
+    }
+}
+
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
-    let seconds = match args.iter().position(|a| a == "--seconds") {
-        Some(i) => args
-            .get(i + 1)
-            .and_then(|s| s.parse::<u64>().ok())
-            .ok_or("--seconds needs a whole number")?,
-        None => DEFAULT_SECONDS,
-    };
+    let budget = Budget::parse(args)?;
+    let named: Vec<&String> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| {
+            !a.starts_with("--")
+                && !(*i > 0 && matches!(args[i - 1].as_str(), "--seconds" | "--runs"))
+        })
+        .map(|(_, a)| a)
+        .collect();
+    if let Some(unknown) = named.iter().find(|n| !TARGETS.contains(&n.as_str())) {
+        return Err(format!(
+            "no fuzz target `{unknown}`; the targets are {}",
+            TARGETS.join(", ")
+        ));
+    }
+    let targets: Vec<&'static str> = TARGETS
+        .iter()
+        .copied()
+        .filter(|t| named.is_empty() || named.iter().any(|n| n == t))
+        .collect();
     ensure_cargo_fuzz()?;
     let fuzz = root().join("fuzz");
     // cargo-fuzz passes `-Z` flags (coverage); stable rustc takes them when
     // told it is bootstrapping.
     step(
-        "building the fuzz targets (release, coverage-instrumented; the first build takes minutes)",
+        "building the fuzz targets (release, coverage-instrumented; the first build compiles \
+         Wasmer and wasmtime, many minutes)",
         fuzz_command(&fuzz).args(["build", "-O", "--sanitizer", "none"]),
     )?;
     let mut report = Vec::new();
-    for target in TARGETS {
-        println!("\n==> fuzzing `{target}` for {seconds} s");
-        let corpus = fuzz.join("corpus").join(target);
-        std::fs::create_dir_all(&corpus)
-            .map_err(|e| format!("cannot create {}: {e}", corpus.display()))?;
-        let output = fuzz_command(&fuzz)
-            .args(["run", "-O", "--sanitizer", "none", target])
-            .arg("--")
-            .arg(format!("-max_total_time={seconds}"))
-            .arg("-max_len=4096")
-            .arg("-print_final_stats=1")
-            .output()
-            .map_err(|e| format!("cannot start cargo fuzz: {e}"))?;
-        let log = String::from_utf8_lossy(&output.stderr);
-        let executions = stat(&log, "stat::number_of_executed_units:").unwrap_or(0);
-        let crashes = crash_files(&fuzz.join("artifacts").join(target));
-        println!(
-            "    {target}: {executions} executions, {} crash file(s){}",
-            crashes.len(),
-            if output.status.success() {
-                ""
-            } else {
-                " (the run failed)"
-            }
-        );
-        if !output.status.success() {
-            let tail: Vec<&str> = log.lines().rev().take(40).collect();
-            for line in tail.into_iter().rev() {
-                println!("    | {line}");
-            }
-        }
-        report.push((target, executions, crashes, output.status.success()));
+    for target in targets {
+        report.push(fuzz_one(&fuzz, target, &budget)?);
     }
-    println!("\nfuzzing summary ({seconds} s per target):");
+    println!("\nfuzzing summary ({} per target):", budget.describe());
+    println!(
+        "  {:<14} {:>12} {:>10} {:>12} {:>8}",
+        "target", "inputs", "seconds", "inputs/s", "crashes"
+    );
     let mut failed = false;
-    for (target, executions, crashes, ok) in &report {
+    for outcome in &report {
         println!(
-            "  {target:<14} {executions:>10} executions  {} crashes",
-            crashes.len()
+            "  {:<14} {:>12} {:>10.0} {:>12.0} {:>8}{}",
+            outcome.target,
+            outcome.executions,
+            outcome.seconds,
+            outcome.per_second(),
+            outcome.crashes.len(),
+            if outcome.ok { "" } else { "  (run failed)" }
         );
-        for crash in crashes {
+    }
+    for outcome in &report {
+        for crash in &outcome.crashes {
             println!(
-                "    reproduce: cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -O --sanitizer none {target} {crash}"
+                "    reproduce: cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -O --sanitizer none {} {crash}",
+                outcome.target
             );
         }
-        failed |= !ok || !crashes.is_empty();
+        if !outcome.ok {
+            println!("    {}: see {}", outcome.target, outcome.log);
+        }
+        failed |= !outcome.ok || !outcome.crashes.is_empty();
     }
     if failed {
-        return Err("a fuzz target crashed; see the artifacts above".into());
+        return Err("a fuzz target crashed or failed; see the artifacts above".into());
     }
     Ok(())
+}
+
+/// Runs `target` under libFuzzer within `budget`, its log in `fuzz/logs/`.
+fn fuzz_one(fuzz: &Path, target: &'static str, budget: &Budget) -> Result<Outcome, String> {
+    println!("\n==> fuzzing `{target}` for {}", budget.describe());
+    let corpus = fuzz.join("corpus").join(target);
+    let logs = fuzz.join("logs");
+    for dir in [&corpus, &logs] {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let log_path = logs.join(format!("{target}.log"));
+    let log_file = std::fs::File::create(&log_path)
+        .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
+    println!("    libFuzzer's output goes to {}", log_path.display());
+    let artifacts = fuzz.join("artifacts").join(target);
+    let earlier = crash_files(&artifacts);
+    let start = Instant::now();
+    let status = fuzz_command(fuzz)
+        .args(["run", "-O", "--sanitizer", "none", target])
+        .arg("--")
+        .args(budget.flags())
+        .arg("-max_len=4096")
+        .arg("-print_final_stats=1")
+        .stdout(Stdio::null())
+        .stderr(log_file)
+        .status()
+        .map_err(|e| format!("cannot start cargo fuzz: {e}"))?;
+    let seconds = start.elapsed().as_secs_f64();
+    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+    let outcome = Outcome {
+        target,
+        executions: stat(&log, "stat::number_of_executed_units:").unwrap_or(0),
+        seconds,
+        crashes: crash_files(&artifacts)
+            .into_iter()
+            .filter(|f| !earlier.contains(f))
+            .collect(),
+        log: log_path.display().to_string(),
+        ok: status.success(),
+    };
+    println!(
+        "    {target}: {} inputs in {seconds:.0} s, {:.0} inputs/s, {} crash file(s){}",
+        outcome.executions,
+        outcome.per_second(),
+        outcome.crashes.len(),
+        if outcome.ok { "" } else { " (the run failed)" }
+    );
+    if !outcome.ok {
+        let tail: Vec<&str> = log.lines().rev().take(40).collect();
+        for line in tail.into_iter().rev() {
+            println!("    | {line}");
+        }
+    }
+    Ok(outcome)
 }
 
 /// The targets run without AddressSanitizer: the code they reach forbids
@@ -118,7 +241,7 @@ fn stat(log: &str, key: &str) -> Option<u64> {
         .and_then(|rest| rest.trim().parse().ok())
 }
 
-/// The crash, leak and timeout files libFuzzer left for `target`.
+/// The crash, leak and timeout files libFuzzer left in `dir`.
 fn crash_files(dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();

@@ -19,8 +19,9 @@ commands:
           cache hits and a rejected stale handle
   ci      fmt check, clippy -D warnings, docs with warnings denied
   bench   the benchmark suite; writes BENCHMARKS.md (`--quick` for a smoke run)
-  fuzz    each fuzz target under libFuzzer for a bounded time (`--seconds N`,
-          default 60), reporting executions and crashes
+  fuzz    each fuzz target under libFuzzer for a bounded time or number of
+          inputs (`--seconds N`, default 60; `--runs N`; target names to run
+          only those), reporting inputs, inputs per second and crashes
 ";
 
 fn main() -> ExitCode {

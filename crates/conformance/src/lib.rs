@@ -9,6 +9,12 @@
 //!   through `ResourceTable` interning and an `ObjectCache`, grants through
 //!   a `GrantRegistry`. The objects themselves are slots-host's.
 //!
+//! - [`differential`] passes values of WIT types through both canonical
+//!   ABI implementations and compares them byte for byte, on types and
+//!   values made by [`random_types`]: from seeds in the differential test,
+//!   from a fuzzer's bytes in [`lift_lower`], the body of the `lift_lower`
+//!   fuzz target.
+//!
 //! The tests run each guest example on both hosts and compare what they
 //! report, and pass random values of random WIT types through both
 //! canonical ABI implementations. The crate is left out of the default
@@ -28,7 +34,11 @@
 //! ```
 
 mod component;
+pub mod differential;
 mod host;
+pub mod lift_lower;
+pub mod random_types;
 
 pub use component::componentize;
 pub use host::{Tenant, WasmtimeHost};
+pub use lift_lower::lift_lower;

@@ -1,62 +1,167 @@
 //! Random WIT types and values of them, written as WIT text and as the
 //! values of both hosts: host-wasmer's `abi::Val` and wasmtime's
 //! `component::Val`.
+//!
+//! One generator, two sources of randomness: a seeded [`Rng`] (the
+//! differential test, 200 seeds) and the fuzzer's bytes ([`Bytes`], the
+//! `lift_lower` fuzz target), through the [`Source`] trait.
 
 use host_wasmer::abi::Val as HwVal;
 use wasmtime::component::Val as WtVal;
 
-/// A small deterministic generator (xorshift64*), so that a failing case is
-/// reproduced from its seed.
-pub(crate) struct Rng(u64);
+/// Where the generator's choices come from.
+pub trait Source {
+    /// 64 random bits.
+    fn next(&mut self) -> u64;
 
-impl Rng {
-    pub(crate) fn new(seed: u64) -> Self {
-        Self(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1)
+    /// A number below `n` (0 when `n` is 0).
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
     }
 
-    pub(crate) fn next(&mut self) -> u64 {
+    /// A string, given the 64 bits the value's generation drew first.
+    fn string(&mut self, n: u64) -> String {
+        let pool = [
+            "",
+            "a",
+            "héllo",
+            "ключ значение",
+            "🦀 slots and handles",
+            "tab\tnew\nline, and a longer string that spans several words",
+        ];
+        pool[(n % pool.len() as u64) as usize].to_string()
+    }
+}
+
+/// A small deterministic generator (xorshift64*), so that a failing case is
+/// reproduced from its seed.
+pub struct Rng(u64);
+
+impl Rng {
+    /// The generator for `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1)
+    }
+}
+
+impl Source for Rng {
+    fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
+}
 
-    pub(crate) fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+/// Choices read from a fuzzer's bytes, front to back: a small choice takes
+/// one byte, 64 bits take eight, and a string takes a length byte and a
+/// byte or more per character. Past the end every byte reads as zero, so
+/// every input, however short, makes a type and a value.
+pub struct Bytes<'a> {
+    data: &'a [u8],
+}
+
+impl<'a> Bytes<'a> {
+    /// Choices from `data`.
+    pub fn new(data: &'a [u8]) -> Self {
+        Self { data }
+    }
+
+    fn byte(&mut self) -> u8 {
+        match self.data.split_first() {
+            Some((&b, rest)) => {
+                self.data = rest;
+                b
+            }
+            None => 0,
+        }
+    }
+}
+
+impl Source for Bytes<'_> {
+    fn next(&mut self) -> u64 {
+        let mut bits = [0u8; 8];
+        for b in &mut bits {
+            *b = self.byte();
+        }
+        u64::from_le_bytes(bits)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        match n {
+            0 | 1 => 0,
+            2..=256 => u64::from(self.byte()) % n,
+            _ => self.next() % n,
+        }
+    }
+
+    fn string(&mut self, _: u64) -> String {
+        // Mostly ASCII, with two-, three- and four-byte characters.
+        (0..self.byte() % 48)
+            .map(|_| match self.byte() {
+                b @ 0..=0x7f => char::from(b),
+                0x80..=0xbf => char::from_u32(0x80 + u32::from(self.byte()) * 7).unwrap_or('é'),
+                0xc0..=0xef => char::from_u32(0x800 + u32::from(self.byte()) * 0xf0).unwrap_or('€'),
+                _ => char::from_u32(0x1_0000 + u32::from(self.byte()) * 0xff0).unwrap_or('🦀'),
+            })
+            .collect()
     }
 }
 
 /// A WIT type. Named types carry the name they are defined under.
 #[derive(Clone, Debug)]
-pub(crate) enum Ty {
+pub enum Ty {
+    /// `bool`.
     Bool,
+    /// `u8`.
     U8,
+    /// `u16`.
     U16,
+    /// `u32`.
     U32,
+    /// `u64`.
     U64,
+    /// `s8`.
     S8,
+    /// `s16`.
     S16,
+    /// `s32`.
     S32,
+    /// `s64`.
     S64,
+    /// `f32`.
     F32,
+    /// `f64`.
     F64,
+    /// `char`.
     Char,
+    /// `string`.
     String,
+    /// `list<T>`.
     List(Box<Ty>),
+    /// `option<T>`.
     Option(Box<Ty>),
+    /// `result<T, E>`, either side possibly absent.
     Result(Option<Box<Ty>>, Option<Box<Ty>>),
+    /// `tuple<...>`.
     Tuple(Vec<Ty>),
+    /// A record: its name and fields.
     Record(String, Vec<(String, Ty)>),
+    /// A variant: its name and cases.
     Variant(String, Vec<(String, Option<Ty>)>),
+    /// An enum: its name and cases.
     Enum(String, Vec<String>),
+    /// Flags: their name and members.
     Flags(String, Vec<String>),
 }
 
 /// The named types a generated type needs, as WIT definitions.
 #[derive(Default)]
-pub(crate) struct Defs {
-    pub(crate) text: Vec<String>,
-    pub(crate) names: Vec<String>,
+pub struct Defs {
+    /// The definitions, in the order they must be written.
+    pub text: Vec<String>,
+    /// The names they define.
+    pub names: Vec<String>,
 }
 
 impl Defs {
@@ -71,7 +176,7 @@ impl Defs {
 }
 
 /// A random type of nesting depth at most `depth`.
-pub(crate) fn ty(rng: &mut Rng, depth: u32, defs: &mut Defs) -> Ty {
+pub fn ty(rng: &mut impl Source, depth: u32, defs: &mut Defs) -> Ty {
     // Two levels or more from the leaves a type is compound; one level
     // from them, half are; so values nest and carry strings and lists.
     let scalars = 13;
@@ -97,7 +202,7 @@ pub(crate) fn ty(rng: &mut Rng, depth: u32, defs: &mut Defs) -> Ty {
         13 => Ty::List(Box::new(ty(rng, depth - 1, defs))),
         14 => Ty::Option(Box::new(ty(rng, depth - 1, defs))),
         15 => {
-            let side = |rng: &mut Rng, defs: &mut Defs| {
+            let side = |rng: &mut _, defs: &mut Defs| {
                 (rng.below(3) > 0).then(|| Box::new(ty(rng, depth - 1, defs)))
             };
             Ty::Result(side(rng, defs), side(rng, defs))
@@ -169,7 +274,7 @@ pub(crate) fn ty(rng: &mut Rng, depth: u32, defs: &mut Defs) -> Ty {
 }
 
 /// How WIT writes `ty`.
-pub(crate) fn wit(ty: &Ty) -> String {
+pub fn wit(ty: &Ty) -> String {
     match ty {
         Ty::Bool => "bool".into(),
         Ty::U8 => "u8".into(),
@@ -205,16 +310,18 @@ pub(crate) fn wit(ty: &Ty) -> String {
 }
 
 /// A value of a generated type, in both hosts' forms.
-pub(crate) struct Value {
-    pub(crate) wasmer: HwVal,
-    pub(crate) wasmtime: WtVal,
+pub struct Value {
+    /// As host-wasmer's `abi::Val`.
+    pub wasmer: HwVal,
+    /// As wasmtime's `component::Val`.
+    pub wasmtime: WtVal,
 }
 
 fn both(wasmer: HwVal, wasmtime: WtVal) -> Value {
     Value { wasmer, wasmtime }
 }
 
-fn finite_f64(rng: &mut Rng) -> f64 {
+fn finite_f64(rng: &mut impl Source) -> f64 {
     // NaN payloads may be canonicalized differently; keep to numbers.
     let f = f64::from_bits(rng.next());
     if f.is_finite() {
@@ -225,7 +332,7 @@ fn finite_f64(rng: &mut Rng) -> f64 {
 }
 
 /// A random value of `ty`.
-pub(crate) fn value(rng: &mut Rng, ty: &Ty) -> Value {
+pub fn value(rng: &mut impl Source, ty: &Ty) -> Value {
     let n = rng.next();
     match ty {
         Ty::Bool => both(HwVal::Bool(n & 1 == 1), WtVal::Bool(n & 1 == 1)),
@@ -251,15 +358,7 @@ pub(crate) fn value(rng: &mut Rng, ty: &Ty) -> Value {
             both(HwVal::Char(c), WtVal::Char(c))
         }
         Ty::String => {
-            let pool = [
-                "",
-                "a",
-                "héllo",
-                "ключ значение",
-                "🦀 slots and handles",
-                "tab\tnew\nline, and a longer string that spans several words",
-            ];
-            let s = pool[(n % pool.len() as u64) as usize].to_string();
+            let s = rng.string(n);
             both(HwVal::String(s.clone()), WtVal::String(s))
         }
         Ty::List(elem) => {
