@@ -4,7 +4,7 @@
 use std::sync::{Arc, OnceLock};
 
 use arbitrary::Arbitrary;
-use host_wasmer::{HostConfig, Linker, SlotsHost};
+use host_wasmer::{GuestTrap, HostConfig, HostError, Linker, SlotsHost};
 use slots_core::{GrantLimits, TableLimits};
 use slots_host::{HostData, linker, world};
 use wasmer::{Engine, Function, Module, Store, Type, Value};
@@ -108,6 +108,11 @@ pub fn import_calls(data: &[u8]) -> Calls {
     let instance = linker
         .instantiate(&mut store, &fixture.module, data, "fuzz")
         .expect("the generated guest instantiates");
+    assert_eq!(
+        host.totals().instances,
+        1,
+        "the input's own host runs its instance"
+    );
     let exports = &instance.wasmer().exports;
     let memory = exports.get_memory("memory").expect("memory").clone();
     let mode = exports.get_global("mode").expect("mode").clone();
@@ -140,6 +145,8 @@ pub fn import_calls(data: &[u8]) -> Calls {
                 .clone()
         });
         // A trap is a fine outcome; a panic is not, and fails the target.
+        // host-wasmer turns a host function's panic into a trap (so that
+        // it cannot unwind through the guest): that trap is a finding too.
         calls.made += 1;
         match function.call(&mut store, &args) {
             Ok(results) => {
@@ -147,7 +154,14 @@ pub fn import_calls(data: &[u8]) -> Calls {
                     handles.push(handle);
                 }
             }
-            Err(_) => calls.trapped += 1,
+            Err(error) => {
+                if let Some(trap) = error.downcast_ref::<GuestTrap>()
+                    && let HostError::Panicked { .. } = trap.error
+                {
+                    panic!("a host function panicked: {trap}");
+                }
+                calls.trapped += 1;
+            }
         }
     }
 
