@@ -1,9 +1,10 @@
-//! `cargo xtask fuzz [--seconds N] [--runs N] [TARGET ...]`: each fuzz
-//! target under libFuzzer for a bounded time or number of inputs, with the
-//! inputs run, inputs per second and the crashes found.
+//! `cargo xtask fuzz [--seconds N] [--runs N] [--parallel] [TARGET ...]`:
+//! each fuzz target under libFuzzer for a bounded time or number of inputs,
+//! one after the other or all at once, with the inputs run, inputs per
+//! second and the crashes found.
 
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
 use crate::run::{cargo, root, step};
@@ -112,10 +113,30 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         fuzz_command(&fuzz).args(["build", "-O", "--sanitizer", "none"]),
     )?;
     let mut report = Vec::new();
-    for target in targets {
-        report.push(fuzz_one(&fuzz, target, &budget)?);
+    if args.iter().any(|a| a == "--parallel") {
+        // All at once: each run is one thread, so on a machine with cores
+        // to spare the whole takes as long as the slowest target.
+        let running: Vec<Running> = targets
+            .iter()
+            .map(|target| start(&fuzz, target, &budget))
+            .collect::<Result<_, _>>()?;
+        for run in running {
+            report.push(run.finish()?);
+        }
+    } else {
+        for target in targets {
+            report.push(start(&fuzz, target, &budget)?.finish()?);
+        }
     }
-    println!("\nfuzzing summary ({} per target):", budget.describe());
+    let mode = if args.iter().any(|a| a == "--parallel") {
+        ", in parallel"
+    } else {
+        ""
+    };
+    println!(
+        "\nfuzzing summary ({} per target{mode}):",
+        budget.describe()
+    );
     println!(
         "  {:<14} {:>12} {:>10} {:>12} {:>8}",
         "target", "inputs", "seconds", "inputs/s", "crashes"
@@ -150,8 +171,18 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs `target` under libFuzzer within `budget`, its log in `fuzz/logs/`.
-fn fuzz_one(fuzz: &Path, target: &'static str, budget: &Budget) -> Result<Outcome, String> {
+/// One target's libFuzzer run, started.
+struct Running {
+    target: &'static str,
+    child: Child,
+    start: Instant,
+    log_path: PathBuf,
+    artifacts: PathBuf,
+    earlier: Vec<String>,
+}
+
+/// Starts `target` under libFuzzer within `budget`, its log in `fuzz/logs/`.
+fn start(fuzz: &Path, target: &'static str, budget: &Budget) -> Result<Running, String> {
     println!("\n==> fuzzing `{target}` for {}", budget.describe());
     let corpus = fuzz.join("corpus").join(target);
     let logs = fuzz.join("logs");
@@ -165,8 +196,7 @@ fn fuzz_one(fuzz: &Path, target: &'static str, budget: &Budget) -> Result<Outcom
     println!("    libFuzzer's output goes to {}", log_path.display());
     let artifacts = fuzz.join("artifacts").join(target);
     let earlier = crash_files(&artifacts);
-    let start = Instant::now();
-    let status = fuzz_command(fuzz)
+    let child = fuzz_command(fuzz)
         .args(["run", "-O", "--sanitizer", "none", target])
         .arg("--")
         .args(budget.flags())
@@ -174,35 +204,54 @@ fn fuzz_one(fuzz: &Path, target: &'static str, budget: &Budget) -> Result<Outcom
         .arg("-print_final_stats=1")
         .stdout(Stdio::null())
         .stderr(log_file)
-        .status()
+        .spawn()
         .map_err(|e| format!("cannot start cargo fuzz: {e}"))?;
-    let seconds = start.elapsed().as_secs_f64();
-    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-    let outcome = Outcome {
+    Ok(Running {
         target,
-        executions: stat(&log, "stat::number_of_executed_units:").unwrap_or(0),
-        seconds,
-        crashes: crash_files(&artifacts)
-            .into_iter()
-            .filter(|f| !earlier.contains(f))
-            .collect(),
-        log: log_path.display().to_string(),
-        ok: status.success(),
-    };
-    println!(
-        "    {target}: {} inputs in {seconds:.0} s, {:.0} inputs/s, {} crash file(s){}",
-        outcome.executions,
-        outcome.per_second(),
-        outcome.crashes.len(),
-        if outcome.ok { "" } else { " (the run failed)" }
-    );
-    if !outcome.ok {
-        let tail: Vec<&str> = log.lines().rev().take(40).collect();
-        for line in tail.into_iter().rev() {
-            println!("    | {line}");
+        child,
+        start: Instant::now(),
+        log_path,
+        artifacts,
+        earlier,
+    })
+}
+
+impl Running {
+    /// Waits for the run to end and reads what it did from its log.
+    fn finish(mut self) -> Result<Outcome, String> {
+        let target = self.target;
+        let status = self
+            .child
+            .wait()
+            .map_err(|e| format!("waiting for `{target}`: {e}"))?;
+        let seconds = self.start.elapsed().as_secs_f64();
+        let log = std::fs::read_to_string(&self.log_path).unwrap_or_default();
+        let outcome = Outcome {
+            target,
+            executions: stat(&log, "stat::number_of_executed_units:").unwrap_or(0),
+            seconds,
+            crashes: crash_files(&self.artifacts)
+                .into_iter()
+                .filter(|f| !self.earlier.contains(f))
+                .collect(),
+            log: self.log_path.display().to_string(),
+            ok: status.success(),
+        };
+        println!(
+            "    {target}: {} inputs in {seconds:.0} s, {:.0} inputs/s, {} crash file(s){}",
+            outcome.executions,
+            outcome.per_second(),
+            outcome.crashes.len(),
+            if outcome.ok { "" } else { " (the run failed)" }
+        );
+        if !outcome.ok {
+            let tail: Vec<&str> = log.lines().rev().take(40).collect();
+            for line in tail.into_iter().rev() {
+                println!("    | {line}");
+            }
         }
+        Ok(outcome)
     }
-    Ok(outcome)
 }
 
 /// The targets run without AddressSanitizer: the code they reach forbids

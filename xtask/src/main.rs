@@ -20,8 +20,9 @@ commands:
   ci      fmt check, clippy -D warnings, docs with warnings denied
   bench   the benchmark suite; writes BENCHMARKS.md (`--quick` for a smoke run)
   fuzz    each fuzz target under libFuzzer for a bounded time or number of
-          inputs (`--seconds N`, default 60; `--runs N`; target names to run
-          only those), reporting inputs, inputs per second and crashes
+          inputs (`--seconds N`, default 60; `--runs N`; `--parallel` to run
+          the targets at once; target names to run only those), reporting
+          inputs, inputs per second and crashes
 ";
 
 fn main() -> ExitCode {

@@ -18,7 +18,7 @@
 //! ABI prescribes. A case is compiled once ([`Compiled::new`]) and crosses
 //! any number of values, each in a fresh store and instance.
 
-use anyhow::{Context, anyhow};
+use anyhow::Context;
 use host_wasmer::abi::Val as HwVal;
 use host_wasmer::{GuestWorld, HostConfig, HostError, Linker, SlotsHost};
 use wasmtime::component::{Component, InstancePre, Val as WtVal};
@@ -195,11 +195,17 @@ pub struct Engines {
 }
 
 impl Engines {
-    /// Both runtimes with their default configuration.
+    /// Both runtimes, compiling without optimisation: a case's guest only
+    /// forwards its arguments, the canonical ABI under test is each host's
+    /// own code, and a fuzzer compiles a case for every new type it tries.
     pub fn new() -> Self {
+        let mut cranelift = wasmer::sys::Cranelift::default();
+        cranelift.opt_level(wasmer::sys::CraneliftOptLevel::None);
+        let mut config = wasmtime::Config::new();
+        config.cranelift_opt_level(wasmtime::OptLevel::None);
         Self {
-            wasmer: wasmer::Engine::default(),
-            wasmtime: wasmtime::Engine::default(),
+            wasmer: cranelift.into(),
+            wasmtime: wasmtime::Engine::new(&config).unwrap_or_default(),
         }
     }
 }
@@ -359,7 +365,10 @@ fn on_wasmtime(engines: &Engines, case: &Case) -> anyhow::Result<InstancePre<Pro
     let mut linker = wasmtime::component::Linker::<Probe<WtVal>>::new(&engines.wasmtime);
     let mut t = linker.instance("test:diff/t")?;
     t.func_new("echo", |mut store, _, params, results| {
-        let x = params.first().ok_or_else(|| anyhow!("no x"))?.clone();
+        let x = params
+            .first()
+            .ok_or_else(|| wasmtime::format_err!("no x"))?
+            .clone();
         store.data_mut().seen = Some(x.clone());
         if let Some(result) = results.first_mut() {
             *result = x;
@@ -368,7 +377,7 @@ fn on_wasmtime(engines: &Engines, case: &Case) -> anyhow::Result<InstancePre<Pro
     })?;
     t.func_new("dump", |mut store, _, params, _| {
         let [WtVal::List(flat), WtVal::List(heap)] = params else {
-            return Err(anyhow!("dump got {params:?}"));
+            return Err(wasmtime::format_err!("dump got {params:?}"));
         };
         let flat = flat
             .iter()
@@ -387,5 +396,5 @@ fn on_wasmtime(engines: &Engines, case: &Case) -> anyhow::Result<InstancePre<Pro
         store.data_mut().dumps.push((flat, heap));
         Ok(())
     })?;
-    linker.instantiate_pre(&component)
+    Ok(linker.instantiate_pre(&component)?)
 }

@@ -176,7 +176,7 @@ impl Defs {
 }
 
 /// A random type of nesting depth at most `depth`.
-pub fn ty(rng: &mut impl Source, depth: u32, defs: &mut Defs) -> Ty {
+pub fn ty<S: Source>(rng: &mut S, depth: u32, defs: &mut Defs) -> Ty {
     // Two levels or more from the leaves a type is compound; one level
     // from them, half are; so values nest and carry strings and lists.
     let scalars = 13;
@@ -202,7 +202,7 @@ pub fn ty(rng: &mut impl Source, depth: u32, defs: &mut Defs) -> Ty {
         13 => Ty::List(Box::new(ty(rng, depth - 1, defs))),
         14 => Ty::Option(Box::new(ty(rng, depth - 1, defs))),
         15 => {
-            let side = |rng: &mut _, defs: &mut Defs| {
+            let side = |rng: &mut S, defs: &mut Defs| {
                 (rng.below(3) > 0).then(|| Box::new(ty(rng, depth - 1, defs)))
             };
             Ty::Result(side(rng, defs), side(rng, defs))
