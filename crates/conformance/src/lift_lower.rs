@@ -1,38 +1,37 @@
 //! `lift_lower`: the differential fuzz target's body. The fuzzer's bytes
-//! choose a WIT type and a value of it ([`crate::random_types`], read from
-//! [`Bytes`]), and the value crosses host-wasmer and wasmtime
-//! ([`crate::differential`]); any difference is a panic, the crash the
-//! fuzzer reports.
+//! choose one of [`TYPES`] WIT types and a value of it, and the value
+//! crosses host-wasmer and wasmtime ([`crate::differential`]); any
+//! difference is a panic, the crash the fuzzer reports.
 //!
-//! Compiling a case on both runtimes costs milliseconds, crossing a value
-//! tens of microseconds. So compiled cases are kept per thread, keyed by
-//! their WIT: the type is read from the front of the input, and most of
-//! libFuzzer's mutations change the value behind it, which finds its case
-//! compiled. The cache is bounded ([`MAX_CACHED`] cases, then emptied):
-//! a case is a few hundred KiB of code on each runtime.
+//! Compiling a type on both runtimes costs tens of milliseconds under the
+//! fuzzer's instrumentation, crossing a value far less: with a type read
+//! from the input's bytes, nearly every mutation of a short input was a new
+//! type, and the target ran 23 inputs a second. So the types are a fixed
+//! set made by the differential test's generator from seeds 0 to
+//! `TYPES - 1` (the test's own 200 among them), each compiled once per
+//! thread, when first chosen; the first two bytes choose the seed and the
+//! rest are the value ([`Bytes`]), so libFuzzer's coverage guidance works
+//! on the values, where the lifting and lowering code branches, and on
+//! the choice of type.
 
 // A difference is reported by panicking, by design: it is the finding.
 #![allow(clippy::panic)]
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::differential::{Case, Compiled, Engines};
-use crate::random_types::{Bytes, Defs, Source, ty, value};
+use crate::random_types::{Bytes, Defs, Rng, Source, Ty, ty, value};
 
-/// Compiled cases a thread keeps before it starts again.
-pub const MAX_CACHED: usize = 512;
-
-/// The deepest type an input may ask for.
-pub const MAX_DEPTH: u64 = 3;
+/// The types inputs choose from: seeds `0..TYPES` of the generator.
+pub const TYPES: u64 = 512;
 
 /// What a thread's inputs have cost so far.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
     /// Inputs run.
     pub inputs: u64,
-    /// Inputs whose case had to be compiled.
+    /// Inputs whose type had to be compiled.
     pub compiled: u64,
     /// Bytes of guest memory the hosts wrote and were compared.
     pub compared: u64,
@@ -40,7 +39,8 @@ pub struct Stats {
 
 struct Cache {
     engines: Engines,
-    cases: HashMap<String, Rc<Compiled>>,
+    /// By seed: the type, and its case compiled on both hosts.
+    types: Vec<Option<(Ty, Rc<Compiled>)>>,
     stats: Stats,
 }
 
@@ -48,49 +48,61 @@ thread_local! {
     static CACHE: RefCell<Option<Cache>> = const { RefCell::new(None) };
 }
 
-/// Crosses the value `data` describes, of the type it describes, through
+/// The type of seed `seed`, as the differential test makes it.
+pub fn seeded_type(seed: u64) -> (Ty, Defs) {
+    let mut rng = Rng::new(seed);
+    let mut defs = Defs::default();
+    let ty = ty(&mut rng, 1 + (seed % 3) as u32, &mut defs);
+    (ty, defs)
+}
+
+/// Crosses the value `data` describes, of the type it chooses, through
 /// both hosts; panics if they differ in any way, or if either fails.
 ///
 /// # Examples
 ///
 /// ```
-/// // Any bytes at all make a type and a value; the empty input is `bool`.
+/// // Any bytes at all choose a type and make a value of it.
 /// slots_conformance::lift_lower(&[]);
-/// slots_conformance::lift_lower(&[2, 16, 1, 2, 3, 4, 5, 6, 7, 8]);
+/// slots_conformance::lift_lower(&[7, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
 /// ```
 pub fn lift_lower(data: &[u8]) {
     let mut bytes = Bytes::new(data);
-    let depth = 1 + bytes.below(MAX_DEPTH) as u32;
-    let mut defs = Defs::default();
-    let ty = ty(&mut bytes, depth, &mut defs);
-    let value = value(&mut bytes, &ty);
-    let wit = Case::wit(&ty, &defs);
+    let seed = bytes.below(TYPES);
     CACHE.with_borrow_mut(|slot| {
         let cache = slot.get_or_insert_with(|| Cache {
             engines: Engines::new(),
-            cases: HashMap::new(),
+            types: (0..TYPES).map(|_| None).collect(),
             stats: Stats::default(),
         });
         cache.stats.inputs += 1;
-        let compiled = match cache.cases.get(&wit) {
-            Some(compiled) => compiled.clone(),
+        let Some(entry) = cache.types.get_mut(seed as usize) else {
+            panic!("seed {seed} is past the {TYPES} types");
+        };
+        let (ty, compiled) = match entry {
+            Some((ty, compiled)) => (ty.clone(), compiled.clone()),
             None => {
+                let (ty, defs) = seeded_type(seed);
+                let wit = Case::wit(&ty, &defs);
                 let case = Case::new(wit.clone())
                     .unwrap_or_else(|e| panic!("the case does not build: {e:?}\n{wit}"));
-                let compiled = Compiled::new(&cache.engines, &case)
-                    .unwrap_or_else(|e| panic!("the case does not compile: {e:?}\n{wit}"));
-                if cache.cases.len() >= MAX_CACHED {
-                    cache.cases.clear();
-                }
-                let compiled = Rc::new(compiled);
-                cache.cases.insert(wit.clone(), compiled.clone());
+                let compiled = Rc::new(
+                    Compiled::new(&cache.engines, &case)
+                        .unwrap_or_else(|e| panic!("the case does not compile: {e:?}\n{wit}")),
+                );
+                *entry = Some((ty.clone(), compiled.clone()));
                 cache.stats.compiled += 1;
-                compiled
+                (ty, compiled)
             }
         };
+        let value = value(&mut bytes, &ty);
         match compiled.cross(&cache.engines, &value) {
             Ok(bytes) => cache.stats.compared += bytes as u64,
-            Err(difference) => panic!("{difference}\nvalue {:?}\n{wit}", value.wasmer),
+            Err(difference) => panic!(
+                "{difference}\nseed {seed}, value {:?}\n{}",
+                value.wasmer,
+                compiled.wit()
+            ),
         }
     });
 }

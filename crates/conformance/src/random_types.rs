@@ -53,8 +53,8 @@ impl Source for Rng {
     }
 }
 
-/// Choices read from a fuzzer's bytes, front to back: a small choice takes
-/// one byte, 64 bits take eight, and a string takes a length byte and a
+/// Choices read from a fuzzer's bytes, front to back: a choice among up to
+/// 256 takes one byte, among up to 65,536 two, 64 bits take eight, and a string takes a length byte and a
 /// byte or more per character. Past the end every byte reads as zero, so
 /// every input, however short, makes a type and a value.
 pub struct Bytes<'a> {
@@ -91,6 +91,7 @@ impl Source for Bytes<'_> {
         match n {
             0 | 1 => 0,
             2..=256 => u64::from(self.byte()) % n,
+            257..=65536 => u64::from(u16::from_le_bytes([self.byte(), self.byte()])) % n,
             _ => self.next() % n,
         }
     }

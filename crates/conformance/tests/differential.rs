@@ -70,18 +70,18 @@ proptest! {
     }
 }
 
-/// Short inputs, long inputs and the same type twice: the fuzz target
-/// compiles a type once and reads every input, however short.
+/// The fuzz target compiles each of its types once, whatever the value:
+/// the first two bytes choose the type, the rest are the value.
 #[test]
 fn the_fuzz_target_compiles_each_type_once() {
     let before = slots_conformance::lift_lower::stats();
-    let input = [2u8, 16, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-    slots_conformance::lift_lower(&[]);
+    let input = [7u8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
     slots_conformance::lift_lower(&input);
     let mut other_value = input;
     other_value[13] ^= 0xff;
     slots_conformance::lift_lower(&other_value);
+    slots_conformance::lift_lower(&input[..5]);
     let after = slots_conformance::lift_lower::stats();
     assert_eq!(after.inputs - before.inputs, 3);
-    assert_eq!(after.compiled - before.compiled, 2, "{after:?}");
+    assert_eq!(after.compiled - before.compiled, 1, "{after:?}");
 }
