@@ -13,7 +13,7 @@ use super::capture::EmptyInput;
 use super::config::guest_path;
 use super::{Captured, GuestExit, Output, WasiConfig, WasiHost, WasiSetupError, is_wasi_module};
 use crate::abi::Val;
-use crate::{CallError, GuestInstance, InstantiateOptions, Linker};
+use crate::{CallError, GuestInstance, HostError, InstantiateOptions, Linker};
 
 /// A guest with a WASI state of its own beside its handle table.
 ///
@@ -62,15 +62,17 @@ impl<D: Send + 'static> WasiInstance<D> {
         self.stderr.as_ref()
     }
 
-    /// Releases every handle the instance holds and closes its WASI files
-    /// (its preopens among them). Runs once.
-    pub fn teardown(&self, store: &mut Store) {
-        if self.torn_down.swap(true, Ordering::Relaxed) {
-            return;
+    /// Releases every handle the instance holds, as
+    /// [`GuestInstance::teardown`] does, and closes its WASI files (its
+    /// preopens among them). Tearing down twice does nothing more; a store
+    /// the instance does not belong to is refused ([`HostError::WrongStore`]).
+    pub fn teardown(&self, store: &mut Store) -> Result<(), HostError> {
+        self.guest.teardown(store)?;
+        if !self.torn_down.swap(true, Ordering::Relaxed) {
+            let code = self.exit_code().map(|code| (code as i32).into());
+            self.wasi.on_exit(store, code);
         }
-        self.guest.teardown(store);
-        let code = self.exit_code().map(|code| (code as i32).into());
-        self.wasi.on_exit(store, code);
+        Ok(())
     }
 }
 
@@ -94,7 +96,7 @@ impl<D: Send + 'static> Linker<D> {
     /// let instance = linker.instantiate_wasi(&mut store, module, (), "tenant", &wasi, &config)?;
     /// instance.call(&mut store, "run", &[])?;
     /// let printed = instance.stdout().map(|out| out.bytes()).unwrap_or_default();
-    /// instance.teardown(&mut store);
+    /// instance.teardown(&mut store)?;
     /// # Ok(()) }
     /// ```
     pub fn instantiate_wasi(
@@ -147,7 +149,8 @@ impl<D: Send + 'static> Linker<D> {
         if let Ok(init) = instance.guest.wasmer().exports.get_function("_initialize") {
             let init = init.clone();
             if let Err(error) = init.call(store, &[]) {
-                instance.teardown(store);
+                // The store is the instance's own: teardown cannot refuse it.
+                let _ = instance.teardown(store);
                 return Err(WasiSetupError::Initialize(error.message()));
             }
         }

@@ -25,7 +25,7 @@ pub(crate) fn single(args: &RunArgs) -> Result<Option<u32>, String> {
         let outcome = tenant.call(&args.function);
         report::counters(&tenant);
         exit = tenant.exit_code();
-        tenant.end();
+        tenant.end()?;
         match exit {
             Some(code) => println!("  the guest exited with code {code}"),
             None => judge(outcome, args.expect_trap.as_deref())?,

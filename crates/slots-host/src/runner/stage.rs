@@ -151,10 +151,11 @@ impl Tenant {
     }
 
     /// Releases the instance's handles and, for a WASI guest, its files.
-    pub(crate) fn end(mut self) {
+    pub(crate) fn end(mut self) -> Result<(), String> {
         match &self.kind {
             Kind::Plain(guest) => guest.teardown(&mut self.store),
             Kind::Wasi(wasi) => wasi.teardown(&mut self.store),
         }
+        .map_err(|e| format!("teardown: {e}"))
     }
 }

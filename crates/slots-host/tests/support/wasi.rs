@@ -71,7 +71,7 @@ pub(crate) fn run_wasi(
         .unwrap();
     let outcome = instance.call(&mut store, "run", &[]);
     let counters = instance.guest().counters(&store);
-    instance.teardown(&mut store);
+    instance.teardown(&mut store).unwrap();
     let text = |c: Option<&host_wasmer::wasi::Captured>| {
         String::from_utf8_lossy(&c.map(|c| c.bytes()).unwrap_or_default()).into_owned()
     };
