@@ -177,7 +177,7 @@ fn wasi(c: &mut Criterion) {
     let (plain_wat, wasi_wat) = loop_guests();
     let (mut plain_store, plain_loop, plain_bucket) = bench.method_loop(&plain_wat, false);
     let (mut wasi_store, wasi_loop, wasi_bucket) = bench.method_loop(&wasi_wat, true);
-    let mut timed = |store: &mut Store, f: &TypedFunction<(i32, i32), ()>, h: i32, iters: u64| {
+    let timed = |store: &mut Store, f: &TypedFunction<(i32, i32), ()>, h: i32, iters: u64| {
         let start = Instant::now();
         let mut left = iters;
         while left > 0 {
