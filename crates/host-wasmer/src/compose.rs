@@ -18,6 +18,16 @@ use crate::{GuestInstance, InstantiateError, Linker, Problem, ValidationError};
 
 /// What becomes of an import that neither the world nor the embedder's
 /// imports define.
+///
+/// # Examples
+///
+/// ```
+/// use host_wasmer::{InstantiateOptions, UndefinedImports};
+///
+/// assert_eq!(InstantiateOptions::new().undefined_imports(), UndefinedImports::Refuse);
+/// let lenient = InstantiateOptions::new().undefined(UndefinedImports::Trap);
+/// assert_eq!(lenient.undefined_imports(), UndefinedImports::Trap);
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UndefinedImports {
@@ -114,7 +124,17 @@ impl InstantiateOptions {
 }
 
 /// The trap of a function that stands in for an undefined import
-/// ([`UndefinedImports::Trap`]).
+/// ([`UndefinedImports::Trap`]). Find it in a Wasmer `RuntimeError` with
+/// `downcast_ref`.
+///
+/// # Examples
+///
+/// ```
+/// use host_wasmer::UndefinedImportCalled;
+///
+/// let called = UndefinedImportCalled { module: "env".into(), name: "log".into() };
+/// assert_eq!(called.to_string(), "import `env#log` was called, but nothing defines it");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("import `{module}#{name}` was called, but nothing defines it")]
 pub struct UndefinedImportCalled {

@@ -5,6 +5,18 @@ use std::path::{Component, Path, PathBuf};
 use super::WasiSetupError;
 
 /// Where a guest's stdout or stderr goes.
+///
+/// # Examples
+///
+/// ```
+/// use host_wasmer::wasi::{Output, WasiConfig};
+///
+/// assert_eq!(Output::default(), Output::Null);
+/// let config = WasiConfig::new("guest")
+///     .stdout(Output::Capture { limit: 1 << 16 })
+///     .stderr(Output::Inherit);
+/// # let _ = config;
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Output {
@@ -23,6 +35,16 @@ pub enum Output {
 }
 
 /// A host directory the guest may open files in, and where it sees it.
+///
+/// # Examples
+///
+/// ```
+/// use host_wasmer::wasi::WasiConfig;
+///
+/// let config = WasiConfig::new("guest").dir_writable("/srv/out", "/out");
+/// let preopen = &config.preopens()[0];
+/// assert_eq!((preopen.guest.as_str(), preopen.writable), ("/out", true));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preopen {
     /// The directory on the host.

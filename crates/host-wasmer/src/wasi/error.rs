@@ -5,6 +5,29 @@ use std::path::PathBuf;
 use crate::InstantiateError;
 
 /// A WASI instance could not be set up.
+///
+/// # Examples
+///
+/// A preopen of a directory that does not exist is refused, naming it:
+///
+/// ```
+/// use host_wasmer::wasi::{WasiConfig, WasiHost, WasiSetupError};
+/// use host_wasmer::{GuestWorld, HostConfig, Linker, SlotsHost};
+/// use wasmer::{Module, Store};
+///
+/// let world = GuestWorld::from_str("package demo:w@1.0.0; world guest {}", "guest")?;
+/// let linker = Linker::<()>::new(world, SlotsHost::new(HostConfig::default()));
+/// let mut store = Store::default();
+/// let module = Module::new(&store, "(module)")?;
+/// let config = WasiConfig::new("guest").dir("/no/such/dir", "/data");
+/// let wasi = WasiHost::new()?;
+/// let Err(error) = linker.instantiate_wasi(&mut store, &module, (), "t", &wasi, &config) else {
+///     panic!("the directory does not exist");
+/// };
+/// assert!(matches!(error, WasiSetupError::Dir { .. }));
+/// assert!(error.to_string().contains("/no/such/dir"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum WasiSetupError {
@@ -38,7 +61,16 @@ pub enum WasiSetupError {
 }
 
 /// The trap of a guest that called `proc_exit` (Rust's
-/// `std::process::exit`): the instance has ended, with `code`.
+/// `std::process::exit`): the instance has ended, with `code`
+/// ([`WasiInstance::exit_code`](super::WasiInstance::exit_code)).
+///
+/// # Examples
+///
+/// ```
+/// use host_wasmer::wasi::GuestExit;
+///
+/// assert_eq!(GuestExit { code: 3 }.to_string(), "the guest exited with code 3");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("the guest exited with code {code}")]
 pub struct GuestExit {

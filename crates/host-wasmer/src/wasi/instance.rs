@@ -20,6 +20,22 @@ use crate::{CallError, GuestInstance, HostError, InstantiateOptions, Linker};
 /// Tear it down with [`WasiInstance::teardown`] (or drop its store): its
 /// handles are released as for any [`GuestInstance`], and its WASI files
 /// are closed.
+///
+/// # Examples
+///
+/// ```no_run
+/// use host_wasmer::wasi::{Output, WasiConfig, WasiHost};
+/// # fn f(linker: &host_wasmer::Linker<()>, module: &wasmer::Module) -> Result<(), Box<dyn std::error::Error>> {
+/// let wasi = WasiHost::new()?;
+/// let config = WasiConfig::new("printing").args(["--exit", "3"]).stdout(Output::Inherit);
+/// let mut store = wasmer::Store::default();
+/// let instance = linker.instantiate_wasi(&mut store, module, (), "tenant", &wasi, &config)?;
+/// let _trapped = instance.call(&mut store, "run", &[]);
+/// assert_eq!(instance.exit_code(), Some(3));
+/// instance.teardown(&mut store)?;
+/// assert_eq!(wasi.live_environments(), 0);
+/// # Ok(()) }
+/// ```
 pub struct WasiInstance<D> {
     guest: GuestInstance<D>,
     wasi: WasiFunctionEnv,
