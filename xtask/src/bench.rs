@@ -3,6 +3,7 @@
 
 use std::process::Command;
 
+use crate::guests;
 use crate::run::{cargo, root, step};
 
 /// The benchmarks, in the order BENCHMARKS.md shows them: (package, bench).
@@ -11,6 +12,7 @@ const BENCHES: &[(&str, &str)] = &[
     ("slots-core", "interning"),
     ("slots-host", "handle_path"),
     ("slots-host", "scale"),
+    ("slots-host", "wasi"),
     ("slots-conformance", "versus"),
 ];
 
@@ -24,11 +26,15 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
         if quick { "quick (smoke)" } else { "full" }
     );
     println!("The first run builds Wasmer in release mode (about 10 minutes on 2 cores).");
+    // The WASI benchmark runs the `printing` example built for both targets.
+    guests::build()?;
     for (package, bench) in BENCHES {
         let mut command = cargo();
         command
             .args(["bench", "--locked", "--package", package, "--bench", bench])
             .env("SLOTS_BENCH_RESULTS", &results)
+            .env("SLOTS_GUESTS_DIR", guests::out_dir())
+            .env("SLOTS_WASI_GUESTS_DIR", guests::wasi_out_dir())
             .current_dir(root());
         if quick {
             command.env("SLOTS_BENCH_QUICK", "1");

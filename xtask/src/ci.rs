@@ -30,22 +30,24 @@ pub(crate) fn run() -> Result<(), String> {
             ])
             .current_dir(root()),
     )?;
-    guests::ensure_target()?;
-    step(
-        "clippy on the guests (wasm32), warnings denied",
-        cargo()
-            .args([
-                "clippy",
-                "--release",
-                "--locked",
-                "--target",
-                guests::TARGET,
-                "--",
-                "-D",
-                "warnings",
-            ])
-            .current_dir(root().join("guest-examples")),
-    )?;
+    for target in [guests::TARGET, guests::WASI_TARGET] {
+        guests::ensure_target(target)?;
+        step(
+            &format!("clippy on the guests ({target}), warnings denied"),
+            cargo()
+                .args([
+                    "clippy",
+                    "--release",
+                    "--locked",
+                    "--target",
+                    target,
+                    "--",
+                    "-D",
+                    "warnings",
+                ])
+                .current_dir(root().join("guest-examples")),
+        )?;
+    }
     step(
         "docs, warnings denied",
         cargo()

@@ -15,7 +15,8 @@ pub(crate) fn run() -> Result<(), String> {
     )?;
     let runner = root().join("target/release/slots-host");
     let mut failed = Vec::new();
-    for (name, wasm) in &built {
+    for guest in &built {
+        let (name, wasm) = (&guest.name, &guest.wasm);
         let mut command = std::process::Command::new(&runner);
         // `tenants` and `grants` take several tenants of one host: the
         // runner has a scenario for each. Every other guest runs alone.
@@ -23,6 +24,24 @@ pub(crate) fn run() -> Result<(), String> {
             "tenants" | "grants" => command.arg(name).arg(wasm),
             _ => command.arg("run").arg(wasm),
         };
+        match name.as_str() {
+            // A WASI guest reading pattern files from a preopened directory,
+            // run twice on one host: the second instance finds every pattern
+            // warm. Its arguments are paths it must not reach.
+            "files" => {
+                let patterns = root().join("guest-examples/files/patterns");
+                command
+                    .arg("--dir")
+                    .arg(format!("{}:/patterns", patterns.display()))
+                    .args(["--instances", "2", "--", "/patterns/../../etc/passwd"]);
+            }
+            // A WASI guest printing beside its handles, given arguments and
+            // an environment variable.
+            "printing" => {
+                command.args(["--env", "LINES=4", "--", "hello", "from", "the", "host"]);
+            }
+            _ => {}
+        }
         // Show each handle event (open, intern hit, cache hit or miss, drop,
         // rejection), except for the guest that makes tens of thousands.
         if name != "many" {
@@ -33,7 +52,12 @@ pub(crate) fn run() -> Result<(), String> {
         if name == "stale" {
             command.args(["--expect-trap", "stale"]);
         }
-        if let Err(e) = step(&format!("guest `{name}`"), command.current_dir(root())) {
+        let what = if guest.wasi {
+            format!("guest `{name}` (WASI, {})", guests::WASI_TARGET)
+        } else {
+            format!("guest `{name}`")
+        };
+        if let Err(e) = step(&what, command.current_dir(root())) {
             failed.push(e);
         }
     }

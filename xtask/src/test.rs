@@ -14,6 +14,7 @@ pub(crate) fn run() -> Result<(), String> {
         built.len(),
         guests::out_dir().display()
     );
+    println!("and for WASI into {}", guests::wasi_out_dir().display());
     step(
         "running the workspace's tests (unit, property, integration, guests end to end)",
         cargo()
@@ -25,6 +26,7 @@ pub(crate) fn run() -> Result<(), String> {
                 "slots-conformance",
             ])
             .env("SLOTS_GUESTS_DIR", guests::out_dir())
+            .env("SLOTS_WASI_GUESTS_DIR", guests::wasi_out_dir())
             .current_dir(root()),
     )?;
     step(
@@ -49,6 +51,7 @@ pub(crate) fn run() -> Result<(), String> {
         cargo()
             .args(["test", "--locked", "--package", "slots-conformance"])
             .env("SLOTS_GUESTS_DIR", guests::out_dir())
+            .env("SLOTS_WASI_GUESTS_DIR", guests::wasi_out_dir())
             .current_dir(root()),
     )
 }

@@ -14,6 +14,12 @@ use support::{Report, both, workspace};
 const SAME: &[&str] = &["grants", "identity", "tenants"];
 /// Examples that differ by design, each with its test below.
 const DIFFERENT: &[&str] = &["caching", "lifecycle", "many", "stale"];
+/// WASI guests (wasm32-wasip1), not compared: this suite's wasmtime host
+/// serves the `slots:host` world alone, without wasmtime-wasi, and their
+/// wasm32-unknown-unknown builds cannot print or open files (std's output
+/// goes nowhere and its file calls fail there). They run on host-wasmer in
+/// `crates/slots-host/tests/wasi.rs` and `hostile_wasi.rs`.
+const WASI: &[&str] = &["files", "printing"];
 
 fn passed(report: &Report) -> bool {
     report.result == Ok(Ok(()))
@@ -42,7 +48,7 @@ fn every_guest_example_is_compared_or_its_difference_pinned() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     found.sort();
-    let mut known: Vec<&str> = SAME.iter().chain(DIFFERENT).copied().collect();
+    let mut known: Vec<&str> = SAME.iter().chain(DIFFERENT).chain(WASI).copied().collect();
     known.sort();
     assert_eq!(found, known);
 }

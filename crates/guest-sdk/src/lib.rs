@@ -8,8 +8,10 @@
 //!
 //! # Writing a guest
 //!
-//! A guest is a `cdylib` built for `wasm32-unknown-unknown` that implements
-//! [`Guest`] and exports it with [`export!`]. Its `run` checks what it expects
+//! A guest is a `cdylib` built for `wasm32-unknown-unknown`, or for
+//! `wasm32-wasip1` when it uses Rust `std` (`println!`, files, arguments,
+//! environment; the host then runs it with WASI beside the world), that
+//! implements [`Guest`] and exports it with [`export!`]. Its `run` checks what it expects
 //! with [`ensure!`], [`ensure_eq!`], [`ensure_ne!`] and [`ensure_matches!`], which
 //! return the first failure as `Err` with its file and line; a host
 //! [`Error`] converts into that `String` with `?`.

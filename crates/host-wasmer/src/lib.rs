@@ -61,6 +61,7 @@
 #![deny(missing_docs)]
 
 pub mod abi;
+mod compose;
 mod ctx;
 mod direct;
 mod env;
@@ -73,11 +74,14 @@ mod linker;
 mod ownership;
 pub mod typed;
 mod validate;
+#[cfg(feature = "wasi")]
+pub mod wasi;
 mod world;
 
 #[doc(hidden)]
 pub use wit_parser as __wit_parser;
 
+pub use compose::{InstantiateOptions, UndefinedImportCalled, UndefinedImports};
 pub use ctx::{Ctx, KeyedOpen, OpenError, OpenedFrom};
 pub use env::{Counters, InstanceEnv};
 pub use error::{BindError, CallError, GuestTrap, HostError, InstantiateError, TrapKind};

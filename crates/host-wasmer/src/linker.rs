@@ -326,12 +326,27 @@ impl<D: Send + 'static> Linker<D> {
         namespace: impl Into<Arc<str>>,
     ) -> Result<GuestInstance<D>, InstantiateError> {
         self.validate(module)?;
+        self.instantiate_validated(store, module, data, namespace.into(), Imports::new())
+    }
+
+    /// Whether a function is bound to the import `module`/`name`.
+    pub(crate) fn is_bound(&self, module: &str, name: &str) -> bool {
+        self.bindings
+            .contains_key(&(module.to_string(), name.to_string()))
+    }
+
+    /// Instantiates a validated `module`, defining the world's imports into
+    /// `imports` (the embedder's, which may hold WASI and others).
+    pub(crate) fn instantiate_validated(
+        &self,
+        store: &mut Store,
+        module: &Module,
+        data: D,
+        namespace: Arc<str>,
+        mut imports: Imports,
+    ) -> Result<GuestInstance<D>, InstantiateError> {
         let resources = Arc::new(self.resources.clone());
-        let env = FunctionEnv::new(
-            store,
-            InstanceEnv::new(data, self.host.clone(), namespace.into()),
-        );
-        let mut imports = Imports::new();
+        let env = FunctionEnv::new(store, InstanceEnv::new(data, self.host.clone(), namespace));
         for import in module.imports() {
             let key = (import.module().to_string(), import.name().to_string());
             // Validation guarantees every import is bound.

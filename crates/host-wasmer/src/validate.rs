@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use wasmer::{ExternType, FunctionType, Module, Type};
+use wasmer::{ExternType, FunctionType, ImportType, Module, Type};
 use wit_parser::abi::{WasmSignature, WasmType};
 
 use crate::GuestWorld;
@@ -65,6 +65,28 @@ pub enum Problem {
         /// Core import name.
         name: String,
     },
+    /// An import of a module outside the world that the embedder's
+    /// imports do not define either ([`Linker::instantiate_with`]).
+    ///
+    /// [`Linker::instantiate_with`]: crate::Linker::instantiate_with
+    Undefined {
+        /// Core import module.
+        module: String,
+        /// Core import name.
+        name: String,
+    },
+    /// An import the embedder's imports define with another type than the
+    /// module declares.
+    ImportType {
+        /// Core import module.
+        module: String,
+        /// Core import name.
+        name: String,
+        /// The type the module declares.
+        expected: String,
+        /// The type of what the embedder defined.
+        found: String,
+    },
     /// A required export is absent.
     MissingExport {
         /// The export's name.
@@ -124,6 +146,19 @@ impl fmt::Display for Problem {
                     "import `{module}#{name}`: the host has not bound this function"
                 )
             }
+            Self::Undefined { module, name } => write!(
+                f,
+                "import `{module}#{name}`: neither the world nor the embedder's imports define it"
+            ),
+            Self::ImportType {
+                module,
+                name,
+                expected,
+                found,
+            } => write!(
+                f,
+                "import `{module}#{name}`: the module declares {expected} but the embedder's import is {found}"
+            ),
             Self::MissingExport { name, role } => {
                 write!(f, "missing export `{name}` ({role})")
             }
@@ -163,6 +198,27 @@ pub fn validate_module(
     module: &Module,
     is_bound: impl Fn(&str, &str) -> bool,
 ) -> Result<(), ValidationError> {
+    let problems = check_module(world, module, is_bound, |import| {
+        Some(Problem::UnknownModule {
+            module: import.module().to_string(),
+            name: import.name().to_string(),
+        })
+    });
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ValidationError { problems })
+    }
+}
+
+/// Every problem of `module` against `world`; an import of a module the
+/// world does not have (nor has at another version) is judged by `outside`.
+pub(crate) fn check_module(
+    world: &GuestWorld,
+    module: &Module,
+    is_bound: impl Fn(&str, &str) -> bool,
+    outside: impl Fn(&ImportType) -> Option<Problem>,
+) -> Vec<Problem> {
     let mut problems = Vec::new();
     let known_modules: BTreeSet<&str> = world
         .imports()
@@ -171,6 +227,13 @@ pub fn validate_module(
         .collect();
     for import in module.imports() {
         let (module_name, name) = (import.module().to_string(), import.name().to_string());
+        if !known_modules.contains(module_name.as_str()) && !versioned(&known_modules, &module_name)
+        {
+            // Imports of modules the world does not have (WASI, say) are the
+            // embedder's.
+            problems.extend(outside(&import));
+            continue;
+        }
         let ExternType::Function(found) = import.ty() else {
             problems.push(Problem::NotAFunction {
                 module: module_name,
@@ -205,11 +268,15 @@ pub fn validate_module(
         }
     }
     check_exports(world, module, &mut problems);
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(ValidationError { problems })
-    }
+    problems
+}
+
+/// Whether the world serves `module`'s interface at another version.
+fn versioned(known: &BTreeSet<&str>, module: &str) -> bool {
+    let (interface, _) = GuestWorld::split_version(module);
+    known
+        .iter()
+        .any(|m| GuestWorld::split_version(m).0 == interface)
 }
 
 fn unknown(known: &BTreeSet<&str>, module: String, name: String) -> Problem {

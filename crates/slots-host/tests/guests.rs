@@ -16,13 +16,17 @@ use wasmer::{Module, Store};
 
 /// The guests with a test; `every_guest_example_has_a_test` keeps it equal
 /// to the folders of guest-examples/. `grants` and `tenants` take several
-/// instances each, and are run in `tests/tenants.rs`.
+/// instances each, and are run in `tests/tenants.rs`; `files` and
+/// `printing` are WASI guests, run from their wasm32-wasip1 builds in
+/// `tests/wasi.rs` and `tests/hostile_wasi.rs`.
 const TESTED: &[&str] = &[
     "caching",
+    "files",
     "grants",
     "identity",
     "lifecycle",
     "many",
+    "printing",
     "stale",
     "tenants",
 ];

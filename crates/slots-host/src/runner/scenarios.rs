@@ -7,25 +7,37 @@ use slots_host::{MatchOptions, Pattern};
 
 use super::outcome::judge;
 use super::stage::Stage;
-use super::{RunArgs, report};
+use super::{RunArgs, WasiArgs, report};
 
-/// One guest, run once, with any instructions in its inbox.
-pub(crate) fn single(args: &RunArgs) -> Result<(), String> {
-    let stage = Stage::new(&args.wasm)?;
-    let mut tenant = stage.start(&args.namespace)?;
-    for subject in &args.tell {
-        stage.tell(&args.namespace, subject)?;
+/// One guest, run once or `instances` times on one host, with any
+/// instructions in its inbox. `Some(code)` when a WASI guest exited.
+pub(crate) fn single(args: &RunArgs) -> Result<Option<u32>, String> {
+    let stage = Stage::new(&args.wasm, &args.wasi)?;
+    let mut exit = None;
+    for round in 1..=args.instances {
+        if args.instances > 1 {
+            println!("  instance {round} of {}", args.instances);
+        }
+        let mut tenant = stage.start(&args.namespace)?;
+        for subject in &args.tell {
+            stage.tell(&args.namespace, subject)?;
+        }
+        let outcome = tenant.call(&args.function);
+        report::counters(&tenant);
+        exit = tenant.exit_code();
+        tenant.end()?;
+        match exit {
+            Some(code) => println!("  the guest exited with code {code}"),
+            None => judge(outcome, args.expect_trap.as_deref())?,
+        }
     }
-    let outcome = tenant.call(&args.function);
-    report::counters(&tenant);
-    drop(tenant);
     report::totals(&stage)?;
-    judge(outcome, args.expect_trap.as_deref())
+    Ok(exit)
 }
 
 /// The `tenants` guest in two namespaces, then restarted in the first.
 pub(crate) fn tenants(wasm: &Path) -> Result<(), String> {
-    let stage = Stage::new(wasm)?;
+    let stage = Stage::new(wasm, &WasiArgs::default())?;
     for (namespace, expect) in [
         ("tenant-a", "expect miss"),
         ("tenant-b", "expect miss"),
@@ -45,7 +57,7 @@ pub(crate) fn tenants(wasm: &Path) -> Result<(), String> {
 /// The `grants` guest: tenant-a grants a pattern and a bucket to tenant-b,
 /// sees tenant-b's write, then the host revokes the pattern.
 pub(crate) fn grants(wasm: &Path) -> Result<(), String> {
-    let stage = Stage::new(wasm)?;
+    let stage = Stage::new(wasm, &WasiArgs::default())?;
     let mut a = stage.start("tenant-a")?;
     let mut b = stage.start("tenant-b")?;
     let steps = [

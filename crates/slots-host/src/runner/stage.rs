@@ -1,13 +1,16 @@
 //! `Stage`: one host with its mailbox and census, on which the runner
-//! starts tenants.
+//! starts tenants, plain or WASI.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use host_wasmer::abi::Val;
+use host_wasmer::wasi::{Output, WasiConfig, WasiHost, WasiInstance, is_wasi_module};
 use host_wasmer::{CallError, GuestInstance, HostConfig, Linker, SlotsHost};
 use slots_host::{Census, HostData, Mailbox, linker};
 use wasmer::{Module, Store};
+
+use super::WasiArgs;
 
 /// One host, shared by every tenant the runner starts.
 pub(crate) struct Stage {
@@ -17,18 +20,27 @@ pub(crate) struct Stage {
     linker: Linker<HostData>,
     bytes: Vec<u8>,
     name: String,
+    /// Set for a WASI guest: the runtime and what the guest is granted.
+    wasi: Option<(Arc<WasiHost>, WasiConfig)>,
+}
+
+/// How a tenant was instantiated.
+enum Kind {
+    Plain(GuestInstance<HostData>),
+    Wasi(WasiInstance<HostData>),
 }
 
 /// One instance of the guest, in a namespace.
 pub(crate) struct Tenant {
     pub(crate) namespace: String,
     pub(crate) store: Store,
-    pub(crate) instance: GuestInstance<HostData>,
+    kind: Kind,
 }
 
 impl Stage {
-    /// A host for the guest module in `wasm`.
-    pub(crate) fn new(wasm: &Path) -> Result<Self, String> {
+    /// A host for the guest module in `wasm`; a WASI guest is granted
+    /// what `grants` says, and nothing else.
+    pub(crate) fn new(wasm: &Path, grants: &WasiArgs) -> Result<Self, String> {
         let bytes =
             std::fs::read(wasm).map_err(|e| format!("cannot read `{}`: {e}", wasm.display()))?;
         if !bytes.starts_with(b"\0asm") {
@@ -37,6 +49,32 @@ impl Stage {
                 wasm.display()
             ));
         }
+        let name = wasm.display().to_string();
+        let module =
+            Module::new(&Store::default(), &bytes).map_err(|e| format!("`{name}`: {e}"))?;
+        let wasi = if is_wasi_module(&module) {
+            let program = wasm
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| name.clone());
+            let mut config = WasiConfig::new(program)
+                .args(grants.args.iter().cloned())
+                .stdout(Output::Inherit)
+                .stderr(Output::Inherit);
+            for (key, value) in &grants.env {
+                config = config.env(key, value);
+            }
+            for (host, guest) in &grants.dirs {
+                config = config.dir(host, guest);
+            }
+            Some((WasiHost::new().map_err(|e| e.to_string())?, config))
+        } else if !grants.is_empty() {
+            return Err(format!(
+                "`{name}` imports no WASI: --dir, --env and arguments are for WASI guests"
+            ));
+        } else {
+            None
+        };
         let host = SlotsHost::new(HostConfig::default());
         Ok(Self {
             linker: linker(host.clone()).map_err(|e| e.to_string())?,
@@ -44,7 +82,8 @@ impl Stage {
             mailbox: Mailbox::new(Mailbox::DEFAULT_CAPACITY),
             census: Census::new(),
             bytes,
-            name: wasm.display().to_string(),
+            name,
+            wasi,
         })
     }
 
@@ -55,14 +94,22 @@ impl Stage {
         let module =
             Module::new(&store, &self.bytes).map_err(|e| format!("`{}`: {e}", self.name))?;
         let data = HostData::shared(&self.mailbox, &self.census);
-        let instance = self
-            .linker
-            .instantiate(&mut store, &module, data, namespace)
-            .map_err(|e| format!("`{}`: {e}", self.name))?;
+        let kind = match &self.wasi {
+            Some((wasi, config)) => Kind::Wasi(
+                self.linker
+                    .instantiate_wasi(&mut store, &module, data, namespace, wasi, config)
+                    .map_err(|e| format!("`{}`: {e}", self.name))?,
+            ),
+            None => Kind::Plain(
+                self.linker
+                    .instantiate(&mut store, &module, data, namespace)
+                    .map_err(|e| format!("`{}`: {e}", self.name))?,
+            ),
+        };
         Ok(Tenant {
             namespace: namespace.to_string(),
             store,
-            instance,
+            kind,
         })
     }
 
@@ -75,8 +122,40 @@ impl Stage {
 }
 
 impl Tenant {
+    /// The instance, as any guest of the world.
+    pub(crate) fn guest(&self) -> &GuestInstance<HostData> {
+        match &self.kind {
+            Kind::Plain(guest) => guest,
+            Kind::Wasi(wasi) => wasi.guest(),
+        }
+    }
+
     /// Calls the export `function`.
     pub(crate) fn call(&mut self, function: &str) -> Result<Option<Val>, CallError> {
-        self.instance.call(&mut self.store, function, &[])
+        let outcome = match &self.kind {
+            Kind::Plain(guest) => guest.call(&mut self.store, function, &[]),
+            Kind::Wasi(wasi) => wasi.call(&mut self.store, function, &[]),
+        };
+        // The guest's output, inherited, goes out before the runner's report.
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        outcome
+    }
+
+    /// The code a WASI guest exited with, if it called `proc_exit`.
+    pub(crate) fn exit_code(&self) -> Option<u32> {
+        match &self.kind {
+            Kind::Plain(_) => None,
+            Kind::Wasi(wasi) => wasi.exit_code(),
+        }
+    }
+
+    /// Releases the instance's handles and, for a WASI guest, its files.
+    pub(crate) fn end(mut self) -> Result<(), String> {
+        match &self.kind {
+            Kind::Plain(guest) => guest.teardown(&mut self.store),
+            Kind::Wasi(wasi) => wasi.teardown(&mut self.store),
+        }
+        .map_err(|e| format!("teardown: {e}"))
     }
 }

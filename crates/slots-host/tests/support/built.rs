@@ -23,3 +23,18 @@ pub(crate) fn wasm(name: &str) -> Vec<u8> {
         )
     })
 }
+
+/// The bytes of guest example `name` built for wasm32-wasip1, from
+/// `$SLOTS_WASI_GUESTS_DIR` or the guest workspace's release directory.
+pub(crate) fn wasi_wasm(name: &str) -> Vec<u8> {
+    let dir = std::env::var_os("SLOTS_WASI_GUESTS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("guest-examples/target/wasm32-wasip1/release"));
+    let path = dir.join(format!("{name}.wasm"));
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "guest `{name}` is not built for wasm32-wasip1 ({}: {e}); `cargo xtask test` builds the guests first",
+            path.display()
+        )
+    })
+}

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub(crate) mod built;
+pub(crate) mod wasi;
 
 use std::sync::Arc;
 

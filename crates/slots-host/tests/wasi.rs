@@ -1,0 +1,209 @@
+//! WASI guests (wasm32-wasip1, Rust `std`) on the real host: wasmer-wasix's
+//! imports beside the world's in one instance, printing, preopened files,
+//! the cache across instances, exit codes and teardown.
+
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
+mod support;
+
+use host_wasmer::wasi::{WasiConfig, WasiHost};
+use host_wasmer::{
+    HostConfig, InstantiateError, InstantiateOptions, Problem, SlotsHost, UndefinedImports,
+};
+use slots_host::{HostData, linker};
+use support::built::wasi_wasm;
+use support::wasi::{Scratch, pattern_files, run_wasi};
+use wasmer::{Imports, Module, Store};
+
+#[test]
+fn printing_guest_prints_beside_its_handles() {
+    let host = SlotsHost::new(HostConfig::default());
+    let wasi = WasiHost::new().unwrap();
+    let config = WasiConfig::new("printing")
+        .env("LINES", "4")
+        .args(["first", "second"]);
+    let run = run_wasi(&host, &wasi, "printing", "test", config);
+    run.assert_passed("printing");
+    assert!(
+        run.stdout
+            .contains("line 0: bucket `printed` holds 0 entries"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("line 3: bucket `printed` holds 3 entries"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("printed 4 lines"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains(r#"["printing", "first", "second"]"#),
+        "the guest sees its program name and arguments: {}",
+        run.stderr
+    );
+    assert_eq!(run.counters.opens, 1);
+    assert_eq!(run.counters.live_handles, 0);
+    assert_eq!(host.totals().leaked(), 0);
+    assert_eq!(wasi.live_environments(), 0);
+}
+
+#[test]
+fn a_guest_gets_no_environment_variable_it_was_not_granted() {
+    let host = SlotsHost::new(HostConfig::default());
+    let wasi = WasiHost::new().unwrap();
+    // SAFETY-free check: the host process has variables; the guest sees none.
+    let run = run_wasi(
+        &host,
+        &wasi,
+        "printing",
+        "test",
+        WasiConfig::new("printing"),
+    );
+    run.assert_passed("printing");
+    assert!(
+        run.stdout.contains("printed 3 lines"),
+        "LINES was not set: {}",
+        run.stdout
+    );
+    assert!(run.stderr.contains(r#"["printing"]"#), "{}", run.stderr);
+}
+
+#[test]
+fn a_guest_exit_code_is_reported_to_the_host() {
+    let host = SlotsHost::new(HostConfig::default());
+    let wasi = WasiHost::new().unwrap();
+    let config = WasiConfig::new("printing").args(["--exit", "3"]);
+    let run = run_wasi(&host, &wasi, "printing", "test", config);
+    assert_eq!(run.exit, Some(3));
+    let Err(error) = &run.outcome else {
+        panic!("an exit ends the call: {:?}", run.outcome);
+    };
+    assert!(error.to_string().contains("exited with code 3"), "{error}");
+    assert_eq!(host.totals().leaked(), 0);
+    assert_eq!(wasi.live_environments(), 0);
+}
+
+#[test]
+fn files_guest_parses_each_file_once_and_a_second_instance_hits_the_cache() {
+    let scratch = Scratch::new("files");
+    let dir = pattern_files(&scratch);
+    let host = SlotsHost::new(HostConfig::default());
+    let wasi = WasiHost::new().unwrap();
+    let config = || WasiConfig::new("files").dir(&dir, "/patterns");
+
+    let first = run_wasi(&host, &wasi, "files", "tenant", config());
+    first.assert_passed("files");
+    assert_eq!(
+        first.counters.cache_misses, 3,
+        "three files, three patterns"
+    );
+    assert_eq!(first.counters.creations, 3);
+    assert!(
+        first
+            .stdout
+            .contains("3 patterns from `/patterns`: 3 compiled, 0 warm"),
+        "{}",
+        first.stdout
+    );
+
+    let second = run_wasi(&host, &wasi, "files", "tenant", config());
+    second.assert_passed("files");
+    assert_eq!(second.counters.cache_hits, 3, "every pattern was warm");
+    assert_eq!(second.counters.cache_misses, 0);
+    assert_eq!(second.counters.creations, 0, "nothing compiled again");
+    assert_eq!(host.cache_stats().creations, 3);
+    assert_eq!(host.totals().leaked(), 0);
+    assert_eq!(wasi.live_environments(), 0);
+}
+
+#[test]
+fn a_guest_granted_no_directory_sees_no_files() {
+    let host = SlotsHost::new(HostConfig::default());
+    let wasi = WasiHost::new().unwrap();
+    let run = run_wasi(&host, &wasi, "files", "test", WasiConfig::new("files"));
+    let Ok(Some(host_wasmer::abi::Val::Result(Err(Some(message))))) = &run.outcome else {
+        panic!(
+            "the guest should fail to list its directory: {:?}",
+            run.outcome
+        );
+    };
+    assert!(
+        format!("{message:?}").contains("cannot list `/patterns`"),
+        "{message:?}"
+    );
+    assert_eq!(host.totals().leaked(), 0);
+}
+
+#[test]
+fn every_guest_example_built_for_wasip1_runs_through_wasi() {
+    // A wasm32-wasip1 build of a plain guest imports WASI too (std's
+    // environment and output); the world's imports sit beside wasmer-wasix's.
+    let host = SlotsHost::new(HostConfig::default());
+    let wasi = WasiHost::new().unwrap();
+    for name in ["caching", "identity", "lifecycle"] {
+        let run = run_wasi(&host, &wasi, name, name, WasiConfig::new(name));
+        run.assert_passed(name);
+    }
+    assert_eq!(host.totals().leaked(), 0);
+    assert_eq!(wasi.live_environments(), 0);
+}
+
+#[test]
+fn a_wasi_guest_without_wasi_imports_is_refused_naming_each_import() {
+    let linker = linker(SlotsHost::new(HostConfig::default())).unwrap();
+    let mut store = Store::default();
+    let module = Module::new(&store, wasi_wasm("printing")).unwrap();
+    let Err(InstantiateError::Validation(error)) = linker.instantiate_with_imports(
+        &mut store,
+        &module,
+        HostData::default(),
+        "test",
+        Imports::new(),
+    ) else {
+        panic!("nothing defines WASI here");
+    };
+    let undefined: Vec<&str> = error
+        .problems
+        .iter()
+        .filter_map(|p| match p {
+            Problem::Undefined { module, name } if module == "wasi_snapshot_preview1" => {
+                Some(name.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(undefined.contains(&"fd_write"), "{error}");
+    assert!(undefined.contains(&"proc_exit"), "{error}");
+    assert_eq!(
+        undefined.len(),
+        error.problems.len(),
+        "only the undefined: {error}"
+    );
+    assert!(
+        error.to_string().contains("import `wasi_snapshot_preview1#fd_write`: neither the world nor the embedder's imports define it"),
+        "{error}"
+    );
+}
+
+#[test]
+fn undefined_imports_can_become_functions_that_trap_naming_the_import() {
+    let host = SlotsHost::new(HostConfig::default());
+    let linker = linker(host.clone()).unwrap();
+    let mut store = Store::default();
+    let module = Module::new(&store, wasi_wasm("printing")).unwrap();
+    let options = InstantiateOptions::new().undefined(UndefinedImports::Trap);
+    let instance = linker
+        .instantiate_with(&mut store, &module, HostData::default(), "test", options)
+        .unwrap();
+    let error = instance.call(&mut store, "run", &[]).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("import `wasi_snapshot_preview1#"),
+        "the trap names the import: {error}"
+    );
+    assert!(error.to_string().contains("nothing defines it"), "{error}");
+    drop(store);
+    assert_eq!(host.totals().leaked(), 0);
+}

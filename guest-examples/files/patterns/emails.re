@@ -1,0 +1,2 @@
+^[a-z]+@[a-z]+\.[a-z]{2,}$
+# match: guest@example.org

@@ -1,0 +1,3 @@
+(?i)wasi
+# match: WASI guests
+# match: wasm32-wasip1
