@@ -61,6 +61,7 @@
 #![deny(missing_docs)]
 
 pub mod abi;
+pub mod bindings;
 mod ctx;
 mod direct;
 mod env;

@@ -14,7 +14,8 @@ pub use erased::TakenObject;
 use crate::resource::DynResource;
 use crate::shared::DynShared;
 use crate::{
-    AsHandle, Handle, HandleError, InsertError, RawHandle, Resource, Shared, SlotTable, TableLimits,
+    AsHandle, Borrowed, Handle, HandleError, InsertError, RawHandle, Resource, Shared, SlotTable,
+    TableLimits,
 };
 
 /// The handles one guest instance holds, to objects of any [`Resource`] type.
@@ -375,6 +376,36 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
                     },
                     false => wrong_type::<T>(raw, object),
                 })
+            }
+        }
+    }
+
+    /// The object behind `handle`, checked to be a `T`, with one lookup:
+    /// mutable when the table owns it, shared otherwise.
+    #[inline]
+    pub fn borrow_mut<T: Resource>(
+        &mut self,
+        handle: impl AsHandle<T>,
+    ) -> Result<Borrowed<'_, T>, HandleError> {
+        let raw = handle.as_raw();
+        match &mut self.slots.get_raw_mut(raw)?.object {
+            Object::Owned(object) => {
+                let found = object.resource_name();
+                (object.as_mut() as &mut dyn Any)
+                    .downcast_mut::<T>()
+                    .map(Borrowed::Owned)
+                    .ok_or(HandleError::WrongType {
+                        handle: raw,
+                        expected: T::NAME,
+                        found,
+                    })
+            }
+            Object::Shared(shared) => {
+                let object = shared.live().ok_or(HandleError::Revoked { handle: raw })?;
+                (object as &dyn Any)
+                    .downcast_ref::<T>()
+                    .map(Borrowed::Shared)
+                    .ok_or_else(|| wrong_type::<T>(raw, object))
             }
         }
     }
