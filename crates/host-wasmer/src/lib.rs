@@ -77,7 +77,13 @@ mod validate;
 mod world;
 
 #[doc(hidden)]
+pub use slots_core as __slots_core;
+#[doc(hidden)]
+pub use wasmer as __wasmer;
+#[doc(hidden)]
 pub use wit_parser as __wit_parser;
+
+pub use host_wasmer_macro::bindgen;
 
 pub use ctx::{Ctx, KeyedOpen, OpenError, OpenedFrom};
 pub use env::{Counters, InstanceEnv};

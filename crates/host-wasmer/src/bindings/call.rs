@@ -249,6 +249,16 @@ pub fn release<T: Resource, D>(cx: &mut Ctx<'_, D>, handle: RawHandle) -> Result
     cx.release::<T>(handle).map(|_| ())
 }
 
+/// Gives the guest a handle to `value`, owned by its instance: a
+/// constructor's result.
+#[inline]
+pub fn give<T: Resource, D>(env: &mut InstanceEnv<D>, value: T) -> Result<Handle<T>, HostError> {
+    Ctx::new(env).insert(value).map_err(|error| HostError::Quota {
+        resource: T::NAME,
+        error,
+    })
+}
+
 /// A handle the host gives the guest, as its bits.
 #[inline]
 pub fn handle_bits<T>(handle: Handle<T>) -> u32 {

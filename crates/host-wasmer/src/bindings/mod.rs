@@ -37,11 +37,12 @@ pub use instance::BoundInstance;
 #[doc(hidden)]
 pub mod rt {
     pub use super::call::{
-        Mem, NoMemory, ctx, drop_import, flat_result, handle_bits, import, import_mem, layout_of,
+        Mem, NoMemory, ctx, drop_import, flat_result, give, handle_bits, import, import_mem, layout_of,
         lift_cx, param_area, release, split, store_return,
     };
     pub use super::canon::{
-        align_to, bad_discriminant, check_store, max, max_flat, store_list, store_string,
+        align_to, alloc, bad_discriminant, check_store, max, max_flat, read_tag8, read_tag16,
+        read_tag32, store_list, store_string, write_tag8, write_tag16, write_tag32,
     };
     pub use super::handles::{borrow, check, raw, receiver, take};
     pub use super::instance::new_env;
