@@ -50,12 +50,19 @@ impl Gen<'_> {
             let iface = &self.resolve.interfaces[*id];
             let path = self.modules.get(id).cloned().unwrap_or_default();
             let mut any = false;
-            if iface.functions.values().any(|f| crate::funcs::resource_of_func(f).is_none()) {
+            if iface
+                .functions
+                .values()
+                .any(|f| crate::funcs::resource_of_func(f).is_none())
+            {
                 bounds.push(quote!(#(#path::)* Host));
                 any = true;
             }
             for (rname, ty) in &iface.types {
-                if matches!(self.resolve.types[*ty].kind, wit_parser::TypeDefKind::Resource) {
+                if matches!(
+                    self.resolve.types[*ty].kind,
+                    wit_parser::TypeDefKind::Resource
+                ) {
                     let t = format_ident!("Host{}", camel(rname));
                     bounds.push(quote!(#(#path::)* #t));
                     any = true;
@@ -196,7 +203,12 @@ impl Gen<'_> {
     fn export(&self, func: &Function) -> Result<(TokenStream, TokenStream, TokenStream), Error> {
         let rt = &self.rt;
         let wasmer = quote!(#rt::__wasmer);
-        for ty in func.params.iter().map(|p| &p.ty).chain(func.result.as_ref()) {
+        for ty in func
+            .params
+            .iter()
+            .map(|p| &p.ty)
+            .chain(func.result.as_ref())
+        {
             if self.has_handle(ty) {
                 return Err(Error::Unsupported {
                     item: func.name.clone(),
@@ -253,7 +265,9 @@ impl Gen<'_> {
         };
 
         // Arguments: flat, or spilled into an area from `cabi_realloc`.
-        let core_args: Vec<_> = (0..sig.params.len()).map(|i| format_ident!("a{}", i)).collect();
+        let core_args: Vec<_> = (0..sig.params.len())
+            .map(|i| format_ident!("a{}", i))
+            .collect();
         let lower = if sig.indirect_params {
             let types: Vec<_> = func.params.iter().map(|p| &p.ty).collect();
             let area = self.sizes.record(types.iter().copied());
@@ -280,11 +294,16 @@ impl Gen<'_> {
             TokenStream::new()
         } else {
             let count = Literal::usize_unsuffixed(sig.params.len());
-            let converts = sig.params.iter().zip(&core_args).enumerate().map(|(i, (t, a))| {
-                let core = core_type(*t);
-                let index = Literal::usize_unsuffixed(i);
-                quote!(let #a = <#core as #rt::bindings::CoreBits>::from_bits64(flat[#index]);)
-            });
+            let converts = sig
+                .params
+                .iter()
+                .zip(&core_args)
+                .enumerate()
+                .map(|(i, (t, a))| {
+                    let core = core_type(*t);
+                    let index = Literal::usize_unsuffixed(i);
+                    quote!(let #a = <#core as #rt::bindings::CoreBits>::from_bits64(flat[#index]);)
+                });
             quote! {
                 let flat = self.instance.lower(store, EXPORT, |mem| {
                     let mut flat = [0u64; #count];
@@ -302,8 +321,12 @@ impl Gen<'_> {
         let lift = match (&func.result, sig.retptr, sig.results.as_slice()) {
             (None, _, _) => quote!(()),
             (Some(_), true, _) | (Some(_), _, [_]) if sig.retptr => {
-                let size = Literal::u32_unsuffixed(self.size(func.result.as_ref().unwrap_or(&wit_parser::Type::Bool)));
-                let align = Literal::u32_unsuffixed(self.align(func.result.as_ref().unwrap_or(&wit_parser::Type::Bool)));
+                let size = Literal::u32_unsuffixed(
+                    self.size(func.result.as_ref().unwrap_or(&wit_parser::Type::Bool)),
+                );
+                let align = Literal::u32_unsuffixed(
+                    self.align(func.result.as_ref().unwrap_or(&wit_parser::Type::Bool)),
+                );
                 quote! {
                     self.instance.lift(store, EXPORT, |cx| {
                         let ptr = ret as u32;
@@ -353,7 +376,10 @@ impl Gen<'_> {
 /// The names of an export's typed function and its post-return function.
 fn export_fields(func: &Function) -> (proc_macro2::Ident, proc_macro2::Ident) {
     let base = func.name.to_snake_case();
-    (format_ident!("export_{}", base), format_ident!("post_{}", base))
+    (
+        format_ident!("export_{}", base),
+        format_ident!("post_{}", base),
+    )
 }
 
 /// `()`, `T`, or `(A, B, ..)` for Wasmer's typed function parameters.

@@ -251,12 +251,18 @@ impl Gen<'_> {
         }
         let rt = &self.rt;
         let wasmer = quote!(#rt::__wasmer);
-        let (module, name) = self
-            .resolve
-            .wasm_import_name(MANGLING, WasmImport::Func { interface: key, func });
+        let (module, name) = self.resolve.wasm_import_name(
+            MANGLING,
+            WasmImport::Func {
+                interface: key,
+                func,
+            },
+        );
         let qualified = format!("{module}#{name}");
         let sig = self.resolve.wasm_signature(AbiVariant::GuestImport, func);
-        let args: Vec<_> = (0..sig.params.len()).map(|i| format_ident!("a{}", i)).collect();
+        let args: Vec<_> = (0..sig.params.len())
+            .map(|i| format_ident!("a{}", i))
+            .collect();
         let arg_types: Vec<_> = sig.params.iter().map(|t| core_type(*t)).collect();
         let ret = match sig.results.as_slice() {
             [] => quote!(()),
@@ -270,9 +276,8 @@ impl Gen<'_> {
         };
         let mode = self.mode(func);
         let param_types: Vec<&Type> = func.params.iter().map(|p| &p.ty).collect();
-        let touches_memory = sig.indirect_params
-            || sig.retptr
-            || param_types.iter().any(|t| self.allocates(t));
+        let touches_memory =
+            sig.indirect_params || sig.retptr || param_types.iter().any(|t| self.allocates(t));
         let allocates = func.result.as_ref().is_some_and(|t| self.allocates(t));
         let mem = if touches_memory {
             quote!(&*mem)
@@ -292,9 +297,7 @@ impl Gen<'_> {
                 let base = #rt::bindings::rt::param_area(cx.mem(), a0, #size, #align)?;
             });
         } else if !func.params.is_empty() {
-            let flat_args = args
-                .iter()
-                .take(args.len() - usize::from(sig.retptr));
+            let flat_args = args.iter().take(args.len() - usize::from(sig.retptr));
             let count = Literal::usize_unsuffixed(args.len() - usize::from(sig.retptr));
             lift.push(quote! {
                 let flat: [u64; #count] = [#(#rt::bindings::CoreBits::to_bits64(#flat_args)),*];
@@ -329,7 +332,9 @@ impl Gen<'_> {
                 lift.push(quote!(let #local = #rt::bindings::rt::take::<#r, _>(&mut cx, #local)?;));
             }
         }
-        let locals: Vec<_> = (0..func.params.len()).map(|i| format_ident!("p{}", i)).collect();
+        let locals: Vec<_> = (0..func.params.len())
+            .map(|i| format_ident!("p{}", i))
+            .collect();
         let lifting = if func.params.is_empty() {
             TokenStream::new()
         } else {
@@ -418,7 +423,10 @@ impl Gen<'_> {
                 let core = core_type(*one);
                 quote!(Ok(<#core as #rt::bindings::CoreBits>::from_bits64(#rt::bindings::rt::flat_result(&result)?)))
             }
-            _ => quote!({ let () = result; Ok(()) }),
+            _ => quote!({
+                let () = result;
+                Ok(())
+            }),
         };
         let body = if touches_memory {
             quote! {

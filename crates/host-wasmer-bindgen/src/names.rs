@@ -18,7 +18,9 @@ pub(crate) fn ident(name: &str) -> Ident {
     if KEYWORDS.contains(&name) {
         match name {
             // These cannot be raw identifiers.
-            "crate" | "self" | "Self" | "super" => Ident::new(&format!("{name}_"), Span::call_site()),
+            "crate" | "self" | "Self" | "super" => {
+                Ident::new(&format!("{name}_"), Span::call_site())
+            }
             _ => Ident::new_raw(name, Span::call_site()),
         }
     } else {

@@ -3,9 +3,7 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
-use wit_parser::{
-    Enum, Flags, Handle, Int, Record, Type, TypeDefKind, TypeId, Variant,
-};
+use wit_parser::{Enum, Flags, Handle, Int, Record, Type, TypeDefKind, TypeId, Variant};
 
 use crate::Error;
 use crate::gen_::Gen;
@@ -23,7 +21,12 @@ pub(crate) enum Pos {
 
 impl Gen<'_> {
     /// The Rust type standing for `ty`, seen from `depth` levels down.
-    pub(crate) fn rust_type(&self, ty: &Type, depth: usize, pos: Pos) -> Result<TokenStream, Error> {
+    pub(crate) fn rust_type(
+        &self,
+        ty: &Type,
+        depth: usize,
+        pos: Pos,
+    ) -> Result<TokenStream, Error> {
         Ok(match ty {
             Type::Bool => quote!(bool),
             Type::U8 => quote!(u8),
@@ -145,7 +148,10 @@ impl Gen<'_> {
             }
             TypeDefKind::Tuple(t) => t.types.iter().any(|t| self.has_handle(t)),
             TypeDefKind::Record(r) => r.fields.iter().any(|f| self.has_handle(&f.ty)),
-            TypeDefKind::Variant(v) => v.cases.iter().any(|c| c.ty.as_ref().is_some_and(|t| self.has_handle(t))),
+            TypeDefKind::Variant(v) => v
+                .cases
+                .iter()
+                .any(|c| c.ty.as_ref().is_some_and(|t| self.has_handle(t))),
             _ => false,
         }
     }
@@ -176,7 +182,10 @@ impl Gen<'_> {
     pub(crate) fn unsupported(&self, id: TypeId, reason: &'static str) -> Error {
         let def = &self.resolve.types[id];
         Error::Unsupported {
-            item: def.name.clone().unwrap_or_else(|| def.kind.as_str().to_string()),
+            item: def
+                .name
+                .clone()
+                .unwrap_or_else(|| def.kind.as_str().to_string()),
             reason,
         }
     }
@@ -329,7 +338,9 @@ impl Gen<'_> {
         let mut loads = Vec::new();
         let mut lowers = Vec::new();
         let mut stores = Vec::new();
-        let offsets = self.sizes.field_offsets(record.fields.iter().map(|f| &f.ty));
+        let offsets = self
+            .sizes
+            .field_offsets(record.fields.iter().map(|f| &f.ty));
         for (field, (offset, _)) in record.fields.iter().zip(offsets) {
             let ident = snake(&field.name);
             let ty = self.rust_type(&field.ty, depth, Pos::Param)?;
@@ -590,8 +601,12 @@ impl Gen<'_> {
             _ => 4,
         };
         // Flag `i` is bit `i % 32` of word `i / 32`.
-        let word_of: Vec<_> = (0..count).map(|i| Literal::usize_unsuffixed(i / 32)).collect();
-        let bit_of: Vec<_> = (0..count).map(|i| Literal::u32_unsuffixed((i % 32) as u32)).collect();
+        let word_of: Vec<_> = (0..count)
+            .map(|i| Literal::usize_unsuffixed(i / 32))
+            .collect();
+        let bit_of: Vec<_> = (0..count)
+            .map(|i| Literal::u32_unsuffixed((i % 32) as u32))
+            .collect();
         let words_lit = Literal::usize_unsuffixed(words);
         let load_words = if words == 1 {
             let n = Literal::usize_unsuffixed(bytes);

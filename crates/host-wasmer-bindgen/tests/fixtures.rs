@@ -30,7 +30,9 @@ fn fixtures() -> Vec<(PathBuf, &'static str, Vec<&'static str>)> {
 fn options(resources: &[&str]) -> Options {
     let mut options = Options::default();
     for name in resources {
-        options.with.insert((*name).to_string(), quote!(crate::Object));
+        options
+            .with
+            .insert((*name).to_string(), quote!(crate::Object));
     }
     options
 }
@@ -50,7 +52,13 @@ fn bindings_for_every_fixture_parse_as_rust() {
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let file: syn::File = syn::parse2(code)
             .unwrap_or_else(|e| panic!("{}: generated code does not parse: {e}", path.display()));
-        assert!(!prettyplease::unparse(&file).is_empty());
+        let text = prettyplease::unparse(&file);
+        // `BINDGEN_DUMP=dir` writes each expansion there, to read it.
+        if let Some(dir) = std::env::var_os("BINDGEN_DUMP") {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            std::fs::write(Path::new(&dir).join(format!("{name}.rs")), &text).unwrap();
+        }
+        assert!(!text.is_empty());
     }
 }
 
@@ -60,7 +68,10 @@ fn a_resource_without_a_rust_type_is_an_error_naming_it() {
     let (resolve, world) = load(&root, "guest");
     let err = generate(&resolve, world, &options(&["pattern"])).unwrap_err();
     assert!(matches!(err, Error::MissingResource { .. }));
-    assert!(err.to_string().contains("slots:host/buckets/bucket"), "{err}");
+    assert!(
+        err.to_string().contains("slots:host/buckets/bucket"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -70,5 +81,8 @@ fn a_misspelled_with_key_is_an_error_listing_the_resources() {
     let err = generate(&resolve, world, &options(&["pattern", "bucket", "buckett"])).unwrap_err();
     assert!(matches!(err, Error::UnknownWith { .. }));
     assert!(err.to_string().contains("`buckett`"), "{err}");
-    assert!(err.to_string().contains("slots:host/patterns/pattern"), "{err}");
+    assert!(
+        err.to_string().contains("slots:host/patterns/pattern"),
+        "{err}"
+    );
 }

@@ -103,7 +103,10 @@ impl Parse for Config {
             content.parse::<Token![,]>()?;
         }
         let source = source.ok_or_else(|| {
-            syn::Error::new(span, "give the WIT with `path: \"...\"` or `inline: \"...\"`")
+            syn::Error::new(
+                span,
+                "give the WIT with `path: \"...\"` or `inline: \"...\"`",
+            )
         })?;
         Ok(Self {
             source,
@@ -119,10 +122,15 @@ fn expand(config: &Config) -> syn::Result<TokenStream> {
     let mut tracked = Vec::new();
     let package = match &config.source {
         Source::Path(path) => {
-            let root = std::env::var("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
+            let root = std::env::var("CARGO_MANIFEST_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_default();
             let full = root.join(path.value());
             let (package, sources) = resolve.push_path(&full).map_err(|e| {
-                syn::Error::new(path.span(), format!("cannot load WIT from `{}`: {e:#}", full.display()))
+                syn::Error::new(
+                    path.span(),
+                    format!("cannot load WIT from `{}`: {e:#}", full.display()),
+                )
             })?;
             tracked.extend(sources.paths().map(|p| p.display().to_string()));
             package
@@ -145,7 +153,11 @@ fn expand(config: &Config) -> syn::Result<TokenStream> {
     let code = host_wasmer_bindgen::generate(&resolve, world, &options)
         .map_err(|e| syn::Error::new(config.span, e.to_string()))?;
     // Rebuild when a WIT file changes.
-    let tracked = tracked.iter().map(|path| quote!(const _: &str = include_str!(#path);));
+    let tracked = tracked.iter().map(|path| {
+        quote!(
+            const _: &str = include_str!(#path);
+        )
+    });
     Ok(quote! {
         #(#tracked)*
         #code

@@ -253,10 +253,12 @@ pub fn release<T: Resource, D>(cx: &mut Ctx<'_, D>, handle: RawHandle) -> Result
 /// constructor's result.
 #[inline]
 pub fn give<T: Resource, D>(env: &mut InstanceEnv<D>, value: T) -> Result<Handle<T>, HostError> {
-    Ctx::new(env).insert(value).map_err(|error| HostError::Quota {
-        resource: T::NAME,
-        error,
-    })
+    Ctx::new(env)
+        .insert(value)
+        .map_err(|error| HostError::Quota {
+            resource: T::NAME,
+            error,
+        })
 }
 
 /// A handle the host gives the guest, as its bits.

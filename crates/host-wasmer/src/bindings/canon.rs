@@ -847,43 +847,68 @@ tuple!(A a, B b, C c, D d, E e, F f, G g, H h);
 
 /// Reads a one-byte discriminant.
 #[inline]
-pub fn read_tag8<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<u32, HostError> {
+pub fn read_tag8<M: GuestMemory + ?Sized>(
+    cx: &mut LiftCx<'_, M>,
+    ptr: u32,
+) -> Result<u32, HostError> {
     Ok(u32::from(u8::from_le_bytes(cx.read(ptr)?)))
 }
 
 /// Reads a two-byte discriminant.
 #[inline]
-pub fn read_tag16<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<u32, HostError> {
+pub fn read_tag16<M: GuestMemory + ?Sized>(
+    cx: &mut LiftCx<'_, M>,
+    ptr: u32,
+) -> Result<u32, HostError> {
     Ok(u32::from(u16::from_le_bytes(cx.read(ptr)?)))
 }
 
 /// Reads a four-byte discriminant.
 #[inline]
-pub fn read_tag32<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<u32, HostError> {
+pub fn read_tag32<M: GuestMemory + ?Sized>(
+    cx: &mut LiftCx<'_, M>,
+    ptr: u32,
+) -> Result<u32, HostError> {
     Ok(u32::from_le_bytes(cx.read(ptr)?))
 }
 
 /// Writes a one-byte discriminant.
 #[inline]
-pub fn write_tag8<M: GuestMemory + ?Sized>(mem: &mut M, ptr: u32, case: u32) -> Result<(), HostError> {
+pub fn write_tag8<M: GuestMemory + ?Sized>(
+    mem: &mut M,
+    ptr: u32,
+    case: u32,
+) -> Result<(), HostError> {
     Ok(mem.write(ptr, &[case as u8])?)
 }
 
 /// Writes a two-byte discriminant.
 #[inline]
-pub fn write_tag16<M: GuestMemory + ?Sized>(mem: &mut M, ptr: u32, case: u32) -> Result<(), HostError> {
+pub fn write_tag16<M: GuestMemory + ?Sized>(
+    mem: &mut M,
+    ptr: u32,
+    case: u32,
+) -> Result<(), HostError> {
     Ok(mem.write(ptr, &(case as u16).to_le_bytes())?)
 }
 
 /// Writes a four-byte discriminant.
 #[inline]
-pub fn write_tag32<M: GuestMemory + ?Sized>(mem: &mut M, ptr: u32, case: u32) -> Result<(), HostError> {
+pub fn write_tag32<M: GuestMemory + ?Sized>(
+    mem: &mut M,
+    ptr: u32,
+    case: u32,
+) -> Result<(), HostError> {
     Ok(mem.write(ptr, &case.to_le_bytes())?)
 }
 
 /// Allocates `size` bytes aligned to `align` from the guest's `cabi_realloc`,
 /// checked: a spilled parameter area.
 #[inline]
-pub fn alloc<M: GuestMemory + ?Sized>(mem: &mut M, size: u32, align: u32) -> Result<u32, HostError> {
+pub fn alloc<M: GuestMemory + ?Sized>(
+    mem: &mut M,
+    size: u32,
+    align: u32,
+) -> Result<u32, HostError> {
     Ok(allocate(mem, align, size)?)
 }
