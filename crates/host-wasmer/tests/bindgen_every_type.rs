@@ -239,7 +239,7 @@ fn sig_text(params: &[WasmType], results: &[WasmType]) -> String {
 
 /// The guest: a trampoline `t:<name>` per import of `kinds`, forwarding its
 /// core arguments, and the world's exports.
-fn guest_wat(resolve: &Resolve) -> String {
+fn guest_wat(resolve: &Resolve, reentrant: bool) -> String {
     let kinds = resolve
         .interfaces
         .iter()
@@ -289,6 +289,18 @@ fn guest_wat(resolve: &Resolve) -> String {
           (global.set $posts (i32.add (global.get $posts) (i32.const 1))))
         "#,
     );
+    if reentrant {
+        // An allocator that calls back into the host, as the canonical ABI
+        // forbids.
+        imports.push_str(&format!(
+            "(import \"{KINDS}\" \"echo-char\" (func $echo_char (param i32) (result i32)))\n"
+        ));
+        body.push_str(
+            r#"(func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+                 (drop (call $echo_char (i32.const 65)))
+                 (call $bump (local.get 2) (local.get 3)))"#,
+        );
+    }
     support::module(&imports, &body)
 }
 
@@ -303,8 +315,12 @@ struct Run {
 
 impl Run {
     fn new() -> Self {
+        Self::with_guest(false)
+    }
+
+    fn with_guest(reentrant: bool) -> Self {
         let (resolve, _) = resolve();
-        let wat = guest_wat(&resolve);
+        let wat = guest_wat(&resolve, reentrant);
         let mut store = Store::default();
         let module = Module::new(&store, wat::parse_str(&wat).unwrap()).unwrap();
         let guest = Everything::new(
@@ -645,6 +661,23 @@ fn forged_handles_and_bad_guest_data_trap_naming_the_import() {
 }
 
 #[test]
+fn a_guest_allocator_calling_the_host_traps_as_reentrant() {
+    let mut run = Run::with_guest(true);
+    let trampoline = run.guest.instance().wasmer().exports.get_function("t:pair").unwrap().clone();
+    let memory = run.guest.instance().wasmer().exports.get_memory("memory").unwrap().clone();
+    memory.view(&run.store).write(1000, b"abc").unwrap();
+    let result = trampoline.call(
+        &mut run.store,
+        &[Value::I32(1), Value::I32(1000), Value::I32(3), Value::I32(512)],
+    );
+    support::assert_trap(result, &["#pair", "cabi_realloc", "re-entrant"]);
+    // The instance is usable again once the call is over.
+    let char_echo = run.guest.instance().wasmer().exports.get_function("t:echo-char").unwrap().clone();
+    let echoed = char_echo.call(&mut run.store, &[Value::I32(66)]).unwrap();
+    assert_eq!(echoed.to_vec(), [Value::I32(66)]);
+}
+
+#[test]
 fn exports_are_typed_methods_with_post_return() {
     let mut run = Run::new();
     assert_eq!(run.guest.call_sum(&mut run.store, 2, 40).unwrap(), 42);
@@ -706,4 +739,99 @@ fn generated_types_mirror_the_wit() {
     let _ = Color::Green;
     let _: kinds::People = vec![];
     let _ = Arc::new(());
+}
+
+/// Stores `value` with the generated code and `val` with the run-time ABI
+/// layer, each in a fresh memory, and compares every byte, allocations
+/// included.
+fn same_bytes<T: host_wasmer::bindings::LowerGuest>(type_name: &str, value: &T, val: &Val) {
+    use host_wasmer::abi::VecMemory;
+    let (resolve, _) = resolve();
+    let abi = Abi::new(&resolve);
+    let ty = resolve
+        .types
+        .iter()
+        .find(|(_, def)| def.name.as_deref() == Some(type_name))
+        .map(|(id, _)| wit_parser::Type::Id(id))
+        .unwrap();
+    let (mut generated, mut runtime) = (VecMemory::new(256), VecMemory::new(256));
+    value.store(&mut generated, 64).unwrap();
+    abi.store(&ty, val, 64, &mut runtime).unwrap();
+    assert_eq!(generated.bytes(), runtime.bytes(), "`{type_name}` is stored differently");
+    assert_eq!(generated.realloc_calls(), runtime.realloc_calls());
+}
+
+#[test]
+fn generated_stores_match_the_runtime_abi_byte_for_byte() {
+    same_bytes(
+        "person",
+        &Person {
+            name: "Ada".into(),
+            age: 36,
+            tags: vec!["math".into(), "engines".into()],
+            nickname: Some("countess".into()),
+        },
+        &person("Ada", 36, &["math", "engines"], Some("countess")),
+    );
+    same_bytes(
+        "shape",
+        &Shape::Rect((1.0, -2.0)),
+        &Val::Variant {
+            case: 1,
+            payload: Some(Box::new(Val::Tuple(vec![Val::F64(1.0), Val::F64(-2.0)]))),
+        },
+    );
+    same_bytes(
+        "shape",
+        &Shape::Named("n".into()),
+        &Val::Variant {
+            case: 3,
+            payload: Some(Box::new(s("n"))),
+        },
+    );
+    same_bytes("color", &Color::Blue, &Val::Enum(2));
+    same_bytes(
+        "perms",
+        &Perms {
+            read: true,
+            write: false,
+            exec: true,
+        },
+        &Val::Flags(vec![0, 2]),
+    );
+    let mut many = Many::default();
+    many.g0 = true;
+    many.g33 = true;
+    same_bytes("many", &many, &Val::Flags(vec![0, 33]));
+    same_bytes(
+        "scalars",
+        &Scalars {
+            a: true,
+            b: 1,
+            c: -2,
+            d: 3,
+            e: -4,
+            f: 5,
+            g: -6,
+            h: 7,
+            i: -8,
+            j: 9.5,
+            k: -10.25,
+            l: 'x',
+        },
+        &Val::Record(vec![
+            Val::Bool(true),
+            Val::U8(1),
+            Val::S8(-2),
+            Val::U16(3),
+            Val::S16(-4),
+            Val::U32(5),
+            Val::S32(-6),
+            Val::U64(7),
+            Val::S64(-8),
+            Val::F32(9.5),
+            Val::F64(-10.25),
+            Val::Char('x'),
+        ]),
+    );
 }
