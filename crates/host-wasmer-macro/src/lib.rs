@@ -51,6 +51,8 @@ struct Config {
     source: Source,
     world: Option<LitStr>,
     with: BTreeMap<String, TokenStream>,
+    /// Where each `with` key is written, for errors about it.
+    with_spans: BTreeMap<String, Span>,
     span: Span,
 }
 
@@ -67,6 +69,7 @@ impl Parse for Config {
         let mut source = None;
         let mut world = None;
         let mut with = BTreeMap::new();
+        let mut with_spans = BTreeMap::new();
         while !content.is_empty() {
             let key: syn::Ident = content.parse()?;
             content.parse::<Token![:]>()?;
@@ -82,6 +85,7 @@ impl Parse for Config {
                         map.parse::<Token![:]>()?;
                         let path: syn::Path = map.parse()?;
                         with.insert(name.value(), path.to_token_stream());
+                        with_spans.insert(name.value(), name.span());
                         if map.is_empty() {
                             break;
                         }
@@ -112,6 +116,7 @@ impl Parse for Config {
             source,
             world,
             with,
+            with_spans,
             span,
         })
     }
@@ -150,8 +155,16 @@ fn expand(config: &Config) -> syn::Result<TokenStream> {
         with: config.with.clone(),
         ..Options::default()
     };
-    let code = host_wasmer_bindgen::generate(&resolve, world, &options)
-        .map_err(|e| syn::Error::new(config.span, e.to_string()))?;
+    let code = host_wasmer_bindgen::generate(&resolve, world, &options).map_err(|e| {
+        let span = match &e {
+            host_wasmer_bindgen::Error::UnknownWith { key, .. }
+            | host_wasmer_bindgen::Error::AmbiguousWith { key, .. } => {
+                config.with_spans.get(key).copied().unwrap_or(config.span)
+            }
+            _ => config.span,
+        };
+        syn::Error::new(span, e.to_string())
+    })?;
     // Rebuild when a WIT file changes.
     let tracked = tracked.iter().map(|path| {
         quote!(

@@ -663,16 +663,42 @@ fn forged_handles_and_bad_guest_data_trap_naming_the_import() {
 #[test]
 fn a_guest_allocator_calling_the_host_traps_as_reentrant() {
     let mut run = Run::with_guest(true);
-    let trampoline = run.guest.instance().wasmer().exports.get_function("t:pair").unwrap().clone();
-    let memory = run.guest.instance().wasmer().exports.get_memory("memory").unwrap().clone();
+    let trampoline = run
+        .guest
+        .instance()
+        .wasmer()
+        .exports
+        .get_function("t:pair")
+        .unwrap()
+        .clone();
+    let memory = run
+        .guest
+        .instance()
+        .wasmer()
+        .exports
+        .get_memory("memory")
+        .unwrap()
+        .clone();
     memory.view(&run.store).write(1000, b"abc").unwrap();
     let result = trampoline.call(
         &mut run.store,
-        &[Value::I32(1), Value::I32(1000), Value::I32(3), Value::I32(512)],
+        &[
+            Value::I32(1),
+            Value::I32(1000),
+            Value::I32(3),
+            Value::I32(512),
+        ],
     );
     support::assert_trap(result, &["#pair", "cabi_realloc", "re-entrant"]);
     // The instance is usable again once the call is over.
-    let char_echo = run.guest.instance().wasmer().exports.get_function("t:echo-char").unwrap().clone();
+    let char_echo = run
+        .guest
+        .instance()
+        .wasmer()
+        .exports
+        .get_function("t:echo-char")
+        .unwrap()
+        .clone();
     let echoed = char_echo.call(&mut run.store, &[Value::I32(66)]).unwrap();
     assert_eq!(echoed.to_vec(), [Value::I32(66)]);
 }
@@ -757,7 +783,11 @@ fn same_bytes<T: host_wasmer::bindings::LowerGuest>(type_name: &str, value: &T, 
     let (mut generated, mut runtime) = (VecMemory::new(256), VecMemory::new(256));
     value.store(&mut generated, 64).unwrap();
     abi.store(&ty, val, 64, &mut runtime).unwrap();
-    assert_eq!(generated.bytes(), runtime.bytes(), "`{type_name}` is stored differently");
+    assert_eq!(
+        generated.bytes(),
+        runtime.bytes(),
+        "`{type_name}` is stored differently"
+    );
     assert_eq!(generated.realloc_calls(), runtime.realloc_calls());
 }
 
