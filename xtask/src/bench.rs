@@ -10,6 +10,7 @@ const BENCHES: &[(&str, &str)] = &[
     ("slots-core", "tables"),
     ("slots-core", "interning"),
     ("slots-host", "handle_path"),
+    ("host-wasmer", "bindgen"),
     ("slots-host", "scale"),
     ("slots-conformance", "versus"),
 ];
