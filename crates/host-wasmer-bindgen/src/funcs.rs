@@ -279,10 +279,24 @@ impl Gen<'_> {
         let touches_memory =
             sig.indirect_params || sig.retptr || param_types.iter().any(|t| self.allocates(t));
         let allocates = func.result.as_ref().is_some_and(|t| self.allocates(t));
-        let mem = if touches_memory {
-            quote!(&*mem)
-        } else {
-            quote!(&#rt::bindings::rt::NoMemory)
+        // Which parts of the lift context the parameters need: the table for
+        // handles taken or nested, the record of lent handles only when an
+        // `own` could meet a `borrow`.
+        let mut owns = 0;
+        let mut borrows_anywhere = 0;
+        let mut nested_handles = false;
+        for ty in &param_types {
+            let (own, borrow) = self.handles_in(ty);
+            owns += usize::from(own);
+            borrows_anywhere += usize::from(borrow);
+            nested_handles |= (own || borrow) && self.top_handle(ty).is_none();
+        }
+        let needs_table = owns > 0 || nested_handles;
+        let needs_lent = owns > 0 && borrows_anywhere > 0;
+        let lift_cx = match (touches_memory, needs_table) {
+            (true, _) => quote!(#rt::bindings::rt::lift_cx(env, &*mem)),
+            (false, true) => quote!(#rt::bindings::rt::lift_cx(env, &#rt::bindings::rt::NoMemory)),
+            (false, false) => quote!(#rt::bindings::rt::plain_cx()),
         };
 
         // Lifting: every parameter in order; handles as their bits.
@@ -321,7 +335,7 @@ impl Gen<'_> {
         }
         for (index, top) in tops.iter().enumerate() {
             let local = format_ident!("p{}", index);
-            if let Top::Borrow(_) = top {
+            if let (Top::Borrow(_), true) = (top, needs_lent) {
                 lift.push(quote!(cx.lend(#local);));
             }
         }
@@ -340,7 +354,7 @@ impl Gen<'_> {
         } else {
             quote! {
                 let (#(#locals,)*) = {
-                    let mut cx = #rt::bindings::rt::lift_cx(env, #mem);
+                    let mut cx = #lift_cx;
                     #(#lift)*
                     (#(#locals,)*)
                 };

@@ -156,6 +156,29 @@ impl Gen<'_> {
         }
     }
 
+    /// Whether `ty` holds an `own` and whether it holds a `borrow`.
+    pub(crate) fn handles_in(&self, ty: &Type) -> (bool, bool) {
+        let Type::Id(id) = ty else {
+            return (false, false);
+        };
+        let either = |a: (bool, bool), b: (bool, bool)| (a.0 || b.0, a.1 || b.1);
+        let all = |types: &mut dyn Iterator<Item = &Type>| {
+            types.fold((false, false), |acc, t| either(acc, self.handles_in(t)))
+        };
+        match &self.resolve.types[*id].kind {
+            TypeDefKind::Handle(Handle::Own(_)) => (true, false),
+            TypeDefKind::Handle(Handle::Borrow(_)) => (false, true),
+            TypeDefKind::Type(t) | TypeDefKind::List(t) | TypeDefKind::Option(t) => {
+                self.handles_in(t)
+            }
+            TypeDefKind::Result(r) => all(&mut r.ok.iter().chain(r.err.iter())),
+            TypeDefKind::Tuple(t) => all(&mut t.types.iter()),
+            TypeDefKind::Record(r) => all(&mut r.fields.iter().map(|f| &f.ty)),
+            TypeDefKind::Variant(v) => all(&mut v.cases.iter().filter_map(|c| c.ty.as_ref())),
+            _ => (false, false),
+        }
+    }
+
     /// Whether `ty` holds a string or list: lowering it allocates.
     pub(crate) fn allocates(&self, ty: &Type) -> bool {
         match ty {

@@ -120,7 +120,9 @@ impl Loops {
         Self {
             constant: exports.get_typed_function(&store, "constant-loop").unwrap(),
             method: exports.get_typed_function(&store, "method-loop").unwrap(),
-            lifecycle: exports.get_typed_function(&store, "lifecycle-loop").unwrap(),
+            lifecycle: exports
+                .get_typed_function(&store, "lifecycle-loop")
+                .unwrap(),
             thing,
             store,
         }
@@ -181,7 +183,10 @@ impl Loops {
             &mut store,
             &env,
             |mut env: FunctionEnvMut<'_, Env>, h: i32| -> Result<(), RuntimeError> {
-                env.data_mut().table.release::<Thing>(raw(h)?).map_err(trap)?;
+                env.data_mut()
+                    .table
+                    .release::<Thing>(raw(h)?)
+                    .map_err(trap)?;
                 Ok(())
             },
         );
@@ -224,12 +229,22 @@ fn bindings(c: &mut Criterion) {
     let (mut generated, _guest) = Loops::generated();
 
     for (label, key, side) in [
-        ("floor: typed import returning a constant", "floor", &mut floor),
-        ("hand-written constant reading its env", "hand constant", &mut hand),
+        (
+            "floor: typed import returning a constant",
+            "floor",
+            &mut floor,
+        ),
+        (
+            "hand-written constant reading its env",
+            "hand constant",
+            &mut hand,
+        ),
     ] {
         group.bench_function(label, |b| {
             b.iter_custom(|iters| {
-                timed(key, iters, |n| side.constant.call(&mut side.store, n).unwrap())
+                timed(key, iters, |n| {
+                    side.constant.call(&mut side.store, n).unwrap()
+                })
             })
         });
     }
@@ -253,12 +268,22 @@ fn bindings(c: &mut Criterion) {
         });
     }
     for (label, key, side) in [
-        ("hand-written constructor + method + drop", "hand lifecycle", &mut hand),
-        ("generated constructor + method + drop", "gen lifecycle", &mut generated),
+        (
+            "hand-written constructor + method + drop",
+            "hand lifecycle",
+            &mut hand,
+        ),
+        (
+            "generated constructor + method + drop",
+            "gen lifecycle",
+            &mut generated,
+        ),
     ] {
         group.bench_function(label, |b| {
             b.iter_custom(|iters| {
-                timed(key, iters, |n| side.lifecycle.call(&mut side.store, n).unwrap())
+                timed(key, iters, |n| {
+                    side.lifecycle.call(&mut side.store, n).unwrap()
+                })
             })
         });
     }
@@ -272,8 +297,18 @@ fn report() {
     let rows: [(&str, &str, &str, f64); 4] = [
         ("constant import", "gen constant", "hand constant", 1.05),
         ("method on a handle", "gen method", "hand method", 1.10),
-        ("constructor + method + drop", "gen lifecycle", "hand lifecycle", 1.10),
-        ("hand-written method against the floor", "hand method", "floor", 1.5),
+        (
+            "constructor + method + drop",
+            "gen lifecycle",
+            "hand lifecycle",
+            1.10,
+        ),
+        (
+            "hand-written method against the floor",
+            "hand method",
+            "floor",
+            1.5,
+        ),
     ];
     let mut md = String::from(
         "## Generated bindings against hand-written imports\n\n\
@@ -291,7 +326,9 @@ fn report() {
         };
         let ratio = ours / base;
         let verdict = if ratio <= bar { "pass" } else { "miss" };
-        println!("  {label:<40} {ours:>8.1} ns vs {base:>8.1} ns  {ratio:>6.2}x  bar {bar}x {verdict}");
+        println!(
+            "  {label:<40} {ours:>8.1} ns vs {base:>8.1} ns  {ratio:>6.2}x  bar {bar}x {verdict}"
+        );
         md.push_str(&format!(
             "| {label} | {ours:.1} | {base:.1} | {ratio:.2}x | {bar}x | {verdict} |\n"
         ));

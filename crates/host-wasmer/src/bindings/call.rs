@@ -106,6 +106,13 @@ pub fn lift_cx<'a, D, M: GuestMemory + ?Sized>(
     LiftCx::new(mem, Some(&mut env.table), limit)
 }
 
+/// A lift context for parameters that need neither memory nor the table:
+/// scalars and handles looked up after lifting.
+#[inline]
+pub fn plain_cx() -> LiftCx<'static, NoMemory> {
+    LiftCx::new(&NoMemory, None, 0)
+}
+
 /// The instance as a free function sees it.
 #[inline]
 pub fn ctx<D>(env: &mut InstanceEnv<D>) -> Ctx<'_, D> {

@@ -38,7 +38,7 @@ pub use instance::BoundInstance;
 pub mod rt {
     pub use super::call::{
         Mem, NoMemory, ctx, drop_import, flat_result, give, handle_bits, import, import_mem,
-        layout_of, lift_cx, param_area, release, split, store_return,
+        layout_of, lift_cx, param_area, plain_cx, release, split, store_return,
     };
     pub use super::canon::{
         align_to, alloc, bad_discriminant, check_store, max, max_flat, read_tag8, read_tag16,
