@@ -498,7 +498,7 @@ impl Gen<'_> {
                     flat: &mut #rt::bindings::Flat<'_>,
                 ) -> Result<Self, #rt::HostError> {
                     let _ = &cx;
-                    Ok(match flat.next() as u32 {
+                    Ok(match flat.next_bits() as u32 {
                         #(#lifts)*
                         other => return Err(#rt::bindings::rt::bad_discriminant(#wit, other, #count)),
                     })
@@ -579,7 +579,7 @@ impl Gen<'_> {
                     _: &mut #rt::bindings::LiftCx<'_, M>,
                     flat: &mut #rt::bindings::Flat<'_>,
                 ) -> Result<Self, #rt::HostError> {
-                    Self::from_case(flat.next() as u32)
+                    Self::from_case(flat.next_bits() as u32)
                 }
 
                 fn load<M: #rt::abi::GuestMemory + ?Sized>(
@@ -695,7 +695,7 @@ impl Gen<'_> {
                     flat: &mut #rt::bindings::Flat<'_>,
                 ) -> Result<Self, #rt::HostError> {
                     let mut words = [0u32; #words_lit];
-                    for word in &mut words { *word = flat.next() as u32; }
+                    for word in &mut words { *word = flat.next_bits() as u32; }
                     Ok(Self::from_words(words))
                 }
 

@@ -829,9 +829,11 @@ fn generated_stores_match_the_runtime_abi_byte_for_byte() {
         },
         &Val::Flags(vec![0, 2]),
     );
-    let mut many = Many::default();
-    many.g0 = true;
-    many.g33 = true;
+    let many = Many {
+        g0: true,
+        g33: true,
+        ..Many::default()
+    };
     same_bytes("many", &many, &Val::Flags(vec![0, 33]));
     same_bytes(
         "scalars",

@@ -554,10 +554,8 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     /// Frees the slot of `raw`, forgetting its key.
     fn free(&mut self, raw: RawHandle) -> Result<bool, HandleError> {
         let entry = self.slots.remove_raw(raw)?;
-        if let Some(key) = entry.key {
-            if let Some(keys) = self.keys.get_mut(&entry.type_id) {
-                keys.remove(&key);
-            }
+        if let (Some(key), Some(keys)) = (entry.key, self.keys.get_mut(&entry.type_id)) {
+            keys.remove(&key);
         }
         Ok(true)
     }

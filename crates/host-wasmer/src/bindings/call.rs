@@ -226,7 +226,6 @@ pub fn import_mem<D: Send + 'static, R, O>(
     }
     env.in_host_call = true;
     let lowered = lower(&mut mem, result);
-    drop(mem);
     caller.data_mut().in_host_call = false;
     lowered.map_err(|error| trap(name.to_string(), error))
 }

@@ -239,7 +239,7 @@ macro_rules! scalar {
                 _: &mut LiftCx<'_, M>,
                 flat: &mut Flat<'_>,
             ) -> Result<Self, HostError> {
-                let $v = flat.next();
+                let $v = flat.next_bits();
                 Ok($from_bits)
             }
 
@@ -300,7 +300,7 @@ impl LiftGuest for u8 {
         _: &mut LiftCx<'_, M>,
         flat: &mut Flat<'_>,
     ) -> Result<Self, HostError> {
-        Ok(flat.next() as u8)
+        Ok(flat.next_bits() as u8)
     }
 
     #[inline]
@@ -356,7 +356,7 @@ impl LiftGuest for bool {
         _: &mut LiftCx<'_, M>,
         flat: &mut Flat<'_>,
     ) -> Result<Self, HostError> {
-        Ok(flat.next() as u32 != 0)
+        Ok(flat.next_bits() as u32 != 0)
     }
 
     #[inline]
@@ -401,7 +401,7 @@ impl LiftGuest for char {
         _: &mut LiftCx<'_, M>,
         flat: &mut Flat<'_>,
     ) -> Result<Self, HostError> {
-        to_char(flat.next() as u32)
+        to_char(flat.next_bits() as u32)
     }
 
     #[inline]
@@ -517,8 +517,8 @@ impl LiftGuest for String {
         cx: &mut LiftCx<'_, M>,
         flat: &mut Flat<'_>,
     ) -> Result<Self, HostError> {
-        let ptr = flat.next() as u32;
-        let len = flat.next() as u32;
+        let ptr = flat.next_bits() as u32;
+        let len = flat.next_bits() as u32;
         cx.string(ptr, len)
     }
 
@@ -589,8 +589,8 @@ impl<T: LiftGuest> LiftGuest for Vec<T> {
         cx: &mut LiftCx<'_, M>,
         flat: &mut Flat<'_>,
     ) -> Result<Self, HostError> {
-        let ptr = flat.next() as u32;
-        let len = flat.next() as u32;
+        let ptr = flat.next_bits() as u32;
+        let len = flat.next_bits() as u32;
         lift_list(cx, ptr, len)
     }
 
@@ -636,7 +636,7 @@ impl<T: LiftGuest> LiftGuest for Option<T> {
         cx: &mut LiftCx<'_, M>,
         flat: &mut Flat<'_>,
     ) -> Result<Self, HostError> {
-        match flat.next() as u32 {
+        match flat.next_bits() as u32 {
             0 => {
                 flat.skip(T::FLAT);
                 Ok(None)
@@ -702,7 +702,7 @@ impl<T: LiftGuest, E: LiftGuest> LiftGuest for Result<T, E> {
         flat: &mut Flat<'_>,
     ) -> Result<Self, HostError> {
         let width = max_flat(T::FLAT, E::FLAT);
-        match flat.next() as u32 {
+        match flat.next_bits() as u32 {
             0 => {
                 let ok = T::lift_flat(cx, flat)?;
                 flat.skip(width - T::FLAT);

@@ -28,7 +28,7 @@ impl<'a> Flat<'a> {
 
     /// The next value's bits.
     #[inline]
-    pub fn next(&mut self) -> u64 {
+    pub fn next_bits(&mut self) -> u64 {
         let value = self.values.get(self.next).copied().unwrap_or(0);
         self.next += 1;
         value

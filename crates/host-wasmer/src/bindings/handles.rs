@@ -90,7 +90,7 @@ impl<T: Resource> LiftGuest for Handle<T> {
         cx: &mut LiftCx<'_, M>,
         flat: &mut Flat<'_>,
     ) -> Result<Self, HostError> {
-        lend(cx, flat.next() as u32)
+        lend(cx, flat.next_bits() as u32)
     }
 
     fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
@@ -145,7 +145,7 @@ impl<T: Resource> LiftGuest for Own<T> {
         cx: &mut LiftCx<'_, M>,
         flat: &mut Flat<'_>,
     ) -> Result<Self, HostError> {
-        take(cx, flat.next() as u32)
+        take(cx, flat.next_bits() as u32)
     }
 
     fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
