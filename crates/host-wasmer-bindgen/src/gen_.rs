@@ -71,13 +71,18 @@ impl<'a> Gen<'a> {
     /// Gives every imported interface a module: `ns::pkg::iface`, with a
     /// version segment when the world holds two versions of the package.
     fn place_interfaces(&mut self) -> Result<(), Error> {
-        let mut versions: HashMap<(String, String), usize> = HashMap::new();
+        // The versions of each package the world imports from.
+        let mut versions: HashMap<(String, String), Vec<Option<String>>> = HashMap::new();
         for (_, id) in &self.interfaces {
             if let Some(pkg) = self.resolve.interfaces[*id].package {
                 let name = &self.resolve.packages[pkg].name;
-                *versions
+                let seen = versions
                     .entry((name.namespace.clone(), name.name.clone()))
-                    .or_default() += 1;
+                    .or_default();
+                let version = name.version.as_ref().map(ToString::to_string);
+                if !seen.contains(&version) {
+                    seen.push(version);
+                }
             }
         }
         for (key, id) in &self.interfaces {
@@ -88,7 +93,7 @@ impl<'a> Gen<'a> {
                     let mut path = vec![snake(&pkg.namespace), snake(&pkg.name)];
                     let several = versions
                         .get(&(pkg.namespace.clone(), pkg.name.clone()))
-                        .is_some_and(|count| *count > 1);
+                        .is_some_and(|seen| seen.len() > 1);
                     if let (true, Some(version)) = (several, &pkg.version) {
                         let text = version.to_string().replace(['.', '-', '+'], "_");
                         path.push(format_ident!("v{}", text));
