@@ -359,7 +359,7 @@ impl Gen<'_> {
                 #(#param_decls),*
             ) -> Result<#result_ty, #rt::CallError> {
                 const EXPORT: &str = #export_name;
-                self.instance.enter(EXPORT)?;
+                self.instance.enter(store, EXPORT)?;
                 #lower
                 let #ret_pattern = self.instance.ran(EXPORT, self.#field.call(store, #(#core_args),*))?;
                 let value = #lift;

@@ -739,13 +739,14 @@ fn a_panicking_host_function_traps_naming_the_import_and_poisons_the_instance() 
         .data_mut()
         .panic_in_log = true;
     let err = run.guest.call_run(&mut run.store, 1).unwrap_err();
-    let CallError::Trap {
-        host: Some(host), ..
-    } = &err
-    else {
+    let Some(trap) = err.trap_kind().and_then(|kind| kind.host()) else {
         panic!("expected a host trap, got {err:?}");
     };
-    support::assert_names(host, &["$root#log", "panicked", "the log is on fire"]);
+    assert!(matches!(trap.error, HostError::Panicked { .. }), "{trap}");
+    support::assert_names(
+        &trap.to_string(),
+        &["$root#log", "panicked", "the log is on fire"],
+    );
     assert!(run.guest.instance().is_poisoned());
     assert!(matches!(
         run.guest.call_sum(&mut run.store, 1, 2),

@@ -2,8 +2,6 @@
 //! memory, the host function run with its panics caught, and every failure
 //! turned into a trap that names the import.
 
-use std::any::Any;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use slots_core::{Handle, HandleError, RawHandle, Resource, ResourceTable};
@@ -11,7 +9,7 @@ use wasmer::{FunctionEnvMut, RuntimeError, StoreMut};
 
 use super::canon::{Layout, LiftCx, LowerGuest, check_store};
 use crate::abi::{AbiError, GuestMemory, WasmerMemory};
-use crate::linker::trap;
+use crate::host_call::{guarded, refused, trap};
 use crate::{Ctx, HostError, InstanceEnv, SlotsHost};
 
 /// The guest memory of an import that reads or writes it.
@@ -175,22 +173,26 @@ pub fn flat_result<T: LowerGuest>(value: &T) -> Result<u64, HostError> {
 }
 
 /// Runs an import that touches no guest memory: scalars and handles in,
-/// one scalar or handle (or nothing) out.
+/// one scalar or handle (or nothing) out. A call the instance cannot serve
+/// now (re-entered, torn down, not ready) traps before `run`; a panic in
+/// `run` becomes a trap naming the import.
 #[inline]
 pub fn import<D: Send + 'static, R>(
     caller: &mut FunctionEnvMut<'_, InstanceEnv<D>>,
     name: &'static str,
     run: impl FnOnce(&mut InstanceEnv<D>) -> Result<R, HostError>,
 ) -> Result<R, RuntimeError> {
-    let env = caller.data_mut();
-    if env.in_host_call {
-        return Err(trap(name.to_string(), HostError::Reentrant));
-    }
-    match catch_unwind(AssertUnwindSafe(|| run(env))) {
-        Ok(Ok(result)) => Ok(result),
-        Ok(Err(error)) => Err(trap(name.to_string(), error)),
-        Err(panic) => Err(trap(name.to_string(), panicked(panic))),
-    }
+    guarded(
+        caller,
+        || name.to_string(),
+        |caller| {
+            let env = caller.data_mut();
+            if let Some(error) = refused(env) {
+                return Err(trap(name.to_string(), error));
+            }
+            run(env).map_err(|error| trap(name.to_string(), error))
+        },
+    )
 }
 
 /// Runs an import that reads or writes guest memory. `run` lifts the
@@ -208,26 +210,26 @@ pub fn import_mem<D: Send + 'static, R, O>(
     run: impl FnOnce(&mut InstanceEnv<D>, &mut Mem<'_, '_>) -> Result<R, HostError>,
     lower: impl FnOnce(&mut Mem<'_, '_>, R) -> Result<O, HostError>,
 ) -> Result<O, RuntimeError> {
-    let (env, mut store) = caller.data_and_store_mut();
-    if env.in_host_call {
-        return Err(trap(name.to_string(), HostError::Reentrant));
-    }
-    let Some(memory) = env.memory.clone() else {
-        return Err(trap(name.to_string(), HostError::NotReady));
-    };
-    let mut mem = WasmerMemory::new(&mut store, memory, env.realloc.clone());
-    let result = match catch_unwind(AssertUnwindSafe(|| run(env, &mut mem))) {
-        Ok(Ok(result)) => result,
-        Ok(Err(error)) => return Err(trap(name.to_string(), error)),
-        Err(panic) => return Err(trap(name.to_string(), panicked(panic))),
-    };
-    if !allocates {
-        return lower(&mut mem, result).map_err(|error| trap(name.to_string(), error));
-    }
-    env.in_host_call = true;
-    let lowered = lower(&mut mem, result);
-    caller.data_mut().in_host_call = false;
-    lowered.map_err(|error| trap(name.to_string(), error))
+    guarded(
+        caller,
+        || name.to_string(),
+        |caller| {
+            let (env, mut store) = caller.data_and_store_mut();
+            if let Some(error) = refused(env) {
+                return Err(trap(name.to_string(), error));
+            }
+            let mut mem =
+                WasmerMemory::optional(&mut store, env.memory.clone(), env.realloc.clone());
+            let result = run(env, &mut mem).map_err(|error| trap(name.to_string(), error))?;
+            if !allocates {
+                return lower(&mut mem, result).map_err(|error| trap(name.to_string(), error));
+            }
+            env.in_host_call = true;
+            let lowered = lower(&mut mem, result);
+            caller.data_mut().in_host_call = false;
+            lowered.map_err(|error| trap(name.to_string(), error))
+        },
+    )
 }
 
 /// A `[resource-drop]` import: the guest lets go of one handle.
@@ -276,16 +278,4 @@ pub fn handle_bits<T>(handle: Handle<T>) -> u32 {
 /// The layout constants of `T`, for generated assertions.
 pub const fn layout_of<T: Layout>() -> (u32, u32, usize) {
     (T::SIZE, T::ALIGN, T::FLAT)
-}
-
-/// The error for a host function that panicked: the trap names the import,
-/// and the panic's message when it has one.
-#[cold]
-fn panicked(panic: Box<dyn Any + Send>) -> HostError {
-    let message = panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a non-string payload".to_string());
-    HostError::Failed(format!("the host function panicked: {message}"))
 }

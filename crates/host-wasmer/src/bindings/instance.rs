@@ -5,11 +5,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use slots_core::{AsHandle, Handle, InsertError, Resource, Shared};
-use wasmer::{FunctionEnv, Imports, Instance, Module, RuntimeError, Store};
+use wasmer::{AsStoreRef, Function, FunctionEnv, Imports, Instance, Module, RuntimeError, Store};
 
 use super::canon::LiftCx;
 use crate::abi::{AbiError, WasmerMemory};
-use crate::{CallError, Counters, GuestTrap, HostError, InstanceEnv, InstantiateError, SlotsHost};
+use crate::instance::trapped;
+use crate::{CallError, Counters, HostError, InstanceEnv, InstantiateError, SlotsHost};
 
 /// A guest instantiated through the bindings `bindgen!` generates: the
 /// Wasmer instance, its state, and whether a trap has poisoned it.
@@ -23,6 +24,8 @@ pub struct BoundInstance<D> {
     env: FunctionEnv<InstanceEnv<D>>,
     /// Set by a trap: the guest's state may be half-changed.
     poisoned: AtomicBool,
+    /// A function of the instance's store, to tell that store from others.
+    marker: Function,
 }
 
 /// A fresh instance state for a guest of `host` in `namespace`, to define
@@ -64,10 +67,13 @@ impl<D: Send + 'static> BoundInstance<D> {
         let state = env.as_mut(store);
         state.memory = memory;
         state.realloc = realloc;
+        state.ready = true;
+        let marker = Function::new_typed(store, || {});
         Ok(Self {
             instance,
             env,
             poisoned: AtomicBool::new(false),
+            marker,
         })
     }
 
@@ -140,9 +146,25 @@ impl<D: Send + 'static> BoundInstance<D> {
         Ok(self.share(store, handle)?.revoke())
     }
 
-    /// Refuses a call into a poisoned instance.
+    /// Whether `store` is the store the instance lives in.
+    pub fn belongs_to(&self, store: &impl AsStoreRef) -> bool {
+        self.marker.is_from_store(store)
+    }
+
+    /// Refuses a call with another store, into a torn-down instance, or
+    /// into a poisoned one.
     #[doc(hidden)]
-    pub fn enter(&self, export: &str) -> Result<(), CallError> {
+    pub fn enter(&self, store: &Store, export: &str) -> Result<(), CallError> {
+        if !self.belongs_to(store) {
+            return Err(CallError::WrongStore {
+                export: export.into(),
+            });
+        }
+        if self.env(store).is_torn_down() {
+            return Err(CallError::TornDown {
+                export: export.into(),
+            });
+        }
         if self.is_poisoned() {
             return Err(CallError::Poisoned {
                 export: export.into(),
@@ -164,11 +186,8 @@ impl<D: Send + 'static> BoundInstance<D> {
             let env = self.env.as_ref(store);
             (env.memory.clone(), env.realloc.clone())
         };
-        let Some(memory) = memory else {
-            return Err(abi_error(export, HostError::NotReady));
-        };
         self.env.as_mut(store).in_host_call = true;
-        let lowered = lower(&mut WasmerMemory::new(store, memory, realloc));
+        let lowered = lower(&mut WasmerMemory::optional(store, memory, realloc));
         self.env.as_mut(store).in_host_call = false;
         lowered.map_err(|error| abi_error(export, error))
     }
@@ -198,10 +217,7 @@ impl<D: Send + 'static> BoundInstance<D> {
                 env.host.config().lift_limit,
             )
         };
-        let Some(memory) = memory else {
-            return Err(abi_error(export, HostError::NotReady));
-        };
-        let mem = WasmerMemory::new(store, memory, realloc);
+        let mem = WasmerMemory::optional(store, memory, realloc);
         lift(&mut LiftCx::new(&mem, None, limit)).map_err(|error| abi_error(export, error))
     }
 
@@ -231,16 +247,5 @@ fn abi_error(export: &str, error: HostError) -> CallError {
     CallError::Abi {
         export: export.into(),
         error,
-    }
-}
-
-fn trapped(export: &str, error: RuntimeError) -> CallError {
-    let host = error
-        .downcast_ref::<GuestTrap>()
-        .map(|trap| trap.to_string());
-    CallError::Trap {
-        export: export.into(),
-        message: error.message(),
-        host,
     }
 }
