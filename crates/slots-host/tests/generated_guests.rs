@@ -108,3 +108,42 @@ fn stale_guest_is_trapped_on_generated_bindings_naming_the_import_and_handle() {
     assert!(trap.contains("bad `bucket` handle"), "{trap}");
     assert_eq!(host.totals().leaked(), 0);
 }
+
+#[test]
+fn a_grant_between_tenants_on_generated_bindings_gives_each_the_same_object() {
+    use slots_host::{Census, Mailbox};
+
+    let host = SlotsHost::new(HostConfig::default());
+    let mailbox = Mailbox::new(Mailbox::DEFAULT_CAPACITY);
+    let census = Census::new();
+    let start = |namespace: &'static str| {
+        mailbox.open(namespace);
+        let mut store = Store::default();
+        let module = Module::new(&store, wasm("grants")).unwrap();
+        let data = HostData::shared(&mailbox, &census);
+        let guest = Guest::new(&mut store, &module, data, host.clone(), namespace).unwrap();
+        (store, guest)
+    };
+    let tell = |namespace: &str, subject: &str| {
+        mailbox
+            .send("host", namespace, subject.to_string(), None)
+            .unwrap();
+    };
+    let (mut store_a, a) = start("tenant-a");
+    let (mut store_b, b) = start("tenant-b");
+    tell("tenant-a", "give pattern tenant-b take pattern ok");
+    tell("tenant-a", "give bucket tenant-b take bucket ok");
+    assert_eq!(a.call_run(&mut store_a).unwrap(), Ok(()));
+    assert_eq!(host.grants().outstanding(), 2);
+    assert_eq!(b.call_run(&mut store_b).unwrap(), Ok(()));
+    assert_eq!(host.grants().outstanding(), 0);
+    let live =
+        |guest: &Guest<HostData>, store: &Store| guest.instance().counters(store).live_handles;
+    assert_eq!((live(&a, &store_a), live(&b, &store_b)), (2, 2));
+    // A sees B's write: one bucket, two holders.
+    tell("tenant-a", "expect-entry from-taker hi");
+    assert_eq!(a.call_run(&mut store_a).unwrap(), Ok(()));
+    assert_eq!(census.made(), 2, "granting copied nothing");
+    drop((store_a, store_b));
+    assert_eq!(host.totals().leaked(), 0, "every handle was released");
+}
