@@ -1,6 +1,7 @@
 //! The generator's state: the world, the module each interface goes to,
 //! the embedder's resource types, and the assembly of the module tree.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 
 use proc_macro2::{Ident, TokenStream};
@@ -40,6 +41,9 @@ pub(crate) struct Gen<'a> {
     pub(crate) interfaces: Vec<(WorldKey, InterfaceId)>,
     /// The embedder's type for each resource, as written in `with`.
     pub(crate) resources: HashMap<TypeId, TokenStream>,
+    /// The interface whose module is being emitted: its own types are
+    /// named without a path.
+    pub(crate) current: Cell<Option<InterfaceId>>,
 }
 
 impl<'a> Gen<'a> {
@@ -62,6 +66,7 @@ impl<'a> Gen<'a> {
             modules: HashMap::new(),
             interfaces,
             resources: HashMap::new(),
+            current: Cell::new(None),
         };
         gen_.place_interfaces()?;
         gen_.bind_resources(options)?;
@@ -197,6 +202,7 @@ impl<'a> Gen<'a> {
         let name = crate::names::camel(def.name.as_deref().unwrap_or("anonymous"));
         let root = self.root(depth);
         match def.owner {
+            TypeOwner::Interface(iface) if self.current.get() == Some(iface) => quote!(#name),
             TypeOwner::Interface(iface) => match self.modules.get(&iface) {
                 Some(path) => quote!(#root #(#path::)* #name),
                 None => quote!(#root #name),
@@ -246,7 +252,10 @@ impl<'a> Gen<'a> {
         for (key, id) in &self.interfaces {
             let path = self.modules.get(id).cloned().unwrap_or_default();
             let depth = path.len();
-            let body = self.interface(key, *id, depth)?;
+            self.current.set(Some(*id));
+            let body = self.interface(key, *id, depth);
+            self.current.set(None);
+            let body = body?;
             tree.insert(&path, body);
         }
         let modules = tree.emit();

@@ -111,10 +111,11 @@ impl Gen<'_> {
         }
     }
 
-    /// The embedder's type for the resource `id` names (through aliases).
+    /// The resource `id` names (through aliases), by the alias of the
+    /// embedder's type in the resource's interface module.
     pub(crate) fn resource_of(&self, id: TypeId, depth: usize) -> TokenStream {
         let id = self.dealias(id);
-        self.resource_type(id, depth)
+        self.type_path(id, depth)
     }
 
     /// Follows `type a = b` aliases to the type defined.
