@@ -248,7 +248,7 @@ impl Gen<'_> {
         };
 
         let method = format_ident!("call_{}", func.name.to_snake_case());
-        let docs = self.docs(&func.docs);
+        let docs = self.docs_or(&func.docs, &format!("Calls the export `{}`.", func.name));
         let mut param_decls = Vec::new();
         let mut param_names = Vec::new();
         let mut param_types = Vec::new();

@@ -164,7 +164,7 @@ impl Gen<'_> {
     pub(crate) fn trait_method(&self, func: &Function, depth: usize) -> Result<TokenStream, Error> {
         let rt = &self.rt;
         let mode = self.mode(func);
-        let docs = self.docs(&func.docs);
+        let docs = self.docs_or(&func.docs, &format!("The WIT function `{}`.", func.name));
         let name = match func.kind {
             FunctionKind::Constructor(_) => quote!(new),
             _ => {

@@ -235,6 +235,18 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// Doc attributes for WIT docs, or `fallback` when the WIT has none, so
+    /// that crates denying `missing_docs` can hold the expansion.
+    pub(crate) fn docs_or(&self, docs: &Docs, fallback: &str) -> TokenStream {
+        match &docs.contents {
+            Some(_) => self.docs(docs),
+            None => {
+                let text = format!(" {fallback}");
+                quote!(#[doc = #text])
+            }
+        }
+    }
+
     /// Inner doc attributes for WIT docs: a module's own.
     pub(crate) fn inner_docs(&self, docs: &Docs) -> TokenStream {
         match &docs.contents {

@@ -239,7 +239,7 @@ impl Gen<'_> {
             return Ok(TokenStream::new());
         };
         let name = camel(wit_name);
-        let docs = self.docs(&def.docs);
+        let docs = self.docs_or(&def.docs, &format!("The WIT type `{wit_name}`."));
         let ty = Type::Id(id);
         let layout = || self.layout_impl(&name, &ty);
         Ok(match &def.kind {

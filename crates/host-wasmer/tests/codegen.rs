@@ -4,14 +4,17 @@
 //! A new WIT shape is one new folder under `tests/codegen/` and one line in
 //! `fixtures!` below; `every_fixture_is_compiled` fails until it is listed.
 
-#![allow(clippy::unwrap_used, missing_docs, unreachable_pub)]
+#![allow(clippy::unwrap_used, unreachable_pub)]
+// The expansion holds in crates that deny missing docs.
+#![deny(missing_docs)]
 
 /// The embedder types the fixtures' resources map to.
-mod host_types {
+pub mod host_types {
     use slots_core::Resource;
 
     macro_rules! resources {
         ($($name:ident = $wit:literal),* $(,)?) => {$(
+            /// A host type for a fixture's resource.
             #[derive(Debug)]
             pub struct $name;
             impl Resource for $name {
@@ -27,7 +30,8 @@ macro_rules! fixtures {
     ($($module:ident: $path:literal, $world:literal, { $($with:tt)* };)*) => {
         $(
             #[allow(dead_code)]
-            mod $module {
+            #[doc = concat!("The bindings of `", $path, "`.")]
+            pub mod $module {
                 host_wasmer::bindgen!({
                     path: $path,
                     world: $world,
