@@ -86,3 +86,45 @@ fn a_misspelled_with_key_is_an_error_listing_the_resources() {
         "{err}"
     );
 }
+
+#[test]
+fn what_bindgen_does_not_support_is_an_error_naming_it() {
+    let mut resolve = Resolve::default();
+    let pkg = resolve
+        .push_str(
+            "r.wit",
+            "package demo:r;
+             interface api {
+                 resource thing;
+                 record holder { t: thing }
+                 keep: func(h: holder);
+             }
+             world w { import api; }",
+        )
+        .unwrap();
+    let world = resolve.select_world(&[pkg], Some("w")).unwrap();
+    let err = generate(&resolve, world, &options(&["thing"])).unwrap_err();
+    assert!(matches!(err, Error::Unsupported { .. }), "{err}");
+    assert!(err.to_string().contains("`holder`"), "{err}");
+}
+
+#[test]
+fn two_versions_of_one_package_get_a_module_each() {
+    let root =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../host-wasmer/tests/codegen/every-type");
+    let (resolve, world) = load(&root, "everything");
+    let code = generate(&resolve, world, &options(&["counter"]))
+        .unwrap()
+        .to_string();
+    assert!(
+        code.contains("pub mod v1_0_0"),
+        "the first version has a module"
+    );
+    assert!(
+        code.contains("pub mod v2_0_0"),
+        "the second version has a module"
+    );
+    // Packages with one version keep plain paths.
+    assert!(code.contains("pub mod everything"));
+    assert!(!code.contains("pub mod v1_0_0 { pub mod kinds"));
+}
