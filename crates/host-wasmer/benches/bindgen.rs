@@ -131,7 +131,7 @@ impl Loops {
     /// The guest on imports from `bindgen!`.
     fn generated() -> (Self, Bench<Data>) {
         let mut store = Store::default();
-        let module = Module::new(&store, GUEST).unwrap();
+        let module = Module::new(&store, wat::parse_str(GUEST).unwrap()).unwrap();
         let guest = Bench::new(
             &mut store,
             &module,
@@ -148,7 +148,7 @@ impl Loops {
     /// reads its environment, else it is the bare floor.
     fn hand_written(env_constant: bool) -> Self {
         let mut store = Store::default();
-        let module = Module::new(&store, GUEST).unwrap();
+        let module = Module::new(&store, wat::parse_str(GUEST).unwrap()).unwrap();
         let env = FunctionEnv::new(
             &mut store,
             Env {
