@@ -11,6 +11,7 @@ const BENCHES: &[(&str, &str)] = &[
     ("slots-core", "tables"),
     ("slots-core", "interning"),
     ("slots-host", "handle_path"),
+    ("host-wasmer", "bindgen"),
     ("slots-host", "scale"),
     ("slots-host", "wasi"),
     ("slots-conformance", "versus"),

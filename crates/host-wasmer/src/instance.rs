@@ -295,7 +295,7 @@ impl<D: Send + 'static> GuestInstance<D> {
     }
 }
 
-fn trapped(export: &str, error: wasmer::RuntimeError) -> CallError {
+pub(crate) fn trapped(export: &str, error: wasmer::RuntimeError) -> CallError {
     let message = error.message();
     let code = error.clone().to_trap();
     let kind = match error.downcast::<GuestTrap>() {

@@ -61,6 +61,7 @@
 #![deny(missing_docs)]
 
 pub mod abi;
+pub mod bindings;
 mod compose;
 mod ctx;
 mod direct;
@@ -79,7 +80,46 @@ pub mod wasi;
 mod world;
 
 #[doc(hidden)]
+pub use slots_core as __slots_core;
+#[doc(hidden)]
+pub use wasmer as __wasmer;
+#[doc(hidden)]
 pub use wit_parser as __wit_parser;
+
+/// Generates typed host bindings for a WIT world at compile time.
+///
+/// ```ignore
+/// host_wasmer::bindgen!({
+///     path: "wit",          // a WIT file or folder, relative to Cargo.toml
+///     // inline: "package ...;", instead of `path`
+///     world: "guest",
+///     with: {               // the embedder's Rust type for each resource
+///         "slots:host/patterns/pattern": crate::Pattern,
+///         "bucket": crate::Bucket,
+///     },
+/// });
+/// ```
+///
+/// The expansion holds, at the call site:
+/// - a module per imported interface (`slots::host::buckets`), with a Rust
+///   type per WIT record, variant, enum and flags (docs copied from the
+///   WIT), aliases as type aliases, and each resource as an alias of its
+///   `with` type;
+/// - a trait `Host` per interface with free functions and a trait
+///   `Host<Resource>` per resource, which the embedder implements for its
+///   per-instance data type `D` (see [`bindings`] for what each function
+///   receives), and `add_to_imports::<D>`;
+/// - a world type (`Guest<D>` for world `guest`) with `add_to_imports`,
+///   `instantiate`, `new`, and `call_<export>` per exported function;
+/// - a trait `<World>Host` every `D` serving the whole world implements.
+///
+/// The README's embedding example is a complete program using it.
+pub use host_wasmer_macro::bindgen;
+
+/// The README's code, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
 
 pub use compose::{InstantiateOptions, UndefinedImportCalled, UndefinedImports};
 pub use ctx::{Ctx, KeyedOpen, OpenError, OpenedFrom};

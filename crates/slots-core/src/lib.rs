@@ -55,6 +55,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod borrowed;
 mod cache;
 mod error;
 mod grants;
@@ -66,6 +67,7 @@ mod shared;
 mod stats;
 mod table;
 
+pub use borrowed::Borrowed;
 pub use cache::{CacheLimits, CacheStats, Lookup, ObjectCache, UnitWeight, Weigh};
 pub use error::{ConfigError, HandleError, InsertError};
 pub use grants::{GrantError, GrantLimits, GrantRegistry, RedeemError, Token};

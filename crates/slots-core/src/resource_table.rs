@@ -14,7 +14,8 @@ pub use erased::TakenObject;
 use crate::resource::DynResource;
 use crate::shared::DynShared;
 use crate::{
-    AsHandle, Handle, HandleError, InsertError, RawHandle, Resource, Shared, SlotTable, TableLimits,
+    AsHandle, Borrowed, Handle, HandleError, InsertError, RawHandle, Resource, Shared, SlotTable,
+    TableLimits,
 };
 
 /// The handles one guest instance holds, to objects of any [`Resource`] type.
@@ -72,6 +73,10 @@ pub struct ResourceTable<K = String> {
 
 struct Entry<K> {
     object: Object,
+    /// The `TypeId` of the object's Rust type, kept beside it so that a
+    /// typed lookup checks the type with a comparison; the object's vtable
+    /// is reached only to downcast a type already known to match.
+    type_id: TypeId,
     /// Guest references to this slot: opens of its key not yet released.
     /// Always 1 for unkeyed entries; never 0 while the slot is live.
     refs: u32,
@@ -331,6 +336,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     ) -> Result<Handle<T>, InsertError> {
         let raw = self.slots.insert(Entry {
             object,
+            type_id: TypeId::of::<T>(),
             refs: 1,
             key,
         })?;
@@ -375,6 +381,34 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
                     },
                     false => wrong_type::<T>(raw, object),
                 })
+            }
+        }
+    }
+
+    /// The object behind `handle`, checked to be a `T`, with one lookup:
+    /// mutable when the table owns it, shared otherwise.
+    #[inline]
+    pub fn borrow_mut<T: Resource>(
+        &mut self,
+        handle: impl AsHandle<T>,
+    ) -> Result<Borrowed<'_, T>, HandleError> {
+        let raw = handle.as_raw();
+        let entry = self.slots.get_raw_mut(raw)?;
+        if entry.type_id != TypeId::of::<T>() {
+            return Err(wrong_type::<T>(raw, entry.object.as_dyn()));
+        }
+        // The type matches, so the downcasts below succeed.
+        match &mut entry.object {
+            Object::Owned(object) => (object.as_mut() as &mut dyn Any)
+                .downcast_mut::<T>()
+                .map(Borrowed::Owned)
+                .ok_or(HandleError::NotFound { handle: raw }),
+            Object::Shared(shared) => {
+                let object = shared.live().ok_or(HandleError::Revoked { handle: raw })?;
+                (object as &dyn Any)
+                    .downcast_ref::<T>()
+                    .map(Borrowed::Shared)
+                    .ok_or(HandleError::NotFound { handle: raw })
             }
         }
     }
@@ -449,11 +483,16 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     /// revoked object can be released.
     pub fn release<T: Resource>(&mut self, handle: impl AsHandle<T>) -> Result<bool, HandleError> {
         let raw = handle.as_raw();
-        let object = self.slots.get_raw(raw)?.object.as_dyn();
-        if !(object as &dyn Any).is::<T>() {
-            return Err(wrong_type::<T>(raw, object));
+        let entry = self.slots.get_raw_mut(raw)?;
+        if entry.type_id != TypeId::of::<T>() {
+            return Err(wrong_type::<T>(raw, entry.object.as_dyn()));
         }
-        self.release_raw(raw)
+        self.stats.drops += 1;
+        if entry.refs > 1 {
+            entry.refs -= 1;
+            return Ok(false);
+        }
+        self.free(raw)
     }
 
     /// Takes the owned `T` behind `handle` out of the table: a guest passing
@@ -509,12 +548,14 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
             entry.refs -= 1;
             return Ok(false);
         }
+        self.free(raw)
+    }
+
+    /// Frees the slot of `raw`, forgetting its key.
+    fn free(&mut self, raw: RawHandle) -> Result<bool, HandleError> {
         let entry = self.slots.remove_raw(raw)?;
-        if let Some(key) = entry.key {
-            let type_id = (entry.object.as_dyn() as &dyn Any).type_id();
-            if let Some(keys) = self.keys.get_mut(&type_id) {
-                keys.remove(&key);
-            }
+        if let (Some(key), Some(keys)) = (entry.key, self.keys.get_mut(&entry.type_id)) {
+            keys.remove(&key);
         }
         Ok(true)
     }

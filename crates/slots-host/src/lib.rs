@@ -20,6 +20,7 @@
 pub mod buckets;
 mod budget;
 mod census;
+pub mod generated;
 pub mod grants;
 pub mod mailbox;
 pub mod patterns;

@@ -84,11 +84,13 @@ mod wasmer_memory;
 mod tests;
 
 pub use self::core::core_type;
+pub(crate) use direct_io::{check_string_len, read_utf8};
 pub use error::AbiError;
 pub use layout::{
     Abi, DEFAULT_LIFT_LIMIT, IntoResolve, MAX_LIST_BYTE_LENGTH, MAX_STRING_BYTE_LENGTH,
 };
 pub use memory::GuestMemory;
+pub(crate) use memory::{allocate, check_aligned};
 pub(crate) use names::type_name_in;
 pub use val::Val;
 pub use vec_memory::VecMemory;

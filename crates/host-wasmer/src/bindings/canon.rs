@@ -1,0 +1,914 @@
+//! The traits generated bindings lift and lower values through, and their
+//! implementations for the built-in WIT types.
+//!
+//! Every WIT type has a Rust type implementing [`Layout`] (its size,
+//! alignment and flat count as constants), [`LiftGuest`] (read it from flat
+//! values or guest memory) and [`LowerGuest`] (write it). `bindgen!`
+//! implements them for each record, variant, enum and flags type of a world,
+//! with field offsets computed by wit-parser at compile time; this module
+//! implements them for scalars, `char`, `String`, `Vec<T>`, `Option<T>`,
+//! `Result<T, E>` and tuples. The rules are the canonical ABI's, with the
+//! same checks and errors as the run-time [`abi`](crate::abi) layer.
+
+use slots_core::ResourceTable;
+
+use super::flat::{Flat, FlatOut};
+use crate::HostError;
+use crate::abi::{
+    AbiError, GuestMemory, MAX_LIST_BYTE_LENGTH, allocate, check_aligned, check_string_len,
+    read_utf8,
+};
+use crate::typed::Lent;
+
+/// A WIT type's size, alignment and flat count, as the canonical ABI
+/// computes them for 32-bit memories.
+pub trait Layout {
+    /// Bytes the value takes in guest memory.
+    const SIZE: u32;
+    /// Alignment of the value in guest memory (a power of two).
+    const ALIGN: u32;
+    /// Core values the value flattens to.
+    const FLAT: usize;
+}
+
+/// What lifting values may touch: the guest's memory, the instance's
+/// handle table (for handles inside parameters), and the host memory the
+/// call may still allocate.
+pub struct LiftCx<'a, M: ?Sized> {
+    pub(crate) mem: &'a M,
+    pub(crate) table: Option<&'a mut ResourceTable<String>>,
+    pub(crate) lent: Lent,
+    remaining: u64,
+    limit: u64,
+}
+
+impl<'a, M: GuestMemory + ?Sized> LiftCx<'a, M> {
+    /// A context reading `mem`, allocating at most `limit` host bytes.
+    pub fn new(mem: &'a M, table: Option<&'a mut ResourceTable<String>>, limit: u64) -> Self {
+        Self {
+            mem,
+            table,
+            lent: Lent::default(),
+            remaining: limit,
+            limit,
+        }
+    }
+
+    /// The guest's memory.
+    #[inline]
+    pub fn mem(&self) -> &M {
+        self.mem
+    }
+
+    /// Takes `bytes` of host memory from the call's budget.
+    #[inline]
+    pub fn charge(&mut self, bytes: u64) -> Result<(), HostError> {
+        if bytes > self.remaining {
+            return Err(AbiError::LiftLimitExceeded { limit: self.limit }.into());
+        }
+        self.remaining -= bytes;
+        Ok(())
+    }
+
+    /// Records `bits` as lent to the call: a `borrow` parameter looked up
+    /// after every parameter is lifted, which no `own` may take meanwhile.
+    #[inline]
+    pub fn lend(&mut self, bits: u32) {
+        self.lent.add(bits);
+    }
+
+    /// Reads `N` bytes at `ptr`.
+    #[inline]
+    pub fn read<const N: usize>(&self, ptr: u32) -> Result<[u8; N], HostError> {
+        let mut bytes = [0; N];
+        self.mem.read(ptr, &mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// Lifts a string from its `(ptr, len)`: the canonical ABI's length
+    /// limit, then bounds, budget, copy and UTF-8 check.
+    #[inline]
+    pub fn string(&mut self, ptr: u32, len: u32) -> Result<String, HostError> {
+        check_string_len(len)?;
+        self.mem.check_range(ptr, u64::from(len))?;
+        self.charge(u64::from(len))?;
+        Ok(read_utf8(self.mem, ptr, len)?)
+    }
+
+    /// Checks the list at `(ptr, len)` of elements of `size` bytes aligned
+    /// to `align`, and charges `host_size` bytes per element to the budget.
+    pub fn check_list(
+        &mut self,
+        ptr: u32,
+        len: u32,
+        size: u32,
+        align: u32,
+        host_size: usize,
+    ) -> Result<(), HostError> {
+        let bytes = u64::from(len) * u64::from(size);
+        if bytes > u64::from(MAX_LIST_BYTE_LENGTH) {
+            return Err(AbiError::TooLong {
+                what: "list",
+                len: bytes,
+                max: u64::from(MAX_LIST_BYTE_LENGTH),
+            }
+            .into());
+        }
+        check_aligned("list", ptr, align)?;
+        self.mem.check_range(ptr, bytes)?;
+        self.charge(u64::from(len).saturating_mul(host_size.max(1) as u64))
+    }
+}
+
+/// A Rust type generated bindings lift from the guest.
+pub trait LiftGuest: Layout + Sized {
+    /// Lifts the value from its flat values.
+    fn lift_flat<M: GuestMemory + ?Sized>(
+        cx: &mut LiftCx<'_, M>,
+        flat: &mut Flat<'_>,
+    ) -> Result<Self, HostError>;
+
+    /// Loads the value from guest memory at `ptr`, which the caller has
+    /// checked is aligned and inside memory for [`Layout::SIZE`] bytes.
+    fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError>;
+
+    /// Loads `len` values from `ptr` on, already checked and charged.
+    /// Bytes override this with one read.
+    fn load_list<M: GuestMemory + ?Sized>(
+        cx: &mut LiftCx<'_, M>,
+        ptr: u32,
+        len: u32,
+    ) -> Result<Vec<Self>, HostError> {
+        let mut items = Vec::with_capacity(len as usize);
+        for index in 0..len {
+            items.push(Self::load(
+                cx,
+                ptr.wrapping_add(index.wrapping_mul(Self::SIZE)),
+            )?);
+        }
+        Ok(items)
+    }
+}
+
+/// A Rust type generated bindings lower into the guest.
+pub trait LowerGuest: Layout {
+    /// Lowers the value to its flat values. Strings and lists are copied
+    /// into memory from the guest's `cabi_realloc`.
+    fn lower_flat<M: GuestMemory + ?Sized>(
+        &self,
+        mem: &mut M,
+        out: &mut FlatOut<'_>,
+    ) -> Result<(), HostError>;
+
+    /// Stores the value in guest memory at `ptr`, which the caller has
+    /// checked is aligned and inside memory for [`Layout::SIZE`] bytes.
+    fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError>;
+
+    /// Stores `items` from `ptr` on. Bytes override this with one write.
+    fn store_list<M: GuestMemory + ?Sized>(
+        items: &[Self],
+        mem: &mut M,
+        ptr: u32,
+    ) -> Result<(), HostError>
+    where
+        Self: Sized,
+    {
+        let mut at = ptr;
+        for item in items {
+            item.store(mem, at)?;
+            at = at.wrapping_add(Self::SIZE);
+        }
+        Ok(())
+    }
+}
+
+/// Rounds `offset` up to a multiple of `align` (a power of two).
+#[inline]
+pub const fn align_to(offset: u32, align: u32) -> u32 {
+    (offset + align - 1) & !(align - 1)
+}
+
+/// The larger of two numbers, in constants.
+#[inline]
+pub const fn max(a: u32, b: u32) -> u32 {
+    if a > b { a } else { b }
+}
+
+/// The larger of two flat counts, in constants.
+#[inline]
+pub const fn max_flat(a: usize, b: usize) -> usize {
+    if a > b { a } else { b }
+}
+
+/// The error for a discriminant that names no case.
+#[cold]
+pub fn bad_discriminant(ty: &str, value: u32, cases: usize) -> HostError {
+    AbiError::BadDiscriminant {
+        ty: ty.to_string(),
+        value,
+        cases,
+    }
+    .into()
+}
+
+/// Checks the destination of a stored value: aligned, and inside memory.
+#[inline]
+pub fn check_store<M: GuestMemory + ?Sized>(
+    mem: &M,
+    what: &'static str,
+    ptr: u32,
+    size: u32,
+    align: u32,
+) -> Result<(), HostError> {
+    check_aligned(what, ptr, align)?;
+    mem.check_range(ptr, u64::from(size))?;
+    Ok(())
+}
+
+macro_rules! scalar {
+    ($ty:ty, $size:expr, |$v:ident| $from_bits:expr, |$s:ident| $to_bits:expr) => {
+        impl Layout for $ty {
+            const SIZE: u32 = $size;
+            const ALIGN: u32 = $size;
+            const FLAT: usize = 1;
+        }
+
+        impl LiftGuest for $ty {
+            #[inline]
+            fn lift_flat<M: GuestMemory + ?Sized>(
+                _: &mut LiftCx<'_, M>,
+                flat: &mut Flat<'_>,
+            ) -> Result<Self, HostError> {
+                let $v = flat.next_bits();
+                Ok($from_bits)
+            }
+
+            #[inline]
+            fn load<M: GuestMemory + ?Sized>(
+                cx: &mut LiftCx<'_, M>,
+                ptr: u32,
+            ) -> Result<Self, HostError> {
+                Ok(<$ty>::from_le_bytes(cx.read(ptr)?))
+            }
+        }
+
+        impl LowerGuest for $ty {
+            #[inline]
+            fn lower_flat<M: GuestMemory + ?Sized>(
+                &self,
+                _: &mut M,
+                out: &mut FlatOut<'_>,
+            ) -> Result<(), HostError> {
+                let $s = *self;
+                out.push($to_bits);
+                Ok(())
+            }
+
+            #[inline]
+            fn store<M: GuestMemory + ?Sized>(
+                &self,
+                mem: &mut M,
+                ptr: u32,
+            ) -> Result<(), HostError> {
+                Ok(mem.write(ptr, &self.to_le_bytes())?)
+            }
+        }
+    };
+}
+
+scalar!(u16, 2, |v| v as u16, |s| u64::from(s));
+scalar!(i8, 1, |v| v as u8 as i8, |s| u64::from(s as u8));
+scalar!(i16, 2, |v| v as u16 as i16, |s| u64::from(s as u16));
+scalar!(u32, 4, |v| v as u32, |s| u64::from(s));
+scalar!(i32, 4, |v| v as u32 as i32, |s| u64::from(s as u32));
+scalar!(u64, 8, |v| v, |s| s);
+scalar!(i64, 8, |v| v as i64, |s| s as u64);
+scalar!(f32, 4, |v| f32::from_bits(v as u32), |s| u64::from(
+    s.to_bits()
+));
+scalar!(f64, 8, |v| f64::from_bits(v), |s| s.to_bits());
+
+impl Layout for u8 {
+    const SIZE: u32 = 1;
+    const ALIGN: u32 = 1;
+    const FLAT: usize = 1;
+}
+
+impl LiftGuest for u8 {
+    #[inline]
+    fn lift_flat<M: GuestMemory + ?Sized>(
+        _: &mut LiftCx<'_, M>,
+        flat: &mut Flat<'_>,
+    ) -> Result<Self, HostError> {
+        Ok(flat.next_bits() as u8)
+    }
+
+    #[inline]
+    fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
+        Ok(u8::from_le_bytes(cx.read(ptr)?))
+    }
+
+    fn load_list<M: GuestMemory + ?Sized>(
+        cx: &mut LiftCx<'_, M>,
+        ptr: u32,
+        len: u32,
+    ) -> Result<Vec<Self>, HostError> {
+        let mut bytes = vec![0; len as usize];
+        cx.mem.read(ptr, &mut bytes)?;
+        Ok(bytes)
+    }
+}
+
+impl LowerGuest for u8 {
+    #[inline]
+    fn lower_flat<M: GuestMemory + ?Sized>(
+        &self,
+        _: &mut M,
+        out: &mut FlatOut<'_>,
+    ) -> Result<(), HostError> {
+        out.push(u64::from(*self));
+        Ok(())
+    }
+
+    #[inline]
+    fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError> {
+        Ok(mem.write(ptr, &[*self])?)
+    }
+
+    fn store_list<M: GuestMemory + ?Sized>(
+        items: &[Self],
+        mem: &mut M,
+        ptr: u32,
+    ) -> Result<(), HostError> {
+        Ok(mem.write(ptr, items)?)
+    }
+}
+
+impl Layout for bool {
+    const SIZE: u32 = 1;
+    const ALIGN: u32 = 1;
+    const FLAT: usize = 1;
+}
+
+impl LiftGuest for bool {
+    #[inline]
+    fn lift_flat<M: GuestMemory + ?Sized>(
+        _: &mut LiftCx<'_, M>,
+        flat: &mut Flat<'_>,
+    ) -> Result<Self, HostError> {
+        Ok(flat.next_bits() as u32 != 0)
+    }
+
+    #[inline]
+    fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
+        Ok(cx.read::<1>(ptr)? != [0])
+    }
+}
+
+impl LowerGuest for bool {
+    #[inline]
+    fn lower_flat<M: GuestMemory + ?Sized>(
+        &self,
+        _: &mut M,
+        out: &mut FlatOut<'_>,
+    ) -> Result<(), HostError> {
+        out.push(u64::from(*self));
+        Ok(())
+    }
+
+    #[inline]
+    fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError> {
+        Ok(mem.write(ptr, &[u8::from(*self)])?)
+    }
+}
+
+/// A `char` from the guest's scalar value, refused when it is a surrogate
+/// or past `0x10FFFF`.
+#[inline]
+fn to_char(value: u32) -> Result<char, HostError> {
+    char::from_u32(value).ok_or_else(|| AbiError::InvalidChar { value }.into())
+}
+
+impl Layout for char {
+    const SIZE: u32 = 4;
+    const ALIGN: u32 = 4;
+    const FLAT: usize = 1;
+}
+
+impl LiftGuest for char {
+    #[inline]
+    fn lift_flat<M: GuestMemory + ?Sized>(
+        _: &mut LiftCx<'_, M>,
+        flat: &mut Flat<'_>,
+    ) -> Result<Self, HostError> {
+        to_char(flat.next_bits() as u32)
+    }
+
+    #[inline]
+    fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
+        to_char(u32::from_le_bytes(cx.read(ptr)?))
+    }
+}
+
+impl LowerGuest for char {
+    #[inline]
+    fn lower_flat<M: GuestMemory + ?Sized>(
+        &self,
+        _: &mut M,
+        out: &mut FlatOut<'_>,
+    ) -> Result<(), HostError> {
+        out.push(u64::from(u32::from(*self)));
+        Ok(())
+    }
+
+    #[inline]
+    fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError> {
+        Ok(mem.write(ptr, &u32::from(*self).to_le_bytes())?)
+    }
+}
+
+/// The unit type stands for an absent payload: `result<_, E>`, a case
+/// without a type.
+impl Layout for () {
+    const SIZE: u32 = 0;
+    const ALIGN: u32 = 1;
+    const FLAT: usize = 0;
+}
+
+impl LiftGuest for () {
+    #[inline]
+    fn lift_flat<M: GuestMemory + ?Sized>(
+        _: &mut LiftCx<'_, M>,
+        _: &mut Flat<'_>,
+    ) -> Result<Self, HostError> {
+        Ok(())
+    }
+
+    #[inline]
+    fn load<M: GuestMemory + ?Sized>(_: &mut LiftCx<'_, M>, _: u32) -> Result<Self, HostError> {
+        Ok(())
+    }
+}
+
+impl LowerGuest for () {
+    #[inline]
+    fn lower_flat<M: GuestMemory + ?Sized>(
+        &self,
+        _: &mut M,
+        _: &mut FlatOut<'_>,
+    ) -> Result<(), HostError> {
+        Ok(())
+    }
+
+    #[inline]
+    fn store<M: GuestMemory + ?Sized>(&self, _: &mut M, _: u32) -> Result<(), HostError> {
+        Ok(())
+    }
+}
+
+/// Reads the `(ptr, len)` pair of a string or list stored at `ptr`.
+#[inline]
+fn load_pair<M: GuestMemory + ?Sized>(
+    cx: &mut LiftCx<'_, M>,
+    ptr: u32,
+) -> Result<(u32, u32), HostError> {
+    let bytes: [u8; 8] = cx.read(ptr)?;
+    let [a, b, c, d, e, f, g, h] = bytes;
+    Ok((
+        u32::from_le_bytes([a, b, c, d]),
+        u32::from_le_bytes([e, f, g, h]),
+    ))
+}
+
+/// Writes the `(ptr, len)` pair of a string or list at `at`.
+#[inline]
+fn store_pair<M: GuestMemory + ?Sized>(
+    mem: &mut M,
+    at: u32,
+    (ptr, len): (u32, u32),
+) -> Result<(), HostError> {
+    let mut bytes = [0; 8];
+    bytes[..4].copy_from_slice(&ptr.to_le_bytes());
+    bytes[4..].copy_from_slice(&len.to_le_bytes());
+    Ok(mem.write(at, &bytes)?)
+}
+
+/// Copies `s` into a fresh guest allocation from `cabi_realloc`.
+pub fn store_string<M: GuestMemory + ?Sized>(
+    mem: &mut M,
+    s: &str,
+) -> Result<(u32, u32), HostError> {
+    let len = u32::try_from(s.len()).unwrap_or(u32::MAX);
+    check_string_len(len)?;
+    let ptr = allocate(mem, 1, len)?;
+    mem.write(ptr, s.as_bytes())?;
+    Ok((ptr, len))
+}
+
+impl Layout for String {
+    const SIZE: u32 = 8;
+    const ALIGN: u32 = 4;
+    const FLAT: usize = 2;
+}
+
+impl LiftGuest for String {
+    #[inline]
+    fn lift_flat<M: GuestMemory + ?Sized>(
+        cx: &mut LiftCx<'_, M>,
+        flat: &mut Flat<'_>,
+    ) -> Result<Self, HostError> {
+        let ptr = flat.next_bits() as u32;
+        let len = flat.next_bits() as u32;
+        cx.string(ptr, len)
+    }
+
+    fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
+        let (ptr, len) = load_pair(cx, ptr)?;
+        cx.string(ptr, len)
+    }
+}
+
+impl LowerGuest for String {
+    fn lower_flat<M: GuestMemory + ?Sized>(
+        &self,
+        mem: &mut M,
+        out: &mut FlatOut<'_>,
+    ) -> Result<(), HostError> {
+        let (ptr, len) = store_string(mem, self)?;
+        out.push(u64::from(ptr));
+        out.push(u64::from(len));
+        Ok(())
+    }
+
+    fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError> {
+        let pair = store_string(mem, self)?;
+        store_pair(mem, ptr, pair)
+    }
+}
+
+/// Copies `items` into a fresh guest allocation from `cabi_realloc`.
+pub fn store_list<T: LowerGuest, M: GuestMemory + ?Sized>(
+    mem: &mut M,
+    items: &[T],
+) -> Result<(u32, u32), HostError> {
+    let count = u32::try_from(items.len()).unwrap_or(u32::MAX);
+    let bytes = u64::from(count) * u64::from(T::SIZE);
+    if bytes > u64::from(MAX_LIST_BYTE_LENGTH) {
+        return Err(AbiError::TooLong {
+            what: "list",
+            len: bytes,
+            max: u64::from(MAX_LIST_BYTE_LENGTH),
+        }
+        .into());
+    }
+    let ptr = allocate(mem, T::ALIGN, bytes as u32)?;
+    T::store_list(items, mem, ptr)?;
+    Ok((ptr, count))
+}
+
+/// Lifts the list at `(ptr, len)`.
+#[inline]
+fn lift_list<T: LiftGuest, M: GuestMemory + ?Sized>(
+    cx: &mut LiftCx<'_, M>,
+    ptr: u32,
+    len: u32,
+) -> Result<Vec<T>, HostError> {
+    cx.check_list(ptr, len, T::SIZE, T::ALIGN, size_of::<T>())?;
+    T::load_list(cx, ptr, len)
+}
+
+impl<T> Layout for Vec<T> {
+    const SIZE: u32 = 8;
+    const ALIGN: u32 = 4;
+    const FLAT: usize = 2;
+}
+
+impl<T: LiftGuest> LiftGuest for Vec<T> {
+    #[inline]
+    fn lift_flat<M: GuestMemory + ?Sized>(
+        cx: &mut LiftCx<'_, M>,
+        flat: &mut Flat<'_>,
+    ) -> Result<Self, HostError> {
+        let ptr = flat.next_bits() as u32;
+        let len = flat.next_bits() as u32;
+        lift_list(cx, ptr, len)
+    }
+
+    fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
+        let (ptr, len) = load_pair(cx, ptr)?;
+        lift_list(cx, ptr, len)
+    }
+}
+
+impl<T: LowerGuest> LowerGuest for Vec<T> {
+    fn lower_flat<M: GuestMemory + ?Sized>(
+        &self,
+        mem: &mut M,
+        out: &mut FlatOut<'_>,
+    ) -> Result<(), HostError> {
+        let (ptr, len) = store_list(mem, self)?;
+        out.push(u64::from(ptr));
+        out.push(u64::from(len));
+        Ok(())
+    }
+
+    fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError> {
+        let pair = store_list(mem, self)?;
+        store_pair(mem, ptr, pair)
+    }
+}
+
+/// Reads a one-byte discriminant of an option or result.
+#[inline]
+fn load_case<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<u32, HostError> {
+    Ok(u32::from(u8::from_le_bytes(cx.read(ptr)?)))
+}
+
+impl<T: Layout> Layout for Option<T> {
+    const SIZE: u32 = align_to(align_to(1, T::ALIGN) + T::SIZE, max(1, T::ALIGN));
+    const ALIGN: u32 = max(1, T::ALIGN);
+    const FLAT: usize = 1 + T::FLAT;
+}
+
+impl<T: LiftGuest> LiftGuest for Option<T> {
+    #[inline]
+    fn lift_flat<M: GuestMemory + ?Sized>(
+        cx: &mut LiftCx<'_, M>,
+        flat: &mut Flat<'_>,
+    ) -> Result<Self, HostError> {
+        match flat.next_bits() as u32 {
+            0 => {
+                flat.skip(T::FLAT);
+                Ok(None)
+            }
+            1 => T::lift_flat(cx, flat).map(Some),
+            other => Err(bad_discriminant("option", other, 2)),
+        }
+    }
+
+    fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
+        match load_case(cx, ptr)? {
+            0 => Ok(None),
+            1 => T::load(cx, ptr.wrapping_add(align_to(1, T::ALIGN))).map(Some),
+            other => Err(bad_discriminant("option", other, 2)),
+        }
+    }
+}
+
+impl<T: LowerGuest> LowerGuest for Option<T> {
+    #[inline]
+    fn lower_flat<M: GuestMemory + ?Sized>(
+        &self,
+        mem: &mut M,
+        out: &mut FlatOut<'_>,
+    ) -> Result<(), HostError> {
+        match self {
+            None => {
+                out.push(0);
+                out.pad(T::FLAT);
+                Ok(())
+            }
+            Some(value) => {
+                out.push(1);
+                value.lower_flat(mem, out)
+            }
+        }
+    }
+
+    fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError> {
+        match self {
+            None => Ok(mem.write(ptr, &[0])?),
+            Some(value) => {
+                mem.write(ptr, &[1])?;
+                value.store(mem, ptr.wrapping_add(align_to(1, T::ALIGN)))
+            }
+        }
+    }
+}
+
+impl<T: Layout, E: Layout> Layout for Result<T, E> {
+    const SIZE: u32 = align_to(
+        align_to(1, max(T::ALIGN, E::ALIGN)) + max(T::SIZE, E::SIZE),
+        max(1, max(T::ALIGN, E::ALIGN)),
+    );
+    const ALIGN: u32 = max(1, max(T::ALIGN, E::ALIGN));
+    const FLAT: usize = 1 + max_flat(T::FLAT, E::FLAT);
+}
+
+impl<T: LiftGuest, E: LiftGuest> LiftGuest for Result<T, E> {
+    #[inline]
+    fn lift_flat<M: GuestMemory + ?Sized>(
+        cx: &mut LiftCx<'_, M>,
+        flat: &mut Flat<'_>,
+    ) -> Result<Self, HostError> {
+        let width = max_flat(T::FLAT, E::FLAT);
+        match flat.next_bits() as u32 {
+            0 => {
+                let ok = T::lift_flat(cx, flat)?;
+                flat.skip(width - T::FLAT);
+                Ok(Ok(ok))
+            }
+            1 => {
+                let err = E::lift_flat(cx, flat)?;
+                flat.skip(width - E::FLAT);
+                Ok(Err(err))
+            }
+            other => Err(bad_discriminant("result", other, 2)),
+        }
+    }
+
+    fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
+        let payload = ptr.wrapping_add(align_to(1, max(T::ALIGN, E::ALIGN)));
+        match load_case(cx, ptr)? {
+            0 => T::load(cx, payload).map(Ok),
+            1 => E::load(cx, payload).map(Err),
+            other => Err(bad_discriminant("result", other, 2)),
+        }
+    }
+}
+
+impl<T: LowerGuest, E: LowerGuest> LowerGuest for Result<T, E> {
+    #[inline]
+    fn lower_flat<M: GuestMemory + ?Sized>(
+        &self,
+        mem: &mut M,
+        out: &mut FlatOut<'_>,
+    ) -> Result<(), HostError> {
+        let width = max_flat(T::FLAT, E::FLAT);
+        match self {
+            Ok(value) => {
+                out.push(0);
+                value.lower_flat(mem, out)?;
+                out.pad(width - T::FLAT);
+            }
+            Err(value) => {
+                out.push(1);
+                value.lower_flat(mem, out)?;
+                out.pad(width - E::FLAT);
+            }
+        }
+        Ok(())
+    }
+
+    fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError> {
+        let payload = ptr.wrapping_add(align_to(1, max(T::ALIGN, E::ALIGN)));
+        match self {
+            Ok(value) => {
+                mem.write(ptr, &[0])?;
+                value.store(mem, payload)
+            }
+            Err(value) => {
+                mem.write(ptr, &[1])?;
+                value.store(mem, payload)
+            }
+        }
+    }
+}
+
+macro_rules! tuple {
+    ($($t:ident $v:ident),+) => {
+        impl<$($t: Layout),+> Layout for ($($t,)+) {
+            const SIZE: u32 = {
+                let mut offset = 0;
+                let mut align = 1;
+                $(
+                    offset = align_to(offset, $t::ALIGN) + $t::SIZE;
+                    align = max(align, $t::ALIGN);
+                )+
+                align_to(offset, align)
+            };
+            const ALIGN: u32 = {
+                let mut align = 1;
+                $( align = max(align, $t::ALIGN); )+
+                align
+            };
+            const FLAT: usize = 0 $(+ $t::FLAT)+;
+        }
+
+        impl<$($t: LiftGuest),+> LiftGuest for ($($t,)+) {
+            #[inline]
+            fn lift_flat<M: GuestMemory + ?Sized>(
+                cx: &mut LiftCx<'_, M>,
+                flat: &mut Flat<'_>,
+            ) -> Result<Self, HostError> {
+                Ok(($($t::lift_flat(cx, flat)?,)+))
+            }
+
+            #[allow(unused_assignments, reason = "the last field's size is added too")]
+            fn load<M: GuestMemory + ?Sized>(
+                cx: &mut LiftCx<'_, M>,
+                ptr: u32,
+            ) -> Result<Self, HostError> {
+                let mut offset = 0;
+                Ok(($({
+                    offset = align_to(offset, $t::ALIGN);
+                    let value = $t::load(cx, ptr.wrapping_add(offset))?;
+                    offset += $t::SIZE;
+                    value
+                },)+))
+            }
+        }
+
+        impl<$($t: LowerGuest),+> LowerGuest for ($($t,)+) {
+            #[inline]
+            fn lower_flat<M: GuestMemory + ?Sized>(
+                &self,
+                mem: &mut M,
+                out: &mut FlatOut<'_>,
+            ) -> Result<(), HostError> {
+                let ($($v,)+) = self;
+                $( $v.lower_flat(mem, out)?; )+
+                Ok(())
+            }
+
+            fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError> {
+                let ($($v,)+) = self;
+                let mut offset = 0;
+                $(
+                    offset = align_to(offset, $t::ALIGN);
+                    $v.store(mem, ptr.wrapping_add(offset))?;
+                    offset += $t::SIZE;
+                )+
+                let _ = offset;
+                Ok(())
+            }
+        }
+    };
+}
+
+tuple!(A a);
+tuple!(A a, B b);
+tuple!(A a, B b, C c);
+tuple!(A a, B b, C c, D d);
+tuple!(A a, B b, C c, D d, E e);
+tuple!(A a, B b, C c, D d, E e, F f);
+tuple!(A a, B b, C c, D d, E e, F f, G g);
+tuple!(A a, B b, C c, D d, E e, F f, G g, H h);
+
+/// Reads a one-byte discriminant.
+#[inline]
+pub fn read_tag8<M: GuestMemory + ?Sized>(
+    cx: &mut LiftCx<'_, M>,
+    ptr: u32,
+) -> Result<u32, HostError> {
+    Ok(u32::from(u8::from_le_bytes(cx.read(ptr)?)))
+}
+
+/// Reads a two-byte discriminant.
+#[inline]
+pub fn read_tag16<M: GuestMemory + ?Sized>(
+    cx: &mut LiftCx<'_, M>,
+    ptr: u32,
+) -> Result<u32, HostError> {
+    Ok(u32::from(u16::from_le_bytes(cx.read(ptr)?)))
+}
+
+/// Reads a four-byte discriminant.
+#[inline]
+pub fn read_tag32<M: GuestMemory + ?Sized>(
+    cx: &mut LiftCx<'_, M>,
+    ptr: u32,
+) -> Result<u32, HostError> {
+    Ok(u32::from_le_bytes(cx.read(ptr)?))
+}
+
+/// Writes a one-byte discriminant.
+#[inline]
+pub fn write_tag8<M: GuestMemory + ?Sized>(
+    mem: &mut M,
+    ptr: u32,
+    case: u32,
+) -> Result<(), HostError> {
+    Ok(mem.write(ptr, &[case as u8])?)
+}
+
+/// Writes a two-byte discriminant.
+#[inline]
+pub fn write_tag16<M: GuestMemory + ?Sized>(
+    mem: &mut M,
+    ptr: u32,
+    case: u32,
+) -> Result<(), HostError> {
+    Ok(mem.write(ptr, &(case as u16).to_le_bytes())?)
+}
+
+/// Writes a four-byte discriminant.
+#[inline]
+pub fn write_tag32<M: GuestMemory + ?Sized>(
+    mem: &mut M,
+    ptr: u32,
+    case: u32,
+) -> Result<(), HostError> {
+    Ok(mem.write(ptr, &case.to_le_bytes())?)
+}
+
+/// Allocates `size` bytes aligned to `align` from the guest's `cabi_realloc`,
+/// checked: a spilled parameter area.
+#[inline]
+pub fn alloc<M: GuestMemory + ?Sized>(
+    mem: &mut M,
+    size: u32,
+    align: u32,
+) -> Result<u32, HostError> {
+    Ok(allocate(mem, align, size)?)
+}
