@@ -158,11 +158,11 @@ impl<D: Send + 'static> Linker<D> {
     ///     "package demo:w@1.0.0; world guest { export run: func(); }", "guest")?;
     /// let linker = Linker::<()>::new(world, SlotsHost::new(HostConfig::default()));
     /// let store = Store::default();
-    /// let module = Module::new(&store, r#"(module
+    /// let module = Module::new(&store, wat::parse_str(r#"(module
     ///     (import "env" "log" (func (param i32)))
     ///     (memory (export "memory") 1)
     ///     (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) (i32.const 0))
-    ///     (func (export "run")))"#)?;
+    ///     (func (export "run")))"#)?)?;
     /// let error = linker.validate_with(&store, &module, &InstantiateOptions::new()).unwrap_err();
     /// assert!(matches!(&error.problems[..], [Problem::Undefined { name, .. }] if name == "log"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -205,11 +205,11 @@ impl<D: Send + 'static> Linker<D> {
     ///     "package demo:w@1.0.0; world guest { export run: func(); }", "guest")?;
     /// let linker = Linker::<()>::new(world, SlotsHost::new(HostConfig::default()));
     /// let mut store = Store::default();
-    /// let module = Module::new(&store, r#"(module
+    /// let module = Module::new(&store, wat::parse_str(r#"(module
     ///     (import "env" "tick" (func $tick))
     ///     (memory (export "memory") 1)
     ///     (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) (i32.const 0))
-    ///     (func (export "run") (call $tick)))"#)?;
+    ///     (func (export "run") (call $tick)))"#)?)?;
     /// let imports = imports! { "env" => { "tick" => Function::new_typed(&mut store, || {}) } };
     /// let options = InstantiateOptions::new().imports(imports);
     /// let instance = linker.instantiate_with(&mut store, &module, (), "tenant", options)?;

@@ -72,7 +72,7 @@ impl Bench {
     /// A bucket's method loop in a new instance, plain or WASI.
     fn method_loop(&self, wat: &str, wasi: bool) -> (Store, TypedFunction<(i32, i32), ()>, i32) {
         let mut store = Store::new(self.engine.clone());
-        let module = Module::new(&store, wat).unwrap();
+        let module = Module::new(&store, wat::parse_str(wat).unwrap()).unwrap();
         let instance = if wasi {
             let config = WasiConfig::new("bench");
             let wasi = self

@@ -18,7 +18,7 @@ use crate::InstantiateError;
 /// let world = GuestWorld::from_str("package demo:w@1.0.0; world guest {}", "guest")?;
 /// let linker = Linker::<()>::new(world, SlotsHost::new(HostConfig::default()));
 /// let mut store = Store::default();
-/// let module = Module::new(&store, "(module)")?;
+/// let module = Module::new(&store, wat::parse_str("(module)")?)?;
 /// let config = WasiConfig::new("guest").dir("/no/such/dir", "/data");
 /// let wasi = WasiHost::new()?;
 /// let Err(error) = linker.instantiate_wasi(&mut store, &module, (), "t", &wasi, &config) else {

@@ -128,6 +128,8 @@ impl<D: Send + 'static> Linker<D> {
         // current tokio runtime: the host's, entered while setting up.
         let _runtime = wasi.handle().enter();
         let mut builder = WasiEnvBuilder::new(config.program.clone()).runtime(wasi.runtime());
+        // No built-in commands to spawn: a guest runs alone.
+        builder.set_disable_default_builtins(true);
         builder.add_args(&config.args);
         builder.add_envs(config.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         preopen(&mut builder, wasi, config)?;

@@ -55,10 +55,10 @@ pub use instance::WasiInstance;
 /// use wasmer::{Module, Store};
 ///
 /// let store = Store::default();
-/// let plain = Module::new(&store, "(module)")?;
+/// let plain = Module::new(&store, wat::parse_str("(module)")?)?;
 /// assert!(!host_wasmer::wasi::is_wasi_module(&plain));
-/// let wasi = Module::new(&store, r#"(module
-///     (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))))"#)?;
+/// let wasi = Module::new(&store, wat::parse_str(r#"(module
+///     (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))))"#)?)?;
 /// assert!(host_wasmer::wasi::is_wasi_module(&wasi));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
