@@ -87,8 +87,12 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         .iter()
         .enumerate()
         .filter(|(i, a)| {
-            !a.starts_with("--")
-                && !(*i > 0 && matches!(args[i - 1].as_str(), "--seconds" | "--runs"))
+            // Neither a flag nor the number after one.
+            let after_flag = i
+                .checked_sub(1)
+                .and_then(|previous| args.get(previous))
+                .is_some_and(|flag| matches!(flag.as_str(), "--seconds" | "--runs"));
+            !(a.starts_with("--") || after_flag)
         })
         .map(|(_, a)| a)
         .collect();

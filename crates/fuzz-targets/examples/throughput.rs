@@ -11,12 +11,15 @@
 
 use std::time::{Duration, Instant};
 
+/// A target's body.
+type Body = fn(&[u8]);
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let only = args.first().map(String::as_str);
     let seconds: f64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(5.0);
     let max_len: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(4096);
-    let targets: [(&str, fn(&[u8])); 2] = [
+    let targets: [(&str, Body); 2] = [
         ("table_ops", |d| slots_fuzz_targets::table_ops(d)),
         ("import_calls", |d| {
             slots_fuzz_targets::import_calls(d);
