@@ -90,6 +90,8 @@ pub(crate) fn build() -> Result<Vec<Built>, String> {
             &format!("building the guest examples for {target}"),
             cargo()
                 .args(["build", "--release", "--locked", "--target", target])
+                // Where `out_dir_for` looks, whatever CARGO_TARGET_DIR says.
+                .env("CARGO_TARGET_DIR", root().join("guest-examples/target"))
                 .current_dir(root().join("guest-examples")),
         )?;
     }
