@@ -12,7 +12,7 @@
 //! - [`differential`] passes values of WIT types through both canonical
 //!   ABI implementations and compares them byte for byte, on types and
 //!   values made by [`random_types`]: from seeds in the differential test,
-//!   from a fuzzer's bytes in [`lift_lower`], the body of the `lift_lower`
+//!   from a fuzzer's bytes in [`lift_lower()`], the body of the `lift_lower`
 //!   fuzz target.
 //!
 //! The tests run each guest example on both hosts and compare what they

@@ -107,7 +107,7 @@ pub fn lift_lower(data: &[u8]) {
     });
 }
 
-/// What this thread's calls of [`lift_lower`] have cost so far.
+/// What this thread's calls of [`lift_lower()`] have cost so far.
 pub fn stats() -> Stats {
     CACHE.with_borrow(|slot| slot.as_ref().map(|c| c.stats).unwrap_or_default())
 }
