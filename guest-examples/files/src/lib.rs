@@ -50,7 +50,8 @@ impl Guest for Files {
             patterns.push(pattern);
         }
         let opened = counters();
-        let lookups = (opened.cache_hits - base.cache_hits) + (opened.cache_misses - base.cache_misses);
+        let lookups =
+            (opened.cache_hits - base.cache_hits) + (opened.cache_misses - base.cache_misses);
         ensure_eq!(lookups as usize, paths.len(), "one lookup per file");
         println!(
             "files: {} patterns from `{dir}`: {} compiled, {} warm from the cache",
