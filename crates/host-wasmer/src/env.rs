@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use slots_core::ResourceTable;
-use wasmer::{Memory, TypedFunction};
+use wasmer::{Function, FunctionEnv, Imports, Instance, Memory, Module, Store, TypedFunction};
 
-use crate::SlotsHost;
 use crate::ownership::Passed;
+use crate::{InstantiateError, SlotsHost};
 
 /// The guest's `cabi_realloc(old_ptr, old_len, align, new_len) -> ptr`.
 pub(crate) type Realloc = TypedFunction<(i32, i32, i32, i32), i32>;
@@ -151,6 +151,38 @@ impl<D> InstanceEnv<D> {
         self.host
             .instance_ended(stats.opens, stats.drops, self.creations);
     }
+}
+
+/// Instantiates `module` with `imports` over the prepared `env`, then gives
+/// `env` the guest's `memory` and `cabi_realloc` (where it exports them;
+/// validation has checked them) and marks it ready. Also returns a marker
+/// function made in `store`, to tell that store from others. If Wasmer
+/// refuses the module or its start function traps, what the start function
+/// opened is released and the instance is not counted.
+pub(crate) fn start<D: Send + 'static>(
+    store: &mut Store,
+    module: &Module,
+    imports: &Imports,
+    env: &FunctionEnv<InstanceEnv<D>>,
+) -> Result<(Instance, Function), InstantiateError> {
+    let instance = match Instance::new(store, module, imports) {
+        Ok(instance) => instance,
+        Err(error) => {
+            env.as_mut(store).teardown();
+            return Err(InstantiateError::Wasmer(error.to_string()));
+        }
+    };
+    let memory = instance.exports.get_memory("memory").ok().cloned();
+    let realloc = instance
+        .exports
+        .get_typed_function(&*store, "cabi_realloc")
+        .ok();
+    let state = env.as_mut(store);
+    state.memory = memory;
+    state.realloc = realloc;
+    state.ready = true;
+    let marker = Function::new_typed(store, || {});
+    Ok((instance, marker))
 }
 
 impl<D> Drop for InstanceEnv<D> {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use slots_core::{RawHandle, Resource};
-use wasmer::{Function, FunctionEnv, FunctionEnvMut, Imports, Instance, Module, Store, Value};
+use wasmer::{Function, FunctionEnv, FunctionEnvMut, Imports, Module, Store, Value};
 
 use crate::abi::{Abi, Val, WasmerMemory};
 use crate::direct;
@@ -380,27 +380,7 @@ impl<D: Send + 'static> Linker<D> {
             };
             imports.define(&key.0, &key.1, function);
         }
-        let instance = match Instance::new(store, module, &imports) {
-            Ok(instance) => instance,
-            Err(error) => {
-                // The instance never came to be: release what its start
-                // function may have opened and stop counting it.
-                env.as_mut(store).teardown();
-                return Err(InstantiateError::Wasmer(error.to_string()));
-            }
-        };
-        // Validation checked both where the world needs them, and their
-        // types wherever they are exported.
-        let memory = instance.exports.get_memory("memory").ok().cloned();
-        let realloc = instance
-            .exports
-            .get_typed_function(&*store, "cabi_realloc")
-            .ok();
-        let state = env.as_mut(store);
-        state.memory = memory;
-        state.realloc = realloc;
-        state.ready = true;
-        let marker = Function::new_typed(store, || {});
+        let (instance, marker) = crate::env::start(store, module, &imports, &env)?;
         Ok(GuestInstance::new(
             instance,
             marker,

@@ -50,25 +50,7 @@ impl<D: Send + 'static> BoundInstance<D> {
         imports: &Imports,
         env: FunctionEnv<InstanceEnv<D>>,
     ) -> Result<Self, InstantiateError> {
-        let instance = match Instance::new(store, module, imports) {
-            Ok(instance) => instance,
-            Err(error) => {
-                // The instance never came to be: release what its start
-                // function may have opened and stop counting it.
-                env.as_mut(store).teardown();
-                return Err(InstantiateError::Wasmer(error.to_string()));
-            }
-        };
-        let memory = instance.exports.get_memory("memory").ok().cloned();
-        let realloc = instance
-            .exports
-            .get_typed_function(&*store, "cabi_realloc")
-            .ok();
-        let state = env.as_mut(store);
-        state.memory = memory;
-        state.realloc = realloc;
-        state.ready = true;
-        let marker = Function::new_typed(store, || {});
+        let (instance, marker) = crate::env::start(store, module, imports, &env)?;
         Ok(Self {
             instance,
             env,
