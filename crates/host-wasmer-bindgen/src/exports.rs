@@ -115,6 +115,7 @@ impl Gen<'_> {
             " A guest of world `{}`, instantiated on Wasmer through generated bindings.",
             world.name
         );
+        let shape = self.world_shape();
         Ok(quote! {
             #imports_trait_def
 
@@ -132,6 +133,12 @@ impl Gen<'_> {
             }
 
             impl<D: Send + 'static> #name<D> {
+                /// The core signature of every import and export of the
+                /// world, and whether a guest must export `memory` and
+                /// `cabi_realloc`: what [`Self::instantiate`] checks a module
+                /// against.
+                pub const SHAPE: #rt::bindings::WorldShape = #shape;
+
                 /// Defines every import of the world in `imports`, each a typed
                 /// Wasmer function over the instance state `env`. Other imports
                 /// (WASI, say) may sit beside them.
@@ -149,13 +156,22 @@ impl Gen<'_> {
 
                 /// Instantiates `module` with `imports`, defined against `env`
                 /// (see [`Self::add_to_imports`]), and looks up its exports.
+                ///
+                /// The module is checked first, and every problem listed at
+                /// once (`InstantiateError::Validation`): each import of
+                /// the world must have its core signature and be in
+                /// `imports`, each import of another module (WASI, say) must
+                /// be defined in `imports`, and the world's exports must be
+                /// there with their signatures.
                 pub fn instantiate(
                     store: &mut #wasmer::Store,
                     module: &#wasmer::Module,
                     imports: &#wasmer::Imports,
                     env: #wasmer::FunctionEnv<#rt::InstanceEnv<D>>,
                 ) -> Result<Self, #rt::InstantiateError> {
-                    let instance = #rt::bindings::BoundInstance::instantiate(store, module, imports, env)?;
+                    let instance = #rt::bindings::BoundInstance::instantiate_checked(
+                        store, module, imports, env, &Self::SHAPE,
+                    )?;
                     let exports = instance.wasmer().exports.clone();
                     let found = (|| -> Result<_, #rt::InstantiateError> {
                         let _ = &exports;
@@ -165,7 +181,8 @@ impl Gen<'_> {
                     match found {
                         Ok((#(#field_names,)*)) => Ok(Self { instance, #(#field_names,)* }),
                         Err(error) => {
-                            instance.teardown(store);
+                            // The instance was made in `store` a moment ago.
+                            let _ = instance.teardown(store);
                             Err(error)
                         }
                     }

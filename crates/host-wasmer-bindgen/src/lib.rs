@@ -47,13 +47,17 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod abi_needs;
 mod exports;
 mod funcs;
 mod gen_;
 mod names;
+mod shape;
 mod types;
 
 use std::collections::BTreeMap;
+
+pub use abi_needs::AbiNeeds;
 
 use proc_macro2::TokenStream;
 use wit_parser::{Resolve, WorldId};

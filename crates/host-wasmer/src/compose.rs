@@ -86,40 +86,49 @@ impl InstantiateOptions {
 
     /// How the embedder's imports judge an import outside the world.
     fn judge(&self, store: &impl AsStoreRef, import: &ImportType) -> Option<Problem> {
-        let (module, name) = (import.module().to_string(), import.name().to_string());
-        match self.imports.get_export(import.module(), import.name()) {
-            Some(defined) => match (import.ty(), defined.ty(store)) {
-                (ExternType::Function(expected), ExternType::Function(found))
-                    if *expected != found =>
-                {
-                    Some(Problem::ImportType {
-                        module,
-                        name,
-                        expected: render_type(expected),
-                        found: render_type(&found),
-                    })
-                }
-                (ExternType::Function(_), ExternType::Function(_)) => None,
-                (expected, found)
-                    if std::mem::discriminant(expected) != std::mem::discriminant(&found) =>
-                {
-                    Some(Problem::ImportType {
-                        module,
-                        name,
-                        expected: format!("{expected:?}"),
-                        found: format!("{found:?}"),
-                    })
-                }
-                // Limits of memories, tables and globals are Wasmer's to check.
-                _ => None,
-            },
-            None if self.undefined == UndefinedImports::Trap
-                && matches!(import.ty(), ExternType::Function(_)) =>
-            {
-                None
+        judge_outside(store, &self.imports, self.undefined, import)
+    }
+}
+
+/// What is wrong, if anything, with `import`, outside the world, given the
+/// embedder's `imports` and what to do with an import nobody defines.
+pub(crate) fn judge_outside(
+    store: &impl AsStoreRef,
+    imports: &Imports,
+    undefined: UndefinedImports,
+    import: &ImportType,
+) -> Option<Problem> {
+    let (module, name) = (import.module().to_string(), import.name().to_string());
+    match imports.get_export(import.module(), import.name()) {
+        Some(defined) => match (import.ty(), defined.ty(store)) {
+            (ExternType::Function(expected), ExternType::Function(found)) if *expected != found => {
+                Some(Problem::ImportType {
+                    module,
+                    name,
+                    expected: render_type(expected),
+                    found: render_type(&found),
+                })
             }
-            None => Some(Problem::Undefined { module, name }),
+            (ExternType::Function(_), ExternType::Function(_)) => None,
+            (expected, found)
+                if std::mem::discriminant(expected) != std::mem::discriminant(&found) =>
+            {
+                Some(Problem::ImportType {
+                    module,
+                    name,
+                    expected: format!("{expected:?}"),
+                    found: format!("{found:?}"),
+                })
+            }
+            // Limits of memories, tables and globals are Wasmer's to check.
+            _ => None,
+        },
+        None if undefined == UndefinedImports::Trap
+            && matches!(import.ty(), ExternType::Function(_)) =>
+        {
+            None
         }
+        None => Some(Problem::Undefined { module, name }),
     }
 }
 

@@ -2,12 +2,12 @@
 //! canonical ABI.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use slots_core::{AsHandle, Handle, Resource, Shared};
-use wasmer::{AsStoreRef, Function, FunctionEnv, Instance, Store};
+use wasmer::{AsStoreRef, Instance, Store};
 
 use crate::abi::{Abi, Val, WasmerMemory};
+use crate::bindings::BoundInstance;
 use crate::{CallError, Counters, GuestTrap, GuestWorld, HostError, InstanceEnv, TrapKind};
 
 /// A guest instantiated by a [`Linker`](crate::Linker).
@@ -23,43 +23,26 @@ use crate::{CallError, Counters, GuestTrap, GuestWorld, HostError, InstanceEnv, 
 /// [`counters`](Self::counters) panic, as Wasmer's own accessors do, and
 /// [`belongs_to`](Self::belongs_to) tells beforehand.
 pub struct GuestInstance<D> {
-    instance: Instance,
-    /// A function made in the instance's store, to tell that store from
-    /// another: Wasmer's `FunctionEnv` cannot.
-    marker: Function,
-    /// Set by a trap: the guest's state may be half-changed.
-    poisoned: AtomicBool,
-    env: FunctionEnv<InstanceEnv<D>>,
+    /// The instance, its state, store and poisoning: what every guest has,
+    /// however its imports were bound.
+    bound: BoundInstance<D>,
     world: Arc<GuestWorld>,
     abi: Arc<Abi>,
 }
 
 impl<D: Send + 'static> GuestInstance<D> {
-    pub(crate) fn new(
-        instance: Instance,
-        marker: Function,
-        env: FunctionEnv<InstanceEnv<D>>,
-        world: Arc<GuestWorld>,
-        abi: Arc<Abi>,
-    ) -> Self {
-        Self {
-            instance,
-            marker,
-            poisoned: AtomicBool::new(false),
-            env,
-            world,
-            abi,
-        }
+    pub(crate) fn new(bound: BoundInstance<D>, world: Arc<GuestWorld>, abi: Arc<Abi>) -> Self {
+        Self { bound, world, abi }
     }
 
     /// The Wasmer instance.
     pub fn wasmer(&self) -> &Instance {
-        &self.instance
+        self.bound.wasmer()
     }
 
     /// Whether the instance was made in `store`.
     pub fn belongs_to(&self, store: &impl AsStoreRef) -> bool {
-        self.marker.is_from_store(store)
+        self.bound.belongs_to(store)
     }
 
     /// Whether the instance was torn down ([`GuestInstance::teardown`]).
@@ -68,7 +51,7 @@ impl<D: Send + 'static> GuestInstance<D> {
     ///
     /// When `store` is not the instance's store.
     pub fn is_torn_down(&self, store: &Store) -> bool {
-        self.env(store).is_torn_down()
+        self.bound.is_torn_down(store)
     }
 
     /// The instance's state: its table, namespace and the embedder's data.
@@ -77,7 +60,7 @@ impl<D: Send + 'static> GuestInstance<D> {
     ///
     /// When `store` is not the instance's store.
     pub fn env<'s>(&self, store: &'s Store) -> &'s InstanceEnv<D> {
-        self.env.as_ref(store)
+        self.bound.env(store)
     }
 
     /// The instance's state, mutably.
@@ -86,7 +69,7 @@ impl<D: Send + 'static> GuestInstance<D> {
     ///
     /// When `store` is not the instance's store.
     pub fn env_mut<'s>(&self, store: &'s mut Store) -> &'s mut InstanceEnv<D> {
-        self.env.as_mut(store)
+        self.bound.env_mut(store)
     }
 
     /// The instance's counters.
@@ -95,7 +78,7 @@ impl<D: Send + 'static> GuestInstance<D> {
     ///
     /// When `store` is not the instance's store.
     pub fn counters(&self, store: &Store) -> Counters {
-        self.env(store).counters()
+        self.bound.counters(store)
     }
 
     /// Calls the world export `name` with `params`, lowering them into the
@@ -113,38 +96,24 @@ impl<D: Send + 'static> GuestInstance<D> {
         name: &str,
         params: &[Val],
     ) -> Result<Option<Val>, CallError> {
-        if !self.belongs_to(store) {
-            return Err(CallError::WrongStore {
-                export: name.into(),
-            });
-        }
-        if self.env(store).is_torn_down() {
-            return Err(CallError::TornDown {
-                export: name.into(),
-            });
-        }
-        if self.is_poisoned() {
-            return Err(CallError::Poisoned {
-                export: name.into(),
-            });
-        }
+        self.bound.enter(store, name)?;
         let result = self.call_unpoisoned(store, name, params);
         if let Err(CallError::Trap { .. }) = result {
-            self.poisoned.store(true, Ordering::Relaxed);
+            self.bound.poison();
         }
         result
     }
 
     /// Whether a call has trapped, so that the instance is not entered again.
     pub fn is_poisoned(&self) -> bool {
-        self.poisoned.load(Ordering::Relaxed)
+        self.bound.is_poisoned()
     }
 
     /// Lets a poisoned instance be entered again. Only for guests known to
     /// keep no state a trap could leave half-changed (hand-written test
     /// guests, say); a compiled guest may misbehave after a trap.
     pub fn clear_poison(&self) {
-        self.poisoned.store(false, Ordering::Relaxed);
+        self.bound.clear_poison();
     }
 
     fn call_unpoisoned(
@@ -162,23 +131,23 @@ impl<D: Send + 'static> GuestInstance<D> {
             error,
         };
         let function = self
-            .instance
+            .wasmer()
             .exports
             .get_function(&export.name)
             .map_err(|_| CallError::NoExport(name.into()))?
             .clone();
         let (memory, realloc) = {
-            let env = self.env.as_ref(store);
+            let env = self.env(store);
             (env.memory.clone(), env.realloc.clone())
         };
         // While the host lowers arguments (which may run `cabi_realloc`) and
         // while `cabi_post_*` runs, the guest may not call imports.
-        self.env.as_mut(store).in_host_call = true;
+        self.env_mut(store).in_host_call = true;
         let args = {
             let mut mem = WasmerMemory::optional(store, memory.clone(), realloc.clone());
             self.abi.lower_export_params(&export.func, params, &mut mem)
         };
-        self.env.as_mut(store).in_host_call = false;
+        self.env_mut(store).in_host_call = false;
         let args = args.map_err(abi_error)?;
         let results = function
             .call(store, &args)
@@ -189,10 +158,10 @@ impl<D: Send + 'static> GuestInstance<D> {
                 .lift_export_result(&export.func, &results, &mut mem)
                 .map_err(abi_error)?
         };
-        if let Ok(post_return) = self.instance.exports.get_function(&export.post_return) {
-            self.env.as_mut(store).in_host_call = true;
+        if let Ok(post_return) = self.wasmer().exports.get_function(&export.post_return) {
+            self.env_mut(store).in_host_call = true;
             let done = post_return.call(store, &results);
-            self.env.as_mut(store).in_host_call = false;
+            self.env_mut(store).in_host_call = false;
             done.map_err(|error| trapped(&export.post_return, error))?;
         }
         Ok(result)
@@ -206,23 +175,7 @@ impl<D: Send + 'static> GuestInstance<D> {
         store: &mut Store,
         handle: impl AsHandle<T>,
     ) -> Result<Arc<Shared<T>>, HostError> {
-        self.live_env(store)?
-            .table
-            .share(handle)
-            .map_err(|error| HostError::handle::<T>(error))
-    }
-
-    /// The instance's state, if `store` is its store and it is not torn
-    /// down.
-    fn live_env<'s>(&self, store: &'s mut Store) -> Result<&'s mut InstanceEnv<D>, HostError> {
-        if !self.belongs_to(store) {
-            return Err(HostError::WrongStore);
-        }
-        let env = self.env_mut(store);
-        match env.is_torn_down() {
-            true => Err(HostError::TornDown),
-            false => Ok(env),
-        }
+        self.bound.share(store, handle)
     }
 
     /// Gives the instance a handle of its own to `object`, with its own
@@ -250,16 +203,7 @@ impl<D: Send + 'static> GuestInstance<D> {
         store: &mut Store,
         object: Arc<Shared<T>>,
     ) -> Result<Handle<T>, HostError> {
-        let handle = self
-            .live_env(store)?
-            .table
-            .insert_shared(object)
-            .map_err(|error| HostError::Quota {
-                resource: T::NAME,
-                error,
-            })?;
-        tracing::debug!(target: "slots::grant", resource = T::NAME, handle = %handle.raw(), "adopted from the host");
-        Ok(handle)
+        self.bound.adopt(store, object)
     }
 
     /// Revokes the `T` behind the instance's `handle`: every handle to it,
@@ -270,14 +214,7 @@ impl<D: Send + 'static> GuestInstance<D> {
         store: &mut Store,
         handle: impl AsHandle<T>,
     ) -> Result<bool, HostError> {
-        let env = self.live_env(store)?;
-        let object = env
-            .table
-            .share(handle)
-            .map_err(|error| HostError::handle::<T>(error))?;
-        let revoked = object.revoke();
-        tracing::info!(target: "slots::grant", resource = T::NAME, handle = %handle.as_raw(), namespace = %env.namespace, "revoked");
-        Ok(revoked)
+        self.bound.revoke(store, handle)
     }
 
     /// Releases every handle the instance still holds, as if it had ended,
@@ -287,11 +224,7 @@ impl<D: Send + 'static> GuestInstance<D> {
     /// if the guest is entered some other way. Tearing down twice does
     /// nothing more.
     pub fn teardown(&self, store: &mut Store) -> Result<(), HostError> {
-        if !self.belongs_to(store) {
-            return Err(HostError::WrongStore);
-        }
-        self.env.as_mut(store).teardown();
-        Ok(())
+        self.bound.teardown(store)
     }
 }
 

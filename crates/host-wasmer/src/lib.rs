@@ -73,6 +73,7 @@ mod instance;
 mod introspect;
 mod linker;
 mod ownership;
+mod shape;
 pub mod typed;
 mod validate;
 #[cfg(feature = "wasi")]

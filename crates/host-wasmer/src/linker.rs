@@ -8,11 +8,13 @@ use slots_core::{RawHandle, Resource};
 use wasmer::{Function, FunctionEnv, FunctionEnvMut, Imports, Module, Store, Value};
 
 use crate::abi::{Abi, Val, WasmerMemory};
+use crate::bindings::BoundInstance;
 use crate::direct;
 use crate::host_call::{guarded, refused, trap};
 use crate::ownership;
+use crate::shape::signature_type;
 use crate::typed::{BoundResource, DirectCall, HostFunc, Lowered, TypeCheck};
-use crate::validate::{core_type, validate_module};
+use crate::validate::validate_module;
 use crate::world::ImportFunc;
 use crate::{
     BindError, GuestInstance, GuestWorld, HostError, InstanceEnv, InstantiateError, SlotsHost,
@@ -380,11 +382,9 @@ impl<D: Send + 'static> Linker<D> {
             };
             imports.define(&key.0, &key.1, function);
         }
-        let (instance, marker) = crate::env::start(store, module, &imports, &env)?;
+        let bound = BoundInstance::instantiate(store, module, &imports, env)?;
         Ok(GuestInstance::new(
-            instance,
-            marker,
-            env,
+            bound,
             self.world.clone(),
             self.abi.clone(),
         ))
@@ -406,7 +406,7 @@ fn host_function<D: Send + 'static>(
     call: DynHostFn<D>,
     claims: Option<Claims>,
 ) -> Function {
-    let ty = core_type(&import.signature);
+    let ty = signature_type(&import.signature);
     Function::new_with_env(
         store,
         env,

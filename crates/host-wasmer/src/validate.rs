@@ -4,11 +4,12 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use wasmer::{ExternType, FunctionType, ImportType, Module, Type};
-use wit_parser::abi::{WasmSignature, WasmType};
+use wasmer::{AsStoreRef, ExternType, FunctionType, ImportType, Imports, Module, Type};
 
-use crate::GuestWorld;
+use crate::compose::judge_outside;
 use crate::error::count;
+use crate::shape::{Shape, WorldShape};
+use crate::{GuestWorld, UndefinedImports};
 
 /// The signature of `cabi_realloc(old_ptr, old_len, align, new_len) -> ptr`.
 const REALLOC_PARAMS: [Type; 4] = [Type::I32; 4];
@@ -211,20 +212,44 @@ pub fn validate_module(
     }
 }
 
+/// Checks `module` against a generated world's `shape` and the `imports`
+/// it is about to be instantiated with, and lists every problem at once:
+/// an import of the world that is not in `imports` (the world's
+/// `add_to_imports` was not called on them) is [`Problem::Unbound`]; an
+/// import of another module (WASI, say) must be defined in `imports`, with
+/// its type ([`Problem::Undefined`], [`Problem::ImportType`]); the exports
+/// are checked as [`validate_module`] checks them.
+///
+/// The `instantiate` of a generated world calls it first.
+pub fn validate_imports(
+    store: &impl AsStoreRef,
+    module: &Module,
+    imports: &Imports,
+    shape: &WorldShape,
+) -> Result<(), ValidationError> {
+    let problems = check_module(
+        shape,
+        module,
+        |m, n| imports.get_export(m, n).is_some(),
+        |import| judge_outside(store, imports, UndefinedImports::Refuse, import),
+    );
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ValidationError { problems })
+    }
+}
+
 /// Every problem of `module` against `world`; an import of a module the
 /// world does not have (nor has at another version) is judged by `outside`.
 pub(crate) fn check_module(
-    world: &GuestWorld,
+    world: &(impl Shape + ?Sized),
     module: &Module,
     is_bound: impl Fn(&str, &str) -> bool,
     outside: impl Fn(&ImportType) -> Option<Problem>,
 ) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let known_modules: BTreeSet<&str> = world
-        .imports()
-        .map(|i| i.module.as_str())
-        .chain(world.resources().map(|r| r.module.as_str()))
-        .collect();
+    let known_modules = world.modules();
     for import in module.imports() {
         let (module_name, name) = (import.module().to_string(), import.name().to_string());
         if !known_modules.contains(module_name.as_str()) && !versioned(&known_modules, &module_name)
@@ -241,14 +266,7 @@ pub(crate) fn check_module(
             });
             continue;
         };
-        let expected = if let Some(func) = world.import(&module_name, &name) {
-            Some(core_type(&func.signature))
-        } else if world.resource_drop(&module_name, &name).is_some() {
-            Some(FunctionType::new([Type::I32], []))
-        } else {
-            None
-        };
-        match expected {
+        match world.import_type(&module_name, &name) {
             Some(expected) => {
                 if &expected != found {
                     problems.push(Problem::SignatureMismatch {
@@ -298,7 +316,7 @@ fn unknown(known: &BTreeSet<&str>, module: String, name: String) -> Problem {
     }
 }
 
-fn check_exports(world: &GuestWorld, module: &Module, problems: &mut Vec<Problem>) {
+fn check_exports(world: &(impl Shape + ?Sized), module: &Module, problems: &mut Vec<Problem>) {
     let exports: Vec<_> = module.exports().collect();
     let find = |name: &str| exports.iter().find(|e| e.name() == name).map(|e| e.ty());
     // `memory` and `cabi_realloc` are required only where the world's
@@ -328,23 +346,17 @@ fn check_exports(world: &GuestWorld, module: &Module, problems: &mut Vec<Problem
     }
     for export in world.exports() {
         check_function(
-            find(&export.name),
-            &export.name,
+            find(export.name),
+            export.name,
             "a function of the world",
-            &core_type(&export.signature),
+            &export.ty,
             problems,
         );
         // wit-bindgen emits a post-return function only when there is
         // something to free, so its absence is fine; a wrong one is not.
-        if let Some(ty) = find(&export.post_return) {
-            let results: Vec<Type> = export
-                .signature
-                .results
-                .iter()
-                .map(|t| wasm_type(*t))
-                .collect();
-            let expected = FunctionType::new(results, []);
-            check_function(Some(ty), &export.post_return, "", &expected, problems);
+        if let Some(ty) = find(export.post_return) {
+            let expected = FunctionType::new(export.ty.results(), []);
+            check_function(Some(ty), export.post_return, "", &expected, problems);
         }
     }
 }
@@ -372,23 +384,6 @@ fn check_function(
             name: name.into(),
             role,
         }),
-    }
-}
-
-/// The Wasmer function type of a WIT-derived core signature.
-pub(crate) fn core_type(signature: &WasmSignature) -> FunctionType {
-    let params: Vec<Type> = signature.params.iter().map(|t| wasm_type(*t)).collect();
-    let results: Vec<Type> = signature.results.iter().map(|t| wasm_type(*t)).collect();
-    FunctionType::new(params, results)
-}
-
-/// The core Wasm type of a canonical ABI flat type (wasm32: pointers are i32).
-pub(crate) fn wasm_type(ty: WasmType) -> Type {
-    match ty {
-        WasmType::I32 | WasmType::Pointer | WasmType::Length => Type::I32,
-        WasmType::I64 | WasmType::PointerOrI64 => Type::I64,
-        WasmType::F32 => Type::F32,
-        WasmType::F64 => Type::F64,
     }
 }
 

@@ -13,10 +13,9 @@ use wit_parser::{
 
 /// wit-bindgen 0.61 guests built for wasm32-unknown-unknown use the legacy
 /// name mangling with the synchronous ABI.
-mod abi_needs;
 mod supported;
 
-use abi_needs::AbiNeeds;
+use host_wasmer_bindgen::AbiNeeds;
 
 const MANGLING: ManglingAndAbi = ManglingAndAbi::Legacy(LiftLowerAbi::Sync);
 
@@ -187,7 +186,11 @@ impl GuestWorld {
         };
         this.derive_imports()?;
         this.derive_exports()?;
-        this.needs = AbiNeeds::of(&this.resolve, this.imports.values(), &this.exports);
+        this.needs = AbiNeeds::of(
+            &this.resolve,
+            this.imports.values().map(|import| &import.func),
+            this.exports.iter().map(|export| &export.func),
+        );
         Ok(this)
     }
 

@@ -10,10 +10,11 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use host_wasmer::{GuestInstance, HostConfig, SlotsHost};
-use slots_host::{HostData, MatchOptions, Pattern, linker};
+use host_wasmer::bindings::{BoundInstance, new_env};
+use host_wasmer::{HostConfig, SlotsHost};
+use slots_host::{HostData, MatchOptions, Pattern};
 use wasmer::{
-    Function, FunctionEnv, FunctionEnvMut, Instance, Module, Store, TypedFunction, imports,
+    Function, FunctionEnv, FunctionEnvMut, Imports, Instance, Module, Store, TypedFunction, imports,
 };
 
 /// A pattern that is costly to compile, as real ones are: alternatives of
@@ -42,17 +43,20 @@ fn timed(iters: u64, mut call: impl FnMut(i32)) -> Duration {
 
 struct Guest {
     store: Store,
-    instance: GuestInstance<HostData>,
+    instance: BoundInstance<HostData>,
 }
 
 impl Guest {
     fn new() -> Self {
-        let linker = linker(SlotsHost::new(HostConfig::default())).unwrap();
         let mut store = Store::default();
         let module = Module::new(&store, include_str!("bench_guest.wat")).unwrap();
-        let instance = linker
-            .instantiate(&mut store, &module, HostData::default(), "bench")
-            .unwrap();
+        // The bench guest exports loops, not the world's `run`: the world's
+        // imports are defined, and the instance taken as it is.
+        let host = SlotsHost::new(HostConfig::default());
+        let env = new_env(&mut store, HostData::default(), host, "bench");
+        let mut imports = Imports::new();
+        slots_host::Guest::add_to_imports(&mut store, &env, &mut imports);
+        let instance = BoundInstance::instantiate(&mut store, &module, &imports, env).unwrap();
         Self { store, instance }
     }
 

@@ -4,14 +4,15 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use host_wasmer::bindings::Caller;
 use host_wasmer::typed::Own;
 use host_wasmer::{Ctx, HostError};
-use slots_core::{Handle, HandleError, Resource};
+use slots_core::{Borrowed, Resource};
 
 use crate::census::Counted;
+use crate::generated::slots::host::buckets::{Host, HostBucket};
 use crate::patterns::Pattern;
-use crate::types::{Entry, Error};
-use crate::{Budget, HostData};
+use crate::{Budget, Entry, Error, HostData};
 
 /// A named map from string keys to byte values, charged to the
 /// [`Budget`] of the instance that made it.
@@ -196,76 +197,18 @@ impl Contents {
 /// budget: straight through `&mut` when the instance owns the bucket, under
 /// its lock when the bucket is shared.
 fn with_contents<R>(
-    cx: &mut Ctx<'_, HostData>,
-    this: Handle<Bucket>,
+    mut this: Borrowed<'_, Bucket>,
     f: impl FnOnce(&mut Contents, &Budget) -> R,
-) -> Result<R, HostError> {
-    match cx.table().get_mut(this) {
-        Ok(bucket) => {
-            let contents = bucket
-                .contents
-                .get_mut()
-                .unwrap_or_else(PoisonError::into_inner);
-            return Ok(f(contents, &bucket.budget));
-        }
-        Err(HandleError::Shared { .. }) => {}
-        Err(error) => return Err(HostError::handle::<Bucket>(error)),
+) -> R {
+    if let Some(bucket) = this.get_mut() {
+        let contents = bucket
+            .contents
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        return f(contents, &bucket.budget);
     }
-    let bucket = cx.get(this)?;
-    let mut contents = bucket.lock();
-    Ok(f(&mut contents, &bucket.budget))
-}
-
-/// `[constructor]bucket`.
-pub fn new(cx: &mut Ctx<'_, HostData>, name: String) -> Result<Own<Bucket>, HostError> {
-    Ok(Own::new(Bucket::new(name, cx.data())?))
-}
-
-/// `[method]bucket.name`.
-pub fn name(cx: &mut Ctx<'_, HostData>, this: Handle<Bucket>) -> Result<String, HostError> {
-    Ok(cx.get(this)?.name.clone())
-}
-
-/// `[method]bucket.put`.
-pub fn put(
-    cx: &mut Ctx<'_, HostData>,
-    this: Handle<Bucket>,
-    key: String,
-    value: Vec<u8>,
-) -> Result<Result<Option<Vec<u8>>, Error>, HostError> {
-    with_contents(cx, this, |contents, budget| {
-        contents.put(budget, key, value)
-    })
-}
-
-/// `[method]bucket.get`.
-pub fn get(
-    cx: &mut Ctx<'_, HostData>,
-    this: Handle<Bucket>,
-    key: String,
-) -> Result<Option<Vec<u8>>, HostError> {
-    with_contents(cx, this, |contents, _| contents.entries.get(&key).cloned())
-}
-
-/// `[method]bucket.remove`.
-pub fn remove(
-    cx: &mut Ctx<'_, HostData>,
-    this: Handle<Bucket>,
-    key: String,
-) -> Result<Result<Vec<u8>, Error>, HostError> {
-    with_contents(cx, this, |contents, budget| {
-        contents
-            .remove(budget, &key)
-            .ok_or_else(|| Error::NotFound(format!("key `{key}`")))
-    })
-}
-
-/// `[method]bucket.len`.
-pub fn len(cx: &mut Ctx<'_, HostData>, this: Handle<Bucket>) -> Result<u32, HostError> {
-    // A bucket's entries fit its budget, far below 2^32.
-    with_contents(cx, this, |contents, _| {
-        u32::try_from(contents.entries.len()).unwrap_or(u32::MAX)
-    })
+    let mut contents = this.lock();
+    f(&mut contents, &this.budget)
 }
 
 fn to_entries(entries: BTreeMap<String, Vec<u8>>) -> Vec<Entry> {
@@ -275,37 +218,96 @@ fn to_entries(entries: BTreeMap<String, Vec<u8>>) -> Vec<Entry> {
         .collect()
 }
 
-/// `[method]bucket.entries`.
-pub fn entries(cx: &mut Ctx<'_, HostData>, this: Handle<Bucket>) -> Result<Vec<Entry>, HostError> {
-    Ok(cx.get(this)?.entries())
+impl HostBucket for HostData {
+    /// `[constructor]bucket`.
+    fn new(cx: &mut Ctx<'_, Self>, name: String) -> Result<Bucket, HostError> {
+        Bucket::new(name, cx.data())
+    }
+
+    /// `[method]bucket.name`.
+    fn name(_: &mut Caller<'_, Self>, this: Borrowed<'_, Bucket>) -> Result<String, HostError> {
+        Ok(this.name.clone())
+    }
+
+    /// `[method]bucket.put`.
+    fn put(
+        _: &mut Caller<'_, Self>,
+        this: Borrowed<'_, Bucket>,
+        key: String,
+        value: Vec<u8>,
+    ) -> Result<Result<Option<Vec<u8>>, Error>, HostError> {
+        Ok(with_contents(this, |contents, budget| {
+            contents.put(budget, key, value)
+        }))
+    }
+
+    /// `[method]bucket.get`.
+    fn get(
+        _: &mut Caller<'_, Self>,
+        this: Borrowed<'_, Bucket>,
+        key: String,
+    ) -> Result<Option<Vec<u8>>, HostError> {
+        Ok(with_contents(this, |contents, _| {
+            contents.entries.get(&key).cloned()
+        }))
+    }
+
+    /// `[method]bucket.remove`.
+    fn remove(
+        _: &mut Caller<'_, Self>,
+        this: Borrowed<'_, Bucket>,
+        key: String,
+    ) -> Result<Result<Vec<u8>, Error>, HostError> {
+        Ok(with_contents(this, |contents, budget| {
+            contents
+                .remove(budget, &key)
+                .ok_or_else(|| Error::NotFound(format!("key `{key}`")))
+        }))
+    }
+
+    /// `[method]bucket.len`.
+    fn len(_: &mut Caller<'_, Self>, this: Borrowed<'_, Bucket>) -> Result<u32, HostError> {
+        // A bucket's entries fit its budget, far below 2^32.
+        Ok(with_contents(this, |contents, _| {
+            u32::try_from(contents.entries.len()).unwrap_or(u32::MAX)
+        }))
+    }
+
+    /// `[method]bucket.entries`.
+    fn entries(
+        _: &mut Caller<'_, Self>,
+        this: Borrowed<'_, Bucket>,
+    ) -> Result<Vec<Entry>, HostError> {
+        Ok(this.entries())
+    }
+
+    /// `[method]bucket.keys-matching`: a borrowed pattern.
+    fn keys_matching(
+        _: &mut Caller<'_, Self>,
+        this: Borrowed<'_, Bucket>,
+        filter: &Pattern,
+    ) -> Result<Vec<String>, HostError> {
+        Ok(this.keys_matching(filter))
+    }
+
+    /// `[method]bucket.absorb`: consumes a bucket the guest owns. Absorbing a
+    /// bucket into itself (two handles to one shared bucket) moves nothing.
+    fn absorb(
+        _: &mut Caller<'_, Self>,
+        this: Borrowed<'_, Bucket>,
+        other: Own<Bucket>,
+    ) -> Result<u32, HostError> {
+        // Entries taken from `other` were released from its budget; one that
+        // does not fit `this` bucket's budget (another maker's) fails the call.
+        this.absorb(&other)
+            .map_err(|error| HostError::msg(format!("absorb: {error:?}")))
+    }
 }
 
-/// `[method]bucket.keys-matching`: a borrowed pattern.
-pub fn keys_matching(
-    cx: &mut Ctx<'_, HostData>,
-    this: Handle<Bucket>,
-    filter: Handle<Pattern>,
-) -> Result<Vec<String>, HostError> {
-    let pattern = cx.share(filter)?;
-    Ok(cx.get(this)?.keys_matching(&pattern))
-}
-
-/// `[method]bucket.absorb`: consumes a bucket the guest owns. Absorbing a
-/// bucket into itself (two handles to one shared bucket) moves nothing.
-pub fn absorb(
-    cx: &mut Ctx<'_, HostData>,
-    this: Handle<Bucket>,
-    other: Own<Bucket>,
-) -> Result<u32, HostError> {
-    // Entries taken from `other` were released from its budget; one that
-    // does not fit `this` bucket's budget (another maker's) fails the call.
-    cx.get(this)?
-        .absorb(&other)
-        .map_err(|error| HostError::msg(format!("absorb: {error:?}")))
-}
-
-/// `drain`: consumes a bucket and returns its entries. Draining a shared
-/// bucket empties it for every holder.
-pub fn drain(_: &mut Ctx<'_, HostData>, bucket: Own<Bucket>) -> Result<Vec<Entry>, HostError> {
-    Ok(bucket.take_entries())
+impl Host for HostData {
+    /// `drain`: consumes a bucket and returns its entries. Draining a shared
+    /// bucket empties it for every holder.
+    fn drain(_: &mut Ctx<'_, Self>, bucket: Own<Bucket>) -> Result<Vec<Entry>, HostError> {
+        Ok(bucket.take_entries())
+    }
 }

@@ -1,17 +1,28 @@
-//! The `slots:host` world implemented on host-wasmer's public API: compiled
-//! patterns opened by key and cached, buckets made by constructor, and the
+//! The `slots:host` world implemented on the bindings `host_wasmer::bindgen!`
+//! generates from `wit/`: compiled patterns opened by key and cached,
+//! buckets made by constructor, grants, a mailbox between tenants and the
 //! introspection interface. It is both the host the runner uses and an
 //! example of how an embedder builds on host-wasmer.
 //!
+//! Each WIT interface is implemented in the module named after it, as the
+//! trait `bindgen!` generates for it on [`HostData`]; [`Guest`] instantiates
+//! a guest with every import bound.
+//!
 //! # Examples
 //!
-//! ```
-//! use slots_host::linker;
+//! ```no_run
 //! use host_wasmer::{HostConfig, SlotsHost};
+//! use slots_host::{Guest, HostData};
+//! use wasmer::{Module, Store};
 //!
-//! let linker = linker(SlotsHost::new(HostConfig::default()))?;
-//! assert!(linker.world().export("run").is_some());
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let mut store = Store::default();
+//! let module = Module::new(&store, std::fs::read("guest.wasm")?)?;
+//! let host = SlotsHost::new(HostConfig::default());
+//! let guest = Guest::new(&mut store, &module, HostData::default(), host, "tenant-a")?;
+//! let outcome: Result<(), String> = guest.call_run(&mut store)?;
+//! guest.instance().teardown(&mut store);
+//! # let _ = outcome; Ok(()) }
 //! ```
 
 #![forbid(unsafe_code)]
@@ -22,20 +33,25 @@ mod budget;
 mod census;
 pub mod generated;
 pub mod grants;
+mod introspect;
 pub mod mailbox;
 pub mod patterns;
-mod types;
 
 use std::sync::Arc;
 
-use host_wasmer::{BindError, GuestWorld, Linker, SlotsHost, WorldError, add_introspection};
+use host_wasmer::{GuestWorld, WorldError};
 
 pub use buckets::Bucket;
 pub use budget::Budget;
 pub use census::{Census, Counted};
+pub use generated::Guest;
+pub use generated::slots::host::buckets::Entry;
+pub use generated::slots::host::grants::{RedeemError, Token};
+pub use generated::slots::host::mailbox::Message;
+pub use generated::slots::host::patterns::{MatchOptions, Span};
+pub use generated::slots::host::types::Error;
 pub use mailbox::Mailbox;
 pub use patterns::Pattern;
-pub use types::{Entry, Error, MatchOptions, Message, RedeemError, Span, Token};
 
 /// The WIT package, compiled into the host so the runner works anywhere.
 pub const WIT: &str = include_str!("../../../wit/world.wit");
@@ -79,67 +95,9 @@ impl HostData {
     }
 }
 
-/// The `slots:host` world, parsed from [`WIT`].
+/// The `slots:host` world, parsed from [`WIT`] at run time: what a tool
+/// that inspects the world (or validates a module against it) needs; the
+/// host itself is bound at compile time ([`Guest`]).
 pub fn world() -> Result<GuestWorld, WorldError> {
     GuestWorld::from_str(WIT, WORLD)
-}
-
-/// The host could not be set up: the WIT and the bindings disagree.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SetupError {
-    /// The WIT did not load.
-    #[error(transparent)]
-    World(#[from] WorldError),
-    /// A binding did not fit the WIT.
-    #[error(transparent)]
-    Bind(#[from] BindError),
-}
-
-/// A linker with every function of the `slots:host` world bound.
-pub fn linker(host: Arc<SlotsHost>) -> Result<Linker<HostData>, SetupError> {
-    let world = world()?;
-    let patterns = world.interface_module("patterns")?;
-    let buckets = world.interface_module("buckets")?;
-    let grants = world.interface_module("grants")?;
-    let mailbox = world.interface_module("mailbox")?;
-    let mut linker = Linker::new(world, host);
-
-    linker
-        .resource::<Pattern>(&patterns, "pattern")?
-        .func(&patterns, "[static]pattern.open", patterns::open)?
-        .func(&patterns, "[method]pattern.source", patterns::source)?
-        .func(&patterns, "[method]pattern.is-match", patterns::is_match)?
-        .func(&patterns, "[method]pattern.find", patterns::find)?
-        .func(&patterns, "[method]pattern.find-all", patterns::find_all)?;
-
-    linker
-        .resource::<Bucket>(&buckets, "bucket")?
-        .func(&buckets, "[constructor]bucket", buckets::new)?
-        .func(&buckets, "[method]bucket.name", buckets::name)?
-        .func(&buckets, "[method]bucket.put", buckets::put)?
-        .func(&buckets, "[method]bucket.get", buckets::get)?
-        .func(&buckets, "[method]bucket.remove", buckets::remove)?
-        .func(&buckets, "[method]bucket.len", buckets::len)?
-        .func(&buckets, "[method]bucket.entries", buckets::entries)?
-        .func(
-            &buckets,
-            "[method]bucket.keys-matching",
-            buckets::keys_matching,
-        )?
-        .func(&buckets, "[method]bucket.absorb", buckets::absorb)?
-        .func(&buckets, "drain", buckets::drain)?;
-
-    linker
-        .func(&grants, "grant-pattern", grants::grant::<Pattern>)?
-        .func(&grants, "redeem-pattern", grants::redeem::<Pattern>)?
-        .func(&grants, "grant-bucket", grants::grant::<Bucket>)?
-        .func(&grants, "redeem-bucket", grants::redeem::<Bucket>)?;
-
-    linker
-        .func(&mailbox, "send", mailbox::send)?
-        .func(&mailbox, "receive", mailbox::receive)?;
-
-    add_introspection(&mut linker)?;
-    Ok(linker)
 }

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use host_wasmer::{Ctx, HostError};
 
-use crate::HostData;
-use crate::types::{Error, Message, Token};
+use crate::generated::slots::host::mailbox::Host;
+use crate::{Error, HostData, Message, Token};
 
 /// Inboxes of the tenants the embedder has opened, bounded each.
 ///
@@ -101,19 +101,21 @@ impl Mailbox {
     }
 }
 
-/// `send`: from the calling instance's namespace.
-pub fn send(
-    cx: &mut Ctx<'_, HostData>,
-    recipient: String,
-    subject: String,
-    token: Option<Token>,
-) -> Result<Result<(), Error>, HostError> {
-    let sender = cx.namespace().clone();
-    Ok(cx.data().mailbox.send(&sender, &recipient, subject, token))
-}
+impl Host for HostData {
+    /// `send`: from the calling instance's namespace.
+    fn send(
+        cx: &mut Ctx<'_, Self>,
+        recipient: String,
+        subject: String,
+        token: Option<Token>,
+    ) -> Result<Result<(), Error>, HostError> {
+        let sender = cx.namespace().clone();
+        Ok(cx.data().mailbox.send(&sender, &recipient, subject, token))
+    }
 
-/// `receive`: the oldest message for the calling instance's namespace.
-pub fn receive(cx: &mut Ctx<'_, HostData>) -> Result<Option<Message>, HostError> {
-    let tenant = cx.namespace().clone();
-    Ok(cx.data().mailbox.receive(&tenant))
+    /// `receive`: the oldest message for the calling instance's namespace.
+    fn receive(cx: &mut Ctx<'_, Self>) -> Result<Option<Message>, HostError> {
+        let tenant = cx.namespace().clone();
+        Ok(cx.data().mailbox.receive(&tenant))
+    }
 }

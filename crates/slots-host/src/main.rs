@@ -2,7 +2,7 @@
 //! handles did.
 //!
 //! ```text
-//! slots-host run GUEST.wasm [--namespace NS] [--tell SUBJECT]... [--function NAME] [--expect-trap TEXT]
+//! slots-host run GUEST.wasm [--namespace NS] [--tell SUBJECT]... [--expect-trap TEXT]
 //!                   [--instances N] [--dir HOST[:GUEST]]... [--env KEY=VALUE]... [-- ARGS...]
 //! slots-host tenants TENANTS.wasm
 //! slots-host grants GRANTS.wasm

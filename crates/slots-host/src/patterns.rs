@@ -1,13 +1,14 @@
 //! `pattern`: compiled regular expressions, opened by key and cached.
 
-use host_wasmer::{Ctx, HostError, OpenError};
-use slots_core::{Handle, Resource};
-
 use std::sync::Arc;
 
-use crate::HostData;
+use host_wasmer::bindings::Caller;
+use host_wasmer::{Ctx, HostError, OpenError};
+use slots_core::{Borrowed, Handle, Resource};
+
 use crate::census::{Census, Counted};
-use crate::types::{Error, MatchOptions, Span};
+use crate::generated::slots::host::patterns::HostPattern;
+use crate::{Error, HostData, MatchOptions, Span};
 
 /// Longest pattern source a guest may compile, in bytes.
 pub const MAX_SOURCE_LEN: usize = 4096;
@@ -118,51 +119,49 @@ pub fn cache_key(source: &str, options: MatchOptions) -> String {
     key
 }
 
-/// `[static]pattern.open`: the cached, interned path.
-pub fn open(
-    cx: &mut Ctx<'_, HostData>,
-    source: String,
-    options: MatchOptions,
-) -> Result<Result<Handle<Pattern>, Error>, HostError> {
-    let census = cx.data().census.clone();
-    match cx.open(&cache_key(&source, options), |_| {
-        Pattern::compile(&source, options).map(|pattern| pattern.counted(&census))
-    }) {
-        Ok(opened) => Ok(Ok(opened.handle)),
-        Err(OpenError::Create(error)) => Ok(Err(error)),
-        Err(OpenError::Insert(error)) => Ok(Err(Error::QuotaExceeded(error.to_string()))),
-        Err(other) => Err(HostError::msg(other.to_string())),
+impl HostPattern for HostData {
+    /// `[static]pattern.open`: the cached, interned path.
+    fn open(
+        cx: &mut Ctx<'_, Self>,
+        source: String,
+        options: MatchOptions,
+    ) -> Result<Result<Handle<Pattern>, Error>, HostError> {
+        let census = cx.data().census.clone();
+        match cx.open(&cache_key(&source, options), |_| {
+            Pattern::compile(&source, options).map(|pattern| pattern.counted(&census))
+        }) {
+            Ok(opened) => Ok(Ok(opened.handle)),
+            Err(OpenError::Create(error)) => Ok(Err(error)),
+            Err(OpenError::Insert(error)) => Ok(Err(Error::QuotaExceeded(error.to_string()))),
+            Err(other) => Err(HostError::msg(other.to_string())),
+        }
     }
-}
 
-/// `[method]pattern.source`.
-pub fn source(cx: &mut Ctx<'_, HostData>, this: Handle<Pattern>) -> Result<String, HostError> {
-    Ok(cx.get(this)?.source.clone())
-}
+    fn source(_: &mut Caller<'_, Self>, this: Borrowed<'_, Pattern>) -> Result<String, HostError> {
+        Ok(this.source.clone())
+    }
 
-/// `[method]pattern.is-match`.
-pub fn is_match(
-    cx: &mut Ctx<'_, HostData>,
-    this: Handle<Pattern>,
-    text: String,
-) -> Result<bool, HostError> {
-    Ok(cx.get(this)?.is_match(&text))
-}
+    fn is_match(
+        _: &mut Caller<'_, Self>,
+        this: Borrowed<'_, Pattern>,
+        text: String,
+    ) -> Result<bool, HostError> {
+        Ok(this.is_match(&text))
+    }
 
-/// `[method]pattern.find`.
-pub fn find(
-    cx: &mut Ctx<'_, HostData>,
-    this: Handle<Pattern>,
-    text: String,
-) -> Result<Option<Span>, HostError> {
-    Ok(cx.get(this)?.find(&text))
-}
+    fn find(
+        _: &mut Caller<'_, Self>,
+        this: Borrowed<'_, Pattern>,
+        text: String,
+    ) -> Result<Option<Span>, HostError> {
+        Ok(this.find(&text))
+    }
 
-/// `[method]pattern.find-all`.
-pub fn find_all(
-    cx: &mut Ctx<'_, HostData>,
-    this: Handle<Pattern>,
-    text: String,
-) -> Result<Vec<Span>, HostError> {
-    Ok(cx.get(this)?.find_all(&text))
+    fn find_all(
+        _: &mut Caller<'_, Self>,
+        this: Borrowed<'_, Pattern>,
+        text: String,
+    ) -> Result<Vec<Span>, HostError> {
+        Ok(this.find_all(&text))
+    }
 }

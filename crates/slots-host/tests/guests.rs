@@ -7,10 +7,9 @@ mod support;
 
 use std::sync::Arc;
 
-use host_wasmer::abi::Val;
-use host_wasmer::{CallError, Counters, HostConfig, SlotsHost, TrapKind};
+use host_wasmer::{CallError, Counters, HostConfig, SlotsHost, TrapKind, validate_module};
 use slots_core::HandleError;
-use slots_host::{HostData, linker};
+use slots_host::{Guest, HostData, world};
 use support::built::{wasm, workspace};
 use wasmer::{Module, Store};
 
@@ -32,21 +31,25 @@ const TESTED: &[&str] = &[
 ];
 
 struct Run {
-    outcome: Result<Option<Val>, CallError>,
+    outcome: Result<Result<(), String>, CallError>,
     counters: Counters,
     slots: usize,
 }
 
 fn run_on(host: &Arc<SlotsHost>, name: &str, namespace: &str) -> Run {
-    let linker = linker(host.clone()).unwrap();
     let mut store = Store::default();
     let module = Module::new(&store, wasm(name)).unwrap();
-    let instance = linker
-        .instantiate(&mut store, &module, HostData::default(), namespace)
-        .unwrap();
-    let outcome = instance.call(&mut store, "run", &[]);
-    let counters = instance.counters(&store);
-    let slots = instance.env(&store).table().slots_allocated();
+    let guest = Guest::new(
+        &mut store,
+        &module,
+        HostData::default(),
+        host.clone(),
+        namespace,
+    )
+    .unwrap();
+    let outcome = guest.call_run(&mut store);
+    let counters = guest.instance().counters(&store);
+    let slots = guest.instance().env(&store).table().slots_allocated();
     Run {
         outcome,
         counters,
@@ -56,7 +59,7 @@ fn run_on(host: &Arc<SlotsHost>, name: &str, namespace: &str) -> Run {
 
 fn assert_passed(run: &Run, name: &str) {
     match &run.outcome {
-        Ok(Some(Val::Result(Ok(None)))) => {}
+        Ok(Ok(())) => {}
         other => panic!("guest `{name}` did not pass: {other:?}"),
     }
 }
@@ -88,16 +91,15 @@ fn every_guest_example_has_a_test() {
 
 #[test]
 fn every_guest_validates_against_the_world() {
-    let linker = linker(SlotsHost::new(HostConfig::default())).unwrap();
+    let world = world().unwrap();
     let store = Store::default();
     for name in TESTED {
         let module = Module::new(&store, wasm(name)).unwrap();
-        linker
-            .validate(&module)
+        validate_module(&world, &module, |_, _| true)
             .unwrap_or_else(|e| panic!("guest `{name}`: {e}"));
         for import in module.imports() {
-            let derived = linker.world().import(import.module(), import.name());
-            let drop = linker.world().resource_drop(import.module(), import.name());
+            let derived = world.import(import.module(), import.name());
+            let drop = world.resource_drop(import.module(), import.name());
             assert!(
                 derived.is_some() || drop.is_some(),
                 "guest `{name}` imports `{}#{}`, which the linker did not derive",

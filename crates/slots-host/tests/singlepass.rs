@@ -8,9 +8,8 @@
 
 mod support;
 
-use host_wasmer::abi::Val;
 use host_wasmer::{HostConfig, SlotsHost};
-use slots_host::{HostData, linker};
+use slots_host::{Guest, HostData};
 use support::built::wasm;
 use wasmer::sys::Singlepass;
 use wasmer::{Module, Store};
@@ -19,13 +18,17 @@ use wasmer::{Module, Store};
 fn guest_examples_pass_on_singlepass() {
     for name in ["identity", "caching", "stale"] {
         let host = SlotsHost::new(HostConfig::default());
-        let linker = linker(host.clone()).unwrap();
         let mut store = Store::new(Singlepass::default());
         let module = Module::new(&store, wasm(name)).unwrap();
-        let instance = linker
-            .instantiate(&mut store, &module, HostData::default(), "test")
-            .unwrap();
-        let outcome = instance.call(&mut store, "run", &[]);
+        let guest = Guest::new(
+            &mut store,
+            &module,
+            HostData::default(),
+            host.clone(),
+            "test",
+        )
+        .unwrap();
+        let outcome = guest.call_run(&mut store);
         match name {
             // The stale guest is trapped on its stale handle, on any backend.
             "stale" => {
@@ -33,7 +36,7 @@ fn guest_examples_pass_on_singlepass() {
                 assert!(error.to_string().contains("stale handle"), "{error}");
             }
             _ => assert!(
-                matches!(outcome, Ok(Some(Val::Result(Ok(None))))),
+                matches!(outcome, Ok(Ok(()))),
                 "`{name}` on singlepass: {outcome:?}"
             ),
         }

@@ -9,11 +9,10 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use host_wasmer::abi::Val;
-use host_wasmer::{CallError, GuestInstance, HostConfig, Linker, SlotsHost, TrapKind};
+use host_wasmer::{CallError, HostConfig, SlotsHost, TrapKind};
 use slots_core::GrantLimits;
 use slots_host::patterns::cache_key;
-use slots_host::{Census, HostData, Mailbox, MatchOptions, Pattern, Token, linker};
+use slots_host::{Census, Guest, HostData, Mailbox, MatchOptions, Pattern, Token};
 use support::built::wasm;
 use wasmer::{Module, Store};
 
@@ -23,7 +22,6 @@ const GRANTED_SOURCE: &str = "slots-[0-9]+";
 /// One host, its mailbox, and the census of the objects it makes.
 struct Host {
     host: Arc<SlotsHost>,
-    linker: Linker<HostData>,
     mailbox: Arc<Mailbox>,
     census: Arc<Census>,
 }
@@ -31,16 +29,14 @@ struct Host {
 /// One instance, in its store, in a namespace.
 struct Tenant {
     store: Store,
-    instance: GuestInstance<HostData>,
+    instance: Guest<HostData>,
     namespace: &'static str,
 }
 
 impl Host {
     fn new(config: HostConfig) -> Self {
-        let host = SlotsHost::new(config);
         Self {
-            linker: linker(host.clone()).unwrap(),
-            host,
+            host: SlotsHost::new(config),
             mailbox: Mailbox::new(Mailbox::DEFAULT_CAPACITY),
             census: Census::new(),
         }
@@ -62,10 +58,7 @@ impl Host {
         let mut store = Store::default();
         let module = Module::new(&store, wasm(guest)).unwrap();
         let data = HostData::shared(&self.mailbox, &self.census);
-        let instance = self
-            .linker
-            .instantiate(&mut store, &module, data, namespace)
-            .unwrap();
+        let instance = Guest::new(&mut store, &module, data, self.host.clone(), namespace).unwrap();
         Tenant {
             store,
             instance,
@@ -102,14 +95,14 @@ impl Host {
 }
 
 impl Tenant {
-    fn run(&mut self) -> Result<Option<Val>, CallError> {
-        self.instance.call(&mut self.store, "run", &[])
+    fn run(&mut self) -> Result<Result<(), String>, CallError> {
+        self.instance.call_run(&mut self.store)
     }
 
     #[track_caller]
     fn run_passes(&mut self) {
         match self.run() {
-            Ok(Some(Val::Result(Ok(None)))) => {}
+            Ok(Ok(())) => {}
             other => panic!("`{}` did not pass: {other:?}", self.namespace),
         }
     }
@@ -131,7 +124,7 @@ impl Tenant {
     }
 
     fn live(&self) -> u32 {
-        self.instance.counters(&self.store).live_handles
+        self.instance.instance().counters(&self.store).live_handles
     }
 }
 

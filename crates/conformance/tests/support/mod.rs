@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use host_wasmer::abi::Val;
-use host_wasmer::{CallError, GuestInstance, HostConfig, Linker, SlotsHost};
+use host_wasmer::{CallError, HostConfig, SlotsHost};
 use slots_conformance::{Tenant, WasmtimeHost, componentize};
 use slots_host::{Census, HostData, Mailbox};
 
@@ -49,15 +48,14 @@ pub(crate) trait Side {
     fn step(&mut self, namespace: &str, tells: &[&str]) -> Report;
 }
 
-/// host-wasmer, through slots-host's linker.
+/// host-wasmer, through slots-host's generated bindings.
 pub(crate) struct OnWasmer {
-    linker: Linker<HostData>,
     host: Arc<SlotsHost>,
     mailbox: Arc<Mailbox>,
     census: Arc<Census>,
     module: wasmer::Module,
     store: wasmer::Store,
-    instances: HashMap<String, GuestInstance<HostData>>,
+    instances: HashMap<String, slots_host::Guest<HostData>>,
 }
 
 impl OnWasmer {
@@ -66,7 +64,6 @@ impl OnWasmer {
         let store = wasmer::Store::default();
         let module = wasmer::Module::new(&store, wasm(guest)).unwrap();
         Self {
-            linker: slots_host::linker(host.clone()).unwrap(),
             host,
             mailbox: Mailbox::new(Mailbox::DEFAULT_CAPACITY),
             census: Census::new(),
@@ -82,10 +79,14 @@ impl Side for OnWasmer {
         self.mailbox.open(namespace);
         if !self.instances.contains_key(namespace) {
             let data = HostData::shared(&self.mailbox, &self.census);
-            let instance = self
-                .linker
-                .instantiate(&mut self.store, &self.module, data, namespace)
-                .unwrap();
+            let instance = slots_host::Guest::new(
+                &mut self.store,
+                &self.module,
+                data,
+                self.host.clone(),
+                namespace,
+            )
+            .unwrap();
             self.instances.insert(namespace.to_string(), instance);
         }
     }
@@ -98,19 +99,14 @@ impl Side for OnWasmer {
                 .unwrap();
         }
         let instance = &self.instances[namespace];
-        let result = match instance.call(&mut self.store, "run", &[]) {
-            Ok(Some(Val::Result(Ok(None)))) => Ok(Ok(())),
-            Ok(Some(Val::Result(Err(Some(message))))) => match *message {
-                Val::String(message) => Ok(Err(message)),
-                other => panic!("run failed with {other:?}"),
-            },
-            Ok(other) => panic!("run returned {other:?}"),
+        let result = match instance.call_run(&mut self.store) {
+            Ok(result) => Ok(result),
             Err(CallError::Trap { message, kind, .. }) => {
                 Err(kind.host().map_or(message, |trap| trap.to_string()))
             }
             Err(other) => Err(other.to_string()),
         };
-        let c = instance.counters(&self.store);
+        let c = instance.instance().counters(&self.store);
         Report {
             result,
             counters: [

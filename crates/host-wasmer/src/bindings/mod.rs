@@ -28,10 +28,12 @@ mod flat;
 mod handles;
 mod instance;
 
+pub use crate::shape::{CoreExport, CoreImport, WorldShape};
+pub use crate::validate::validate_imports;
 pub use call::Caller;
 pub use canon::{Layout, LiftCx, LiftGuest, LowerGuest};
 pub use flat::{CoreBits, Flat, FlatOut};
-pub use instance::BoundInstance;
+pub use instance::{BoundInstance, new_env};
 
 /// The steps generated code calls; not meant to be called by hand.
 #[doc(hidden)]

@@ -1,12 +1,13 @@
-//! The scale guest and what it runs on: one engine, module, host and linker
-//! shared by every instance, the guest's handle list, and the process's
+//! The scale guest and what it runs on: one engine, module and host shared
+//! by every instance, the guest's handle list, and the process's
 //! resident memory.
 
 use std::sync::Arc;
 
-use host_wasmer::{GuestInstance, HostConfig, Linker, SlotsHost};
+use host_wasmer::bindings::{BoundInstance, new_env};
+use host_wasmer::{HostConfig, SlotsHost};
 use slots_core::TableLimits;
-use slots_host::{HostData, linker};
+use slots_host::{Guest, HostData};
 use wasmer::{
     Engine, ExternType, Function, Imports, Instance, Memory, Module, Store, Type, TypedFunction,
     Value,
@@ -30,7 +31,6 @@ pub(crate) struct Shared {
     pub(crate) engine: Engine,
     pub(crate) module: Module,
     pub(crate) host: Arc<SlotsHost>,
-    pub(crate) linker: Linker<HostData>,
 }
 
 impl Shared {
@@ -42,12 +42,10 @@ impl Shared {
             table: TableLimits::new(1 << 20).unwrap(),
             ..HostConfig::default()
         });
-        let linker = linker(host.clone()).unwrap();
         Self {
             engine,
             module,
             host,
-            linker,
         }
     }
 
@@ -56,11 +54,14 @@ impl Shared {
         Store::new(self.engine.clone())
     }
 
-    /// An instance of the guest in `store`, bound to the slots host.
-    pub(crate) fn instantiate(&self, store: &mut Store) -> GuestInstance<HostData> {
-        self.linker
-            .instantiate(store, &self.module, HostData::default(), NAMESPACE)
-            .unwrap()
+    /// An instance of the guest in `store`, bound to the slots host through
+    /// the generated bindings. The guest exports loops, not the world's
+    /// `run`, so the instance is taken as it is.
+    pub(crate) fn instantiate(&self, store: &mut Store) -> BoundInstance<HostData> {
+        let env = new_env(store, HostData::default(), self.host.clone(), NAMESPACE);
+        let mut imports = Imports::new();
+        Guest::add_to_imports(store, &env, &mut imports);
+        BoundInstance::instantiate(store, &self.module, &imports, env).unwrap()
     }
 
     /// An instance of the same module with stub imports that return zeros:
@@ -98,7 +99,7 @@ fn zero(ty: Type) -> Value {
 /// One instance of the scale guest, its store and its loops.
 pub(crate) struct ScaleGuest {
     pub(crate) store: Store,
-    pub(crate) instance: GuestInstance<HostData>,
+    pub(crate) instance: BoundInstance<HostData>,
     memory: Memory,
     open_n: TypedFunction<i32, ()>,
     drop_last_n: TypedFunction<i32, ()>,
@@ -111,7 +112,7 @@ pub(crate) struct ScaleGuest {
 
 impl ScaleGuest {
     /// The guest `instance`, living in `store`.
-    pub(crate) fn from_parts(store: Store, instance: GuestInstance<HostData>) -> Self {
+    pub(crate) fn from_parts(store: Store, instance: BoundInstance<HostData>) -> Self {
         let exports = &instance.wasmer().exports;
         let memory = exports.get_memory("memory").unwrap().clone();
         let open_n = exports.get_typed_function(&store, "open-n").unwrap();

@@ -9,7 +9,7 @@ mod stage;
 use std::path::PathBuf;
 
 pub(crate) const USAGE: &str = "\
-usage: slots-host run GUEST.wasm [--namespace NS] [--tell SUBJECT]... [--function NAME] [--expect-trap TEXT]
+usage: slots-host run GUEST.wasm [--namespace NS] [--tell SUBJECT]... [--expect-trap TEXT]
                   [--instances N] [--dir HOST[:GUEST]]... [--env KEY=VALUE]... [-- ARGS...]
        slots-host tenants TENANTS.wasm   two tenants open one key; a restarted tenant finds it warm
        slots-host grants GRANTS.wasm     a grant between tenants, then a revocation
@@ -24,7 +24,6 @@ pub(crate) struct RunArgs {
     pub(crate) wasm: PathBuf,
     pub(crate) namespace: String,
     pub(crate) tell: Vec<String>,
-    pub(crate) function: String,
     pub(crate) expect_trap: Option<String>,
     pub(crate) instances: usize,
     /// What a WASI guest is granted.
@@ -71,7 +70,6 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
         wasm,
         namespace: "demo".into(),
         tell: Vec::new(),
-        function: "run".into(),
         expect_trap: None,
         instances: 1,
         wasi: WasiArgs::default(),
@@ -88,7 +86,6 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
         match flag.as_str() {
             "--namespace" => run.namespace = value,
             "--tell" => run.tell.push(value),
-            "--function" => run.function = value,
             "--expect-trap" => run.expect_trap = Some(value),
             "--instances" => {
                 run.instances =

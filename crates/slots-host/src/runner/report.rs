@@ -4,8 +4,9 @@ use super::stage::{Stage, Tenant};
 
 /// Prints the counters of `tenant`.
 pub(crate) fn counters(tenant: &Tenant) {
-    let counters = tenant.guest().counters(&tenant.store);
-    let slots = tenant.guest().env(&tenant.store).table().slots_allocated();
+    let instance = tenant.guest().instance();
+    let counters = instance.counters(&tenant.store);
+    let slots = instance.env(&tenant.store).table().slots_allocated();
     println!(
         "  handles issued   {:>8}   (opens, constructor results, redeemed grants)",
         counters.opens

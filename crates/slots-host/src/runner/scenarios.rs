@@ -22,7 +22,7 @@ pub(crate) fn single(args: &RunArgs) -> Result<Option<u32>, String> {
         for subject in &args.tell {
             stage.tell(&args.namespace, subject)?;
         }
-        let outcome = tenant.call(&args.function);
+        let outcome = tenant.run();
         report::counters(&tenant);
         exit = tenant.exit_code();
         tenant.end()?;
@@ -46,7 +46,7 @@ pub(crate) fn tenants(wasm: &Path) -> Result<(), String> {
         println!("  [{namespace}] opens the shared key, told to `{expect}`");
         let mut tenant = stage.start(namespace)?;
         stage.tell(namespace, expect)?;
-        let outcome = tenant.call("run");
+        let outcome = tenant.run();
         report::counters(&tenant);
         judge(outcome, None)?;
     }
@@ -79,7 +79,7 @@ pub(crate) fn grants(wasm: &Path) -> Result<(), String> {
             println!("  [{namespace}] {subject}");
             stage.tell(namespace, subject)?;
         }
-        judge(tenant.call("run"), None)?;
+        judge(tenant.run(), None)?;
     }
     let key = cache_key("slots-[0-9]+", MatchOptions::default());
     println!("  [host] revokes the granted pattern");
@@ -89,7 +89,7 @@ pub(crate) fn grants(wasm: &Path) -> Result<(), String> {
     for tenant in [&mut a, &mut b] {
         println!("  [{}] uses its handles", tenant.namespace);
         stage.tell(&tenant.namespace, "use")?;
-        judge(tenant.call("run"), Some("revoked"))?;
+        judge(tenant.run(), Some("revoked"))?;
         report::counters(tenant);
     }
     drop((a, b));

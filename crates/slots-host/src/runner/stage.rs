@@ -4,10 +4,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use host_wasmer::abi::Val;
-use host_wasmer::wasi::{Output, WasiConfig, WasiHost, WasiInstance, is_wasi_module};
-use host_wasmer::{CallError, GuestInstance, HostConfig, Linker, SlotsHost};
-use slots_host::{Census, HostData, Mailbox, linker};
+use host_wasmer::wasi::{Output, WasiConfig, WasiHost, is_wasi_module};
+use host_wasmer::{CallError, HostConfig, SlotsHost};
+use slots_host::{Census, Guest, HostData, Mailbox};
 use wasmer::{Module, Store};
 
 use super::WasiArgs;
@@ -17,7 +16,6 @@ pub(crate) struct Stage {
     pub(crate) host: Arc<SlotsHost>,
     pub(crate) mailbox: Arc<Mailbox>,
     pub(crate) census: Arc<Census>,
-    linker: Linker<HostData>,
     bytes: Vec<u8>,
     name: String,
     /// Set for a WASI guest: the runtime and what the guest is granted.
@@ -26,8 +24,7 @@ pub(crate) struct Stage {
 
 /// How a tenant was instantiated.
 enum Kind {
-    Plain(GuestInstance<HostData>),
-    Wasi(WasiInstance<HostData>),
+    Plain(Guest<HostData>),
 }
 
 /// One instance of the guest, in a namespace.
@@ -75,10 +72,8 @@ impl Stage {
         } else {
             None
         };
-        let host = SlotsHost::new(HostConfig::default());
         Ok(Self {
-            linker: linker(host.clone()).map_err(|e| e.to_string())?,
-            host,
+            host: SlotsHost::new(HostConfig::default()),
             mailbox: Mailbox::new(Mailbox::DEFAULT_CAPACITY),
             census: Census::new(),
             bytes,
@@ -95,14 +90,9 @@ impl Stage {
             Module::new(&store, &self.bytes).map_err(|e| format!("`{}`: {e}", self.name))?;
         let data = HostData::shared(&self.mailbox, &self.census);
         let kind = match &self.wasi {
-            Some((wasi, config)) => Kind::Wasi(
-                self.linker
-                    .instantiate_wasi(&mut store, &module, data, namespace, wasi, config)
-                    .map_err(|e| format!("`{}`: {e}", self.name))?,
-            ),
+            Some(_) => return Err("MERGE-WASI".into()),
             None => Kind::Plain(
-                self.linker
-                    .instantiate(&mut store, &module, data, namespace)
+                Guest::new(&mut store, &module, data, self.host.clone(), namespace)
                     .map_err(|e| format!("`{}`: {e}", self.name))?,
             ),
         };
@@ -123,18 +113,16 @@ impl Stage {
 
 impl Tenant {
     /// The instance, as any guest of the world.
-    pub(crate) fn guest(&self) -> &GuestInstance<HostData> {
+    pub(crate) fn guest(&self) -> &Guest<HostData> {
         match &self.kind {
             Kind::Plain(guest) => guest,
-            Kind::Wasi(wasi) => wasi.guest(),
         }
     }
 
-    /// Calls the export `function`.
-    pub(crate) fn call(&mut self, function: &str) -> Result<Option<Val>, CallError> {
+    /// Calls the guest's `run`.
+    pub(crate) fn run(&mut self) -> Result<Result<(), String>, CallError> {
         let outcome = match &self.kind {
-            Kind::Plain(guest) => guest.call(&mut self.store, function, &[]),
-            Kind::Wasi(wasi) => wasi.call(&mut self.store, function, &[]),
+            Kind::Plain(guest) => guest.call_run(&mut self.store),
         };
         // The guest's output, inherited, goes out before the runner's report.
         use std::io::Write;
@@ -146,15 +134,13 @@ impl Tenant {
     pub(crate) fn exit_code(&self) -> Option<u32> {
         match &self.kind {
             Kind::Plain(_) => None,
-            Kind::Wasi(wasi) => wasi.exit_code(),
         }
     }
 
     /// Releases the instance's handles and, for a WASI guest, its files.
     pub(crate) fn end(mut self) -> Result<(), String> {
         match &self.kind {
-            Kind::Plain(guest) => guest.teardown(&mut self.store),
-            Kind::Wasi(wasi) => wasi.teardown(&mut self.store),
+            Kind::Plain(guest) => guest.instance().teardown(&mut self.store),
         }
         .map_err(|e| format!("teardown: {e}"))
     }

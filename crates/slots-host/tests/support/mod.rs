@@ -6,14 +6,17 @@
 #![allow(dead_code)]
 
 pub(crate) mod built;
-pub(crate) mod wasi;
+// MERGE-WASI pub(crate) mod wasi;
 
 use std::sync::Arc;
 
-use host_wasmer::abi::Val;
-use host_wasmer::{CallError, GuestInstance, HostConfig, Linker, SlotsHost};
-use slots_host::{HostData, linker};
+use host_wasmer::{CallError, HostConfig, InstantiateError, SlotsHost};
+use slots_host::{Guest, HostData};
 use wasmer::{Module, RuntimeError, Store, Value};
+
+/// What a call of `run` gives: the guest's own result, or why the call
+/// failed.
+pub(crate) type Outcome = Result<Result<(), String>, CallError>;
 
 /// Every import of the world, as a guest declares it, with the core
 /// signatures wit-bindgen gives them.
@@ -153,18 +156,17 @@ pub(crate) fn guest(body: &str) -> String {
     format!("(module\n{IMPORTS}\n{PRELUDE}\n{body}\n)")
 }
 
-/// A host of the `slots:host` world with its linker.
+/// A host of the `slots:host` world.
 pub(crate) struct World {
     pub(crate) host: Arc<SlotsHost>,
-    pub(crate) linker: Linker<HostData>,
 }
 
 impl World {
     /// A host with `config`.
     pub(crate) fn new(config: HostConfig) -> Self {
-        let host = SlotsHost::new(config);
-        let linker = linker(host.clone()).expect("the world binds");
-        Self { host, linker }
+        Self {
+            host: SlotsHost::new(config),
+        }
     }
 
     /// Compiles the guest made of `body`.
@@ -180,21 +182,34 @@ impl World {
         store: &mut Store,
         module: &Module,
         data: HostData,
-    ) -> GuestInstance<HostData> {
-        self.linker
-            .instantiate(store, module, data, "test")
+    ) -> Guest<HostData> {
+        self.try_instantiate(store, module, data)
             .unwrap_or_else(|e| panic!("instantiation failed: {e}"))
+    }
+
+    /// Instantiates `module` in `store` with `data`, in the namespace
+    /// `test`, or says why not.
+    pub(crate) fn try_instantiate(
+        &self,
+        store: &mut Store,
+        module: &Module,
+        data: HostData,
+    ) -> Result<Guest<HostData>, InstantiateError> {
+        Guest::new(store, module, data, self.host.clone(), "test")
     }
 }
 
 /// `run` passed.
-pub(crate) fn passed(outcome: &Result<Option<Val>, CallError>) -> bool {
-    matches!(outcome, Ok(Some(Val::Result(Ok(None)))))
+pub(crate) fn passed(outcome: &Outcome) -> bool {
+    matches!(outcome, Ok(Ok(())))
 }
 
 /// Asserts that `outcome` is a trap raised by a host function, whose message
 /// holds every fragment.
-pub(crate) fn assert_host_trap(outcome: Result<Option<Val>, CallError>, fragments: &[&str]) {
+pub(crate) fn assert_host_trap<T: std::fmt::Debug>(
+    outcome: Result<T, CallError>,
+    fragments: &[&str],
+) {
     let (message, host) = match outcome {
         Err(CallError::Trap { message, kind, .. }) => {
             (message, kind.host().map(|trap| trap.to_string()))
@@ -235,9 +250,9 @@ pub(crate) struct Arena {
     pub(crate) world: World,
     /// The attacker's store, with `near` in it.
     pub(crate) store: Store,
-    near: GuestInstance<HostData>,
+    near: Guest<HostData>,
     far_store: Store,
-    far: GuestInstance<HostData>,
+    far: Guest<HostData>,
 }
 
 impl Arena {
@@ -267,34 +282,32 @@ impl Arena {
     }
 
     /// Instantiates an attacker made of `body` in the shared store.
-    pub(crate) fn attacker(&mut self, body: &str) -> GuestInstance<HostData> {
+    pub(crate) fn attacker(&mut self, body: &str) -> Guest<HostData> {
         self.attacker_with(body, HostData::default())
     }
 
     /// Instantiates an attacker made of `body`, with `data`.
-    pub(crate) fn attacker_with(&mut self, body: &str, data: HostData) -> GuestInstance<HostData> {
+    pub(crate) fn attacker_with(&mut self, body: &str, data: HostData) -> Guest<HostData> {
         let module = self.world.module(&self.store, body);
         self.world.instantiate(&mut self.store, &module, data)
     }
 
     /// Calls `run` on `instance`. The harness's WAT guests keep no state a
     /// trap could break, so an attacker may be run again after a trap.
-    pub(crate) fn run(
-        &mut self,
-        instance: &GuestInstance<HostData>,
-    ) -> Result<Option<Val>, CallError> {
-        instance.clear_poison();
-        instance.call(&mut self.store, "run", &[])
+    pub(crate) fn run(&mut self, instance: &Guest<HostData>) -> Outcome {
+        instance.instance().clear_poison();
+        instance.call_run(&mut self.store)
     }
 
     /// Calls the core export `name` of `instance` with exact core values.
     pub(crate) fn core(
         &mut self,
-        instance: &GuestInstance<HostData>,
+        instance: &Guest<HostData>,
         name: &str,
         args: &[Value],
     ) -> Result<Vec<Value>, RuntimeError> {
         let func = instance
+            .instance()
             .wasmer()
             .exports
             .get_function(name)
@@ -304,8 +317,13 @@ impl Arena {
     }
 
     /// Writes `bytes` into `instance`'s memory at `ptr`.
-    pub(crate) fn write(&self, instance: &GuestInstance<HostData>, ptr: u32, bytes: &[u8]) {
-        let memory = instance.wasmer().exports.get_memory("memory").unwrap();
+    pub(crate) fn write(&self, instance: &Guest<HostData>, ptr: u32, bytes: &[u8]) {
+        let memory = instance
+            .instance()
+            .wasmer()
+            .exports
+            .get_memory("memory")
+            .unwrap();
         memory
             .view(&self.store)
             .write(u64::from(ptr), bytes)
@@ -313,8 +331,13 @@ impl Arena {
     }
 
     /// `len` bytes of `instance`'s memory at `ptr`.
-    pub(crate) fn read(&self, instance: &GuestInstance<HostData>, ptr: u32, len: usize) -> Vec<u8> {
-        let memory = instance.wasmer().exports.get_memory("memory").unwrap();
+    pub(crate) fn read(&self, instance: &Guest<HostData>, ptr: u32, len: usize) -> Vec<u8> {
+        let memory = instance
+            .instance()
+            .wasmer()
+            .exports
+            .get_memory("memory")
+            .unwrap();
         let mut bytes = vec![0; len];
         memory
             .view(&self.store)
@@ -324,8 +347,14 @@ impl Arena {
     }
 
     /// The value of `instance`'s exported i32 global `name`.
-    pub(crate) fn global(&mut self, instance: &GuestInstance<HostData>, name: &str) -> i32 {
-        let global = instance.wasmer().exports.get_global(name).unwrap().clone();
+    pub(crate) fn global(&mut self, instance: &Guest<HostData>, name: &str) -> i32 {
+        let global = instance
+            .instance()
+            .wasmer()
+            .exports
+            .get_global(name)
+            .unwrap()
+            .clone();
         match global.get(&mut self.store) {
             Value::I32(v) => v,
             other => panic!("{name} is {other:?}"),
@@ -333,14 +362,15 @@ impl Arena {
     }
 
     /// Handles `instance` holds now.
-    pub(crate) fn live(&self, instance: &GuestInstance<HostData>) -> u32 {
-        instance.counters(&self.store).live_handles
+    pub(crate) fn live(&self, instance: &Guest<HostData>) -> u32 {
+        instance.instance().counters(&self.store).live_handles
     }
 
     /// The handles of the victims' buckets: near, far.
     pub(crate) fn victim_handles(&mut self) -> (i32, i32) {
         let near = self
             .near
+            .instance()
             .wasmer()
             .exports
             .get_global("mine")
@@ -348,6 +378,7 @@ impl Arena {
             .clone();
         let far = self
             .far
+            .instance()
             .wasmer()
             .exports
             .get_global("mine")
@@ -363,15 +394,18 @@ impl Arena {
 
     /// Both victims still pass, each holding exactly its one bucket.
     pub(crate) fn check_victims(&mut self) {
-        let near = self.near.call(&mut self.store, "run", &[]);
+        let near = self.near.call_run(&mut self.store);
         assert!(
             passed(&near),
             "the victim in the attacker's store: {near:?}"
         );
-        assert_eq!(self.near.counters(&self.store).live_handles, 1);
-        let far = self.far.call(&mut self.far_store, "run", &[]);
+        assert_eq!(self.near.instance().counters(&self.store).live_handles, 1);
+        let far = self.far.call_run(&mut self.far_store);
         assert!(passed(&far), "the victim in another store: {far:?}");
-        assert_eq!(self.far.counters(&self.far_store).live_handles, 1);
+        assert_eq!(
+            self.far.instance().counters(&self.far_store).live_handles,
+            1
+        );
     }
 
     /// Checks the victims once more, then ends the attacker's store and
@@ -383,7 +417,7 @@ impl Arena {
         drop(self.store);
         assert_eq!(host.totals().instances, 1, "only the far victim is left");
         assert_eq!(host.totals().leaked(), 0, "the attack leaked handles");
-        let far = self.far.call(&mut self.far_store, "run", &[]);
+        let far = self.far.call_run(&mut self.far_store);
         assert!(passed(&far), "the far victim after the attack: {far:?}");
         drop(self.far);
         drop(self.far_store);
