@@ -318,13 +318,7 @@ impl Arena {
 
     /// Writes `bytes` into `instance`'s memory at `ptr`.
     pub(crate) fn write(&self, instance: &Guest<HostData>, ptr: u32, bytes: &[u8]) {
-        let memory = instance
-            .instance()
-            .wasmer()
-            .exports
-            .get_memory("memory")
-            .unwrap();
-        memory
+        memory(instance)
             .view(&self.store)
             .write(u64::from(ptr), bytes)
             .expect("inside memory");
@@ -332,14 +326,8 @@ impl Arena {
 
     /// `len` bytes of `instance`'s memory at `ptr`.
     pub(crate) fn read(&self, instance: &Guest<HostData>, ptr: u32, len: usize) -> Vec<u8> {
-        let memory = instance
-            .instance()
-            .wasmer()
-            .exports
-            .get_memory("memory")
-            .unwrap();
         let mut bytes = vec![0; len];
-        memory
+        memory(instance)
             .view(&self.store)
             .read(u64::from(ptr), &mut bytes)
             .expect("inside memory");
@@ -425,6 +413,16 @@ impl Arena {
         assert_eq!(totals.instances, 0);
         assert_eq!(totals.leaked(), 0);
     }
+}
+
+/// The exported memory of `instance`.
+fn memory(instance: &Guest<HostData>) -> &wasmer::Memory {
+    instance
+        .instance()
+        .wasmer()
+        .exports
+        .get_memory("memory")
+        .expect("the guest exports its memory")
 }
 
 /// The little-endian `u32` at `at` in `bytes`.
