@@ -51,6 +51,16 @@ pub enum HandleError {
         /// The handle as passed.
         handle: RawHandle,
     },
+    /// The table broke one of its own invariants while resolving the
+    /// handle: a bug in slots-core, not the caller's fault. The table is
+    /// unchanged; the message says which invariant, to report.
+    #[error("internal error resolving handle {handle}: {invariant} (a bug in slots-core)")]
+    Internal {
+        /// The handle as passed.
+        handle: RawHandle,
+        /// What the table expected and did not find.
+        invariant: &'static str,
+    },
 }
 
 impl HandleError {
@@ -59,9 +69,13 @@ impl HandleError {
     /// # Examples
     ///
     /// ```
-    /// use slots_core::HandleError;
+    /// use slots_core::{HandleError, RawHandle};
     ///
     /// assert_eq!(HandleError::Reserved { bits: 0 }.bits(), 0);
+    /// let handle = RawHandle::from_bits(0x0010_0003).unwrap();
+    /// let internal = HandleError::Internal { handle, invariant: "slots stay put" };
+    /// assert_eq!(internal.bits(), 0x0010_0003);
+    /// assert!(internal.to_string().ends_with("slots stay put (a bug in slots-core)"));
     /// ```
     pub fn bits(&self) -> u32 {
         match self {
@@ -70,7 +84,8 @@ impl HandleError {
             | Self::Stale { handle }
             | Self::WrongType { handle, .. }
             | Self::Shared { handle, .. }
-            | Self::Revoked { handle } => handle.to_bits(),
+            | Self::Revoked { handle }
+            | Self::Internal { handle, .. } => handle.to_bits(),
         }
     }
 }

@@ -402,13 +402,13 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
             Object::Owned(object) => (object.as_mut() as &mut dyn Any)
                 .downcast_mut::<T>()
                 .map(Borrowed::Owned)
-                .ok_or(HandleError::NotFound { handle: raw }),
+                .ok_or_else(|| downcast_failed(raw)),
             Object::Shared(shared) => {
                 let object = shared.live().ok_or(HandleError::Revoked { handle: raw })?;
                 (object as &dyn Any)
                     .downcast_ref::<T>()
                     .map(Borrowed::Shared)
-                    .ok_or(HandleError::NotFound { handle: raw })
+                    .ok_or_else(|| downcast_failed(raw))
             }
         }
     }
@@ -451,12 +451,12 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
             let Object::Owned(owned) =
                 std::mem::replace(&mut entry.object, Object::Owned(Box::new(Vacated)))
             else {
-                return Err(HandleError::NotFound { handle: raw });
+                return Err(kind_changed(raw));
             };
             // The type was checked above, so the downcast succeeds.
             let value = (owned as Box<dyn Any>)
                 .downcast::<T>()
-                .map_err(|_| HandleError::NotFound { handle: raw })?;
+                .map_err(|_| downcast_failed(raw))?;
             let shared = Shared::new(*value);
             entry.object = Object::Shared(shared.clone());
             return Ok(shared);
@@ -466,8 +466,8 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
                 .clone()
                 .into_any()
                 .downcast::<Shared<T>>()
-                .map_err(|_| HandleError::NotFound { handle: raw }),
-            Object::Owned(_) => Err(HandleError::NotFound { handle: raw }),
+                .map_err(|_| downcast_failed(raw)),
+            Object::Owned(_) => Err(kind_changed(raw)),
         }
     }
 
@@ -507,8 +507,8 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
             Object::Owned(object) => (object as Box<dyn Any>)
                 .downcast::<T>()
                 .map(|value| *value)
-                .map_err(|_| HandleError::NotFound { handle: raw }),
-            Object::Shared(_) => Err(HandleError::NotFound { handle: raw }),
+                .map_err(|_| downcast_failed(raw)),
+            Object::Shared(_) => Err(kind_changed(raw)),
         }
     }
 
@@ -525,19 +525,19 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
                 let entry = self.slots.remove_raw(raw)?;
                 self.stats.drops += 1;
                 let Object::Owned(object) = entry.object else {
-                    return Err(HandleError::NotFound { handle: raw });
+                    return Err(kind_changed(raw));
                 };
                 let object: Box<dyn Any + Send + Sync> = object;
                 return object
                     .downcast::<T>()
                     .map(|value| Shared::new(*value))
-                    .map_err(|_| HandleError::NotFound { handle: raw });
+                    .map_err(|_| downcast_failed(raw));
             }
         };
         self.release_raw(raw)?;
         object
             .downcast::<Shared<T>>()
-            .map_err(|_| HandleError::NotFound { handle: raw })
+            .map_err(|_| downcast_failed(raw))
     }
 
     /// Releases one reference to whatever `raw` names, of any type.
@@ -592,5 +592,22 @@ fn wrong_type<T: Resource>(handle: RawHandle, found: &dyn DynResource) -> Handle
         handle,
         expected: T::NAME,
         found: found.resource_name(),
+    }
+}
+
+/// The error for a downcast that the entry's type id said would succeed.
+fn downcast_failed(handle: RawHandle) -> HandleError {
+    HandleError::Internal {
+        handle,
+        invariant: "an object's type matches the type id of its entry",
+    }
+}
+
+/// The error for an entry whose owned or shared kind changed between two
+/// looks at it within one call.
+fn kind_changed(handle: RawHandle) -> HandleError {
+    HandleError::Internal {
+        handle,
+        invariant: "an entry stays owned or shared within one call",
     }
 }

@@ -361,7 +361,10 @@ impl<T> SlotTable<T> {
         }
         match self.slots.get_mut(index) {
             Some(Slot::Occupied { value, .. }) => Ok(value),
-            _ => Err(HandleError::NotFound { handle: raw }),
+            _ => Err(HandleError::Internal {
+                handle: raw,
+                invariant: "a slot that holds the handle is occupied",
+            }),
         }
     }
 
@@ -404,7 +407,10 @@ impl<T> SlotTable<T> {
         };
         let Slot::Occupied { value, .. } = std::mem::replace(slot, vacant) else {
             // Checked above: the slot was occupied.
-            return Err(HandleError::NotFound { handle: raw });
+            return Err(HandleError::Internal {
+                handle: raw,
+                invariant: "a slot checked occupied is occupied",
+            });
         };
         self.free_head = index;
         self.headroom += 1;
