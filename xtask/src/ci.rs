@@ -54,5 +54,22 @@ pub(crate) fn run() -> Result<(), String> {
             .args(["doc", "--workspace", "--no-deps", "--locked"])
             .env("RUSTDOCFLAGS", "-D warnings")
             .current_dir(root()),
+    )?;
+    step(
+        "packaging: the library crates as they would be published",
+        cargo()
+            .args(["publish", "--dry-run", "--locked", "--allow-dirty"])
+            .args(PUBLISHED.iter().flat_map(|name| ["-p", name]))
+            .current_dir(root()),
     )
 }
+
+/// The crates published to crates.io, in dependency order; every other
+/// crate of the workspace is `publish = false`.
+const PUBLISHED: &[&str] = &[
+    "slots-core",
+    "host-wasmer-bindgen",
+    "host-wasmer-macro",
+    "host-wasmer",
+    "slots-guest-sdk",
+];
