@@ -28,8 +28,33 @@ pub struct BoundInstance<D> {
     marker: Function,
 }
 
-/// A fresh instance state for a guest of `host` in `namespace`, to define
-/// the imports against before instantiating.
+/// What every world type `bindgen!` generates is: typed exports over a
+/// [`BoundInstance`]. Generic helpers (WASI's
+/// `WasiState::start_guest`, with feature `wasi`) reach the instance
+/// through it.
+pub trait World {
+    /// The embedder's per-instance data.
+    type Data: Send + 'static;
+
+    /// The instance the typed exports call.
+    fn instance(&self) -> &BoundInstance<Self::Data>;
+}
+
+/// A fresh instance state for a guest of `host` in `namespace`, with `data`
+/// as the embedder's, to define a world's imports against (a generated
+/// `add_to_imports`) before instantiating (a generated `instantiate`).
+///
+/// # Examples
+///
+/// ```
+/// use host_wasmer::{HostConfig, SlotsHost, bindings};
+/// use wasmer::Store;
+///
+/// let host = SlotsHost::new(HostConfig::default());
+/// let mut store = Store::default();
+/// let env = bindings::new_env(&mut store, (), host.clone(), "tenant");
+/// assert_eq!(&**env.as_ref(&store).namespace(), "tenant");
+/// ```
 pub fn new_env<D: Send + 'static>(
     store: &mut Store,
     data: D,

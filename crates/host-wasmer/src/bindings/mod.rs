@@ -31,7 +31,7 @@ mod instance;
 pub use call::Caller;
 pub use canon::{Layout, LiftCx, LiftGuest, LowerGuest};
 pub use flat::{CoreBits, Flat, FlatOut};
-pub use instance::BoundInstance;
+pub use instance::{BoundInstance, World, new_env};
 
 /// The steps generated code calls; not meant to be called by hand.
 #[doc(hidden)]
