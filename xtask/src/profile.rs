@@ -276,6 +276,15 @@ fn render(costs: &BTreeMap<String, u64>, instances: u64) -> Result<String, Strin
             }
         ));
     }
+    let mut shares: Vec<(&str, f64)> = PHASES
+        .iter()
+        .map(|(phase, _)| {
+            let plain = cost_of_bench(costs, &format!("profile_plain_{phase}")).unwrap_or(0);
+            let wasi = cost_of_bench(costs, &format!("profile_wasi_{phase}")).unwrap_or(0);
+            (*phase, wasi as f64 - plain as f64)
+        })
+        .collect();
+    shares.sort_by(|a, b| b.1.total_cmp(&a.1));
     md.push_str(&format!(
         "| **whole instance** | **{}** | **{}** | **{}** | **{:.2}x** instructions |\n\n",
         thousands(per(plain_total)),
@@ -300,6 +309,17 @@ fn render(costs: &BTreeMap<String, u64>, instances: u64) -> Result<String, Strin
                 }
             ));
         }
+    }
+    if extra_total > 0.0 {
+        let top: Vec<String> = shares
+            .iter()
+            .take(3)
+            .map(|(phase, extra)| format!("`{phase}` {:.0}%", 100.0 * extra / extra_total))
+            .collect();
+        md.push_str(&format!(
+            "\nThe phases that carry most of the WASI side's extra instructions: {}.\n",
+            top.join(", ")
+        ));
     }
     md.push('\n');
     Ok(md)

@@ -30,7 +30,8 @@ impl WasiState {
         guest: W,
     ) -> Result<WasiGuest<W>, WasiSetupError> {
         if let Err(error) = self.start(store, guest.instance().wasmer()) {
-            self.teardown(store);
+            // The guest was instantiated in `store`: neither refuses it.
+            let _ = self.teardown(store);
             guest.instance().teardown(store);
             return Err(error);
         }
@@ -75,8 +76,7 @@ impl<W: World> WasiGuest<W> {
             return Err(HostError::WrongStore);
         }
         instance.teardown(store);
-        self.state.teardown(store);
-        Ok(())
+        self.state.teardown(store)
     }
 }
 

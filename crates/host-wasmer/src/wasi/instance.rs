@@ -79,8 +79,7 @@ impl<D: Send + 'static> WasiInstance<D> {
     /// the instance does not belong to is refused ([`HostError::WrongStore`]).
     pub fn teardown(&self, store: &mut Store) -> Result<(), HostError> {
         self.guest.teardown(store)?;
-        self.state.teardown(store);
-        Ok(())
+        self.state.teardown(store)
     }
 }
 

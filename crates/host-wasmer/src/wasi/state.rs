@@ -7,13 +7,16 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use wasmer::{ExternType, Function, Imports, Instance, Module, RuntimeError, Store};
+use wasmer::{
+    Extern, ExternType, Function, Imports, Instance, Memory, Module, RuntimeError, Store,
+};
 use wasmer_wasix::virtual_fs::{MountFileSystem, NullFile, host_fs};
 use wasmer_wasix::{WasiEnvBuilder, WasiFunctionEnv};
 
 use super::capture::EmptyInput;
 use super::config::guest_path;
 use super::{Captured, GuestExit, Output, WasiConfig, WasiHost, WasiSetupError, is_wasi_module};
+use crate::HostError;
 
 /// The WASI state of one instance: its own environment (files, preopens,
 /// arguments, variables), the WASI functions its module imports, its
@@ -90,9 +93,10 @@ pub struct WasiState {
     exit: Arc<OnceLock<u32>>,
     /// The host's tokio runtime, entered while the environment is ended.
     runtime: tokio::runtime::Handle,
-    /// Set once wasmer-wasix's environment is bound to the instance: only
-    /// then may it be ended (`on_exit`), which reads the instance.
-    started: AtomicBool,
+    /// The instance's memory, set once wasmer-wasix's environment is bound
+    /// to the instance: only then may it be ended (`on_exit`, which reads
+    /// the instance), and it tells the instance's store from others.
+    started: OnceLock<Memory>,
     torn_down: AtomicBool,
 }
 
@@ -144,7 +148,7 @@ impl WasiState {
             stderr,
             exit,
             runtime: host.handle().clone(),
-            started: AtomicBool::new(false),
+            started: OnceLock::new(),
             torn_down: AtomicBool::new(false),
         })
     }
@@ -178,11 +182,18 @@ impl WasiState {
         let mut env = self.env.clone();
         env.initialize(store, instance.clone())
             .map_err(|e| WasiSetupError::Initialize(e.to_string()))?;
-        self.started.store(true, Ordering::Relaxed);
+        // `initialize` has found an exported memory: the first, as it took.
+        if let Some(memory) = instance.exports.iter().find_map(|(_, e)| match e {
+            Extern::Memory(memory) => Some(memory.clone()),
+            _ => None,
+        }) {
+            let _ = self.started.set(memory);
+        }
         if let Ok(init) = instance.exports.get_function("_initialize") {
             let init = init.clone();
             if let Err(error) = init.call(store, &[]) {
-                self.teardown(store);
+                // The store is the instance's own: teardown cannot refuse it.
+                let _ = self.teardown(store);
                 return Err(WasiSetupError::Initialize(error.message()));
             }
         }
@@ -210,13 +221,17 @@ impl WasiState {
     }
 
     /// Ends the WASI environment: closes its files (its preopens among
-    /// them). Runs once; later calls do nothing. `store` must be the one
-    /// the state was made in. Dropping the store ends it as well.
-    pub fn teardown(&self, store: &mut Store) {
-        if self.torn_down.swap(true, Ordering::Relaxed) {
-            return;
+    /// them). Runs once; later calls do nothing. A store other than the
+    /// instance's is refused ([`HostError::WrongStore`]). Dropping the store
+    /// ends it as well; before [`WasiState::start`], only that does.
+    pub fn teardown(&self, store: &mut Store) -> Result<(), HostError> {
+        let Some(memory) = self.started.get() else {
+            return Ok(());
+        };
+        if !memory.is_from_store(store) {
+            return Err(HostError::WrongStore);
         }
-        if self.started.load(Ordering::Relaxed) {
+        if !self.torn_down.swap(true, Ordering::Relaxed) {
             // wasmer-wasix closes the files of a process that exits, and
             // only then: an instance that ends without `proc_exit` ends as
             // one that exited with 0.
@@ -224,6 +239,7 @@ impl WasiState {
             let _runtime = self.runtime.enter();
             self.env.on_exit(store, Some((code as i32).into()));
         }
+        Ok(())
     }
 }
 
@@ -231,7 +247,7 @@ impl std::fmt::Debug for WasiState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WasiState")
             .field("exit_code", &self.exit_code())
-            .field("started", &self.started)
+            .field("started", &self.started.get().is_some())
             .field("torn_down", &self.torn_down)
             .finish_non_exhaustive()
     }
