@@ -1,5 +1,9 @@
-//! `cargo xtask bench [--quick]`: runs the benchmark suite and writes
-//! BENCHMARKS.md from the fragments each benchmark leaves behind.
+//! `cargo xtask bench [--quick] [--only NAME,..]`: runs the benchmark suite
+//! and writes BENCHMARKS.md from the fragments each benchmark leaves
+//! behind. With `--only`, runs the benchmarks named and replaces their
+//! sections in BENCHMARKS.md, keeping the others. After the `wasi`
+//! benchmark, `profile-wasi` adds its callgrind profile when valgrind is
+//! installed.
 
 use std::process::Command;
 
@@ -17,7 +21,35 @@ const BENCHES: &[(&str, &str)] = &[
     ("slots-conformance", "versus"),
 ];
 
-pub(crate) fn run(quick: bool) -> Result<(), String> {
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let quick = args.iter().any(|a| a == "--quick");
+    let only: Option<Vec<String>> = args
+        .iter()
+        .position(|a| a == "--only")
+        .map(|i| {
+            args.get(i + 1)
+                .map(|names| names.split(',').map(str::to_string).collect())
+                .ok_or("--only takes benchmark names, e.g. `--only wasi`")
+        })
+        .transpose()?;
+    let benches: Vec<(&str, &str)> = match &only {
+        None => BENCHES.to_vec(),
+        Some(names) => {
+            let chosen: Vec<_> = BENCHES
+                .iter()
+                .copied()
+                .filter(|(_, bench)| names.iter().any(|n| n == bench))
+                .collect();
+            if chosen.len() != names.len() {
+                let known: Vec<_> = BENCHES.iter().map(|(_, b)| *b).collect();
+                return Err(format!(
+                    "unknown benchmark in {names:?}; known: {}",
+                    known.join(", ")
+                ));
+            }
+            chosen
+        }
+    };
     let results = root().join("target/bench-results");
     let _ = std::fs::remove_dir_all(&results);
     std::fs::create_dir_all(&results)
@@ -29,7 +61,7 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
     println!("The first run builds Wasmer in release mode (about 10 minutes on 2 cores).");
     // The WASI benchmark runs the `printing` example built for both targets.
     guests::build()?;
-    for (package, bench) in BENCHES {
+    for (package, bench) in &benches {
         let mut command = cargo();
         command
             .args(["bench", "--locked", "--package", package, "--bench", bench])
@@ -42,31 +74,70 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
         }
         step(&format!("benchmark {package}/{bench}"), &mut command)?;
     }
+    // The profile of WASI instantiation goes right after the WASI figures.
+    let profiled = benches.iter().any(|(_, bench)| *bench == "wasi")
+        && Command::new("valgrind").arg("--version").output().is_ok();
+    if profiled {
+        crate::profile::profile(if quick { 20 } else { 200 })?;
+    }
+    let mut sections = Vec::new();
+    for (_, bench) in &benches {
+        sections.push(fragment(&results, bench)?);
+        if *bench == "wasi" && profiled {
+            sections.push(fragment(&results, "wasi-profile")?);
+        }
+    }
+    if only.is_some() {
+        for section in &sections {
+            splice(section)?;
+        }
+        println!("\nreplaced {} sections of BENCHMARKS.md", sections.len());
+        return Ok(());
+    }
     let mut out = String::from(
         "# Benchmarks\n\n\
          Written by `cargo xtask bench`; every figure is a ratio to a baseline measured \
          in the same process and run, with the bar beside it.\n\n",
     );
     out.push_str(&machine());
-    for (_, bench) in BENCHES {
-        let fragment = results.join(format!("{bench}.md"));
-        match std::fs::read_to_string(&fragment) {
-            Ok(text) => {
-                out.push('\n');
-                out.push_str(&text);
-            }
-            Err(e) => {
-                return Err(format!(
-                    "{bench} left no results ({}: {e})",
-                    fragment.display()
-                ));
-            }
-        }
+    for section in sections {
+        out.push('\n');
+        out.push_str(&section);
     }
     let path = root().join("BENCHMARKS.md");
     std::fs::write(&path, out).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("\nwrote {}", path.display());
     Ok(())
+}
+
+/// The fragment `name`.md a benchmark left in `results`.
+fn fragment(results: &std::path::Path, name: &str) -> Result<String, String> {
+    let path = results.join(format!("{name}.md"));
+    std::fs::read_to_string(&path)
+        .map_err(|e| format!("{name} left no results ({}: {e})", path.display()))
+}
+
+/// Replaces the section of BENCHMARKS.md titled as `section` (its first
+/// line, `## ...`) with `section`, up to the next `## ` title; appends it
+/// when there is none.
+pub(crate) fn splice(section: &str) -> Result<(), String> {
+    let path = root().join("BENCHMARKS.md");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let title = section.lines().next().unwrap_or_default();
+    let section = format!("{}\n", section.trim_end());
+    let out = match text.find(&format!("{title}\n")) {
+        Some(start) => {
+            let after = start + title.len();
+            let end = text[after..]
+                .find("\n## ")
+                .map_or(text.len(), |i| after + i + 1);
+            let gap = if end < text.len() { "\n" } else { "" };
+            format!("{}{section}{gap}{}", &text[..start], &text[end..])
+        }
+        None => format!("{}\n\n{section}", text.trim_end()),
+    };
+    std::fs::write(&path, out).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// What the figures were measured on.

@@ -5,6 +5,7 @@ mod ci;
 mod demo;
 mod fuzz;
 mod guests;
+mod profile;
 mod run;
 mod test;
 
@@ -18,7 +19,12 @@ commands:
   demo    build the example guests and run them on the host, showing handles,
           cache hits and a rejected stale handle
   ci      fmt check, clippy -D warnings, docs with warnings denied
-  bench   the benchmark suite; writes BENCHMARKS.md (`--quick` for a smoke run)
+  bench   the benchmark suite; writes BENCHMARKS.md (`--quick` for a smoke run;
+          `--only wasi,scale` runs those alone and replaces their sections)
+  profile-wasi
+          where instantiating a WASI guest goes, from callgrind, against the
+          same guest without WASI; writes its section of BENCHMARKS.md
+          (`--count N` instances a side, default 200)
   fuzz    each fuzz target under libFuzzer for a bounded time or number of
           inputs (`--seconds N`, default 60; `--runs N`; `--parallel` to run
           the targets at once; target names to run only those), reporting
@@ -31,7 +37,8 @@ fn main() -> ExitCode {
         Some("test") => test::run(),
         Some("demo") => demo::run(),
         Some("ci") => ci::run(),
-        Some("bench") => bench::run(args.iter().any(|a| a == "--quick")),
+        Some("bench") => bench::run(&args[1..]),
+        Some("profile-wasi") => profile::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");

@@ -213,6 +213,14 @@ impl Gen<'_> {
 
                 #(#calls)*
             }
+
+            impl<D: Send + 'static> #rt::bindings::World for #name<D> {
+                type Data = D;
+
+                fn instance(&self) -> &#rt::bindings::BoundInstance<D> {
+                    &self.instance
+                }
+            }
         })
     }
 

@@ -111,7 +111,9 @@ pub use wit_parser as __wit_parser;
 ///   per-instance data type `D` (see [`bindings`] for what each function
 ///   receives), and `add_to_imports::<D>`;
 /// - a world type (`Guest<D>` for world `guest`) with `add_to_imports`,
-///   `instantiate`, `new`, and `call_<export>` per exported function;
+///   `instantiate`, `new`, and `call_<export>` per exported function,
+///   implementing [`bindings::World`] (with feature `wasi`,
+///   `wasi::WasiState` runs it beside WASI);
 /// - a trait `<World>Host` every `D` serving the whole world implements.
 ///
 /// The README's embedding example is a complete program using it.

@@ -1,28 +1,35 @@
 //! WASI guests against the same guests without WASI, both sides in this one
-//! process, ratios printed at the end:
-//! - instantiating the `printing` example built for wasm32-wasip1 (a WASI
-//!   state of its own, wasmer-wasix's imports beside the world's) against
-//!   its wasm32-unknown-unknown build, everything wasmer-wasix lets a host
-//!   build ahead of time (`WasiHost`, the compiled modules, the linker)
-//!   built once;
+//! process, ratios printed at the end, both on the generated bindings
+//! (`slots_host::generated::Guest`):
+//! - instantiating the `printing` example built for wasm32-wasip1 (a
+//!   `WasiState` of its own, the WASI functions it imports beside the
+//!   world's) against its wasm32-unknown-unknown build, everything
+//!   wasmer-wasix lets a host build ahead of time (`WasiHost`, the compiled
+//!   modules) built once;
 //! - a method on a handle (`bucket.len`) in a loop of a WASI guest against
 //!   the same loop in a plain one.
 //!
 //! The guests come from `cargo xtask bench`, which builds them first.
 //! `SLOTS_BENCH_QUICK=1` shortens every measurement for a smoke run.
+//! `SLOTS_WASI_PROFILE=N` runs no benchmark: it instantiates and tears down
+//! each side N times, one function per phase (`profile_plain_*`,
+//! `profile_wasi_*`), for `cargo xtask profile-wasi` to run under callgrind.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
+use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use host_wasmer::wasi::{WasiConfig, WasiHost};
-use host_wasmer::{HostConfig, Linker, SlotsHost};
-use slots_host::{HostData, linker};
-use wasmer::{Engine, Module, Store, TypedFunction};
+use host_wasmer::bindings;
+use host_wasmer::wasi::{WasiConfig, WasiGuest, WasiHost, WasiState};
+use host_wasmer::{HostConfig, InstanceEnv, SlotsHost};
+use slots_host::HostData;
+use slots_host::generated::Guest;
+use wasmer::{Engine, FunctionEnv, Imports, Module, Store, TypedFunction};
 
 /// Mean time per iteration, by benchmark name.
 static MEANS: Mutex<BTreeMap<&'static str, f64>> = Mutex::new(BTreeMap::new());
@@ -62,37 +69,60 @@ fn loop_guests() -> (String, String) {
     (plain, wasi)
 }
 
+/// What is built once per host.
 struct Bench {
-    linker: Linker<HostData>,
+    host: Arc<SlotsHost>,
     wasi: Arc<WasiHost>,
     engine: Engine,
 }
 
 impl Bench {
+    /// A plain guest on the generated bindings.
+    fn plain(&self, store: &mut Store, module: &Module) -> Guest<HostData> {
+        Guest::new(
+            store,
+            module,
+            HostData::default(),
+            self.host.clone(),
+            "bench",
+        )
+        .unwrap()
+    }
+
+    /// A WASI guest on the generated bindings, as an embedder sets it up.
+    fn wasi(
+        &self,
+        store: &mut Store,
+        module: &Module,
+        config: &WasiConfig,
+    ) -> WasiGuest<Guest<HostData>> {
+        let mut state = WasiState::new(store, module, &self.wasi, config).unwrap();
+        let env = bindings::new_env(store, HostData::default(), self.host.clone(), "bench");
+        Guest::add_to_imports(store, &env, state.imports_mut());
+        let guest = Guest::instantiate(store, module, state.imports(), env).unwrap();
+        state.start_guest(store, guest).unwrap()
+    }
+
     /// A bucket's method loop in a new instance, plain or WASI.
-    fn method_loop(&self, wat: &str, wasi: bool) -> (Store, TypedFunction<(i32, i32), ()>, i32) {
+    #[allow(clippy::type_complexity)]
+    fn method_loop(
+        &self,
+        wat: &str,
+        wasi: bool,
+    ) -> (
+        Store,
+        TypedFunction<(i32, i32), ()>,
+        i32,
+        Option<WasiGuest<Guest<HostData>>>,
+    ) {
         let mut store = Store::new(self.engine.clone());
         let module = Module::new(&store, wat::parse_str(wat).unwrap()).unwrap();
-        let instance = if wasi {
-            let config = WasiConfig::new("bench");
-            let wasi = self
-                .linker
-                .instantiate_wasi(
-                    &mut store,
-                    &module,
-                    HostData::default(),
-                    "bench",
-                    &self.wasi,
-                    &config,
-                )
-                .unwrap();
-            wasi.guest().wasmer().clone()
+        let (instance, kept) = if wasi {
+            let guest = self.wasi(&mut store, &module, &WasiConfig::new("bench"));
+            (guest.instance().wasmer().clone(), Some(guest))
         } else {
-            self.linker
-                .instantiate(&mut store, &module, HostData::default(), "bench")
-                .unwrap()
-                .wasmer()
-                .clone()
+            let guest = self.plain(&mut store, &module);
+            (guest.instance().wasmer().clone(), None)
         };
         let memory = instance.exports.get_memory("memory").unwrap().clone();
         memory.view(&store).write(1024, b"bench bucket").unwrap();
@@ -105,20 +135,15 @@ impl Bench {
             .exports
             .get_typed_function(&store, "method-loop")
             .unwrap();
-        (store, method, bucket)
+        (store, method, bucket, kept)
     }
 }
 
-fn wasi(c: &mut Criterion) {
-    let mut group = c.benchmark_group("wasi");
-    if std::env::var_os("SLOTS_BENCH_QUICK").is_some() {
-        group.warm_up_time(Duration::from_millis(200));
-        group.measurement_time(Duration::from_millis(500));
-        group.sample_size(10);
-    }
+/// The guests and what is built once, for the benchmark and the profile.
+fn setup() -> (Bench, Module, Module) {
     let engine = Store::default().engine().clone();
     let bench = Bench {
-        linker: linker(SlotsHost::new(HostConfig::default())).unwrap(),
+        host: SlotsHost::new(HostConfig::default()),
         wasi: WasiHost::new().unwrap(),
         engine: engine.clone(),
     };
@@ -132,36 +157,48 @@ fn wasi(c: &mut Criterion) {
         guest("printing", "wasm32-wasip1", "SLOTS_WASI_GUESTS_DIR"),
     )
     .unwrap();
+    (bench, plain, wasi)
+}
+
+fn wasi(c: &mut Criterion) {
+    if let Some(n) = std::env::var_os("SLOTS_WASI_PROFILE") {
+        let n = n
+            .to_string_lossy()
+            .parse()
+            .expect("SLOTS_WASI_PROFILE=<count>");
+        profile(n);
+        return;
+    }
+    let load_before = load_average();
+    let mut group = c.benchmark_group("wasi");
+    if std::env::var_os("SLOTS_BENCH_QUICK").is_some() {
+        group.warm_up_time(Duration::from_millis(200));
+        group.measurement_time(Duration::from_millis(500));
+        group.sample_size(10);
+    }
+    let (bench, plain, wasi) = setup();
     let config = WasiConfig::new("printing");
 
     let instantiate_plain = |iters: u64| {
         let start = Instant::now();
         for _ in 0..iters {
-            let mut store = Store::new(engine.clone());
-            let instance = bench
-                .linker
-                .instantiate(&mut store, &plain, HostData::default(), "bench")
-                .unwrap();
-            drop((instance, store));
+            let mut store = Store::new(bench.engine.clone());
+            let guest = bench.plain(&mut store, &plain);
+            guest
+                .instance()
+                .teardown(&mut store)
+                .expect("the guest's own store");
+            drop((guest, store));
         }
         start.elapsed()
     };
     let instantiate_wasi = |iters: u64| {
         let start = Instant::now();
         for _ in 0..iters {
-            let mut store = Store::new(engine.clone());
-            let instance = bench
-                .linker
-                .instantiate_wasi(
-                    &mut store,
-                    &wasi,
-                    HostData::default(),
-                    "bench",
-                    &bench.wasi,
-                    &config,
-                )
-                .unwrap();
-            drop((instance, store));
+            let mut store = Store::new(bench.engine.clone());
+            let guest = bench.wasi(&mut store, &wasi, &config);
+            guest.teardown(&mut store).unwrap();
+            drop((guest, store));
         }
         start.elapsed()
     };
@@ -181,8 +218,8 @@ fn wasi(c: &mut Criterion) {
     });
 
     let (plain_wat, wasi_wat) = loop_guests();
-    let (mut plain_store, plain_loop, plain_bucket) = bench.method_loop(&plain_wat, false);
-    let (mut wasi_store, wasi_loop, wasi_bucket) = bench.method_loop(&wasi_wat, true);
+    let (mut plain_store, plain_loop, plain_bucket, _) = bench.method_loop(&plain_wat, false);
+    let (mut wasi_store, wasi_loop, wasi_bucket, _wasi_guest) = bench.method_loop(&wasi_wat, true);
     let timed = |store: &mut Store, f: &TypedFunction<(i32, i32), ()>, h: i32, iters: u64| {
         let start = Instant::now();
         let mut left = iters;
@@ -232,7 +269,7 @@ fn wasi(c: &mut Criterion) {
     paired.insert("instantiate", median(instantiate));
     paired.insert("method", median(method));
     drop(paired);
-    report();
+    report(load_before, load_average());
 }
 
 /// Median ratio of the paired rounds, by comparison.
@@ -243,7 +280,7 @@ fn median(mut ratios: Vec<f64>) -> f64 {
     ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-fn report() {
+fn report(load_before: String, load_after: String) {
     let means = MEANS.lock().unwrap();
     let rows = [
         (
@@ -260,8 +297,8 @@ fn report() {
     let mut md = String::from("## WASI guests against plain ones\n\n");
     md.push_str(
         "The same guest with and without WASI, both measured in this run; `WasiHost` \
-         (wasmer-wasix's runtime and task manager), the compiled modules and the linker \
-         are built once.\n\n\
+         (wasmer-wasix's runtime and task manager) and the compiled modules are built \
+         once.\n\n\
          The ratio is the median of paired rounds run after the criterion groups (both sides \
          back to back in each round); criterion's own ratio, from windows seconds apart, is \
          beside it.\n\n\
@@ -309,7 +346,165 @@ fn report() {
             unit(wasi)
         ));
     }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    md.push_str(&format!(
+        "\nBoth sides on the generated bindings (`slots_host::generated::Guest`; the WASI side \
+         through `WasiState`, as in its docs), each instance torn down explicitly, then its store \
+         dropped. Load average (1, 5, 15 min) on this {cores}-core machine: {load_before} before \
+         the benchmark, {load_after} after. Where a WASI instantiation's time goes, by phase and \
+         by function, is in the next section (`cargo xtask profile-wasi`, callgrind).\n"
+    ));
     write_fragment("wasi.md", &md);
+}
+
+/// The machine's load average now, as `/proc/loadavg` gives it.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(", "))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Instantiates and tears down each side `n` times, every phase in a
+/// function of its own so that a profiler's inclusive costs split the
+/// time by phase: `profile_plain_*` for the plain guest, `profile_wasi_*`
+/// for the WASI one, both under `profile_run`.
+fn profile(n: u64) {
+    let (bench, plain, wasi) = setup();
+    let config = WasiConfig::new("printing");
+    // One of each first, so that lazily built state is not counted.
+    profile_run(&bench, &plain, &wasi, &config, 1);
+    profile_run(&bench, &plain, &wasi, &config, n);
+}
+
+#[inline(never)]
+fn profile_run(bench: &Bench, plain: &Module, wasi: &Module, config: &WasiConfig, n: u64) {
+    profile_plain(bench, plain, n);
+    profile_wasi(bench, wasi, config, n);
+}
+
+#[inline(never)]
+fn profile_plain(bench: &Bench, module: &Module, n: u64) {
+    for _ in 0..n {
+        let mut store = profile_plain_store(bench);
+        let env = profile_plain_env(bench, &mut store);
+        let imports = profile_plain_imports(&mut store, &env);
+        let guest = profile_plain_instantiate(&mut store, module, &imports, env);
+        profile_plain_teardown(&mut store, &guest);
+        profile_plain_drop(store, guest, imports);
+    }
+}
+
+#[inline(never)]
+fn profile_wasi(bench: &Bench, module: &Module, config: &WasiConfig, n: u64) {
+    for _ in 0..n {
+        let mut store = profile_wasi_store(bench);
+        let mut state = profile_wasi_state(bench, &mut store, module, config);
+        let env = profile_wasi_env(bench, &mut store);
+        profile_wasi_imports(&mut store, &env, &mut state);
+        let guest = profile_wasi_instantiate(&mut store, module, &state, env);
+        let guest = profile_wasi_start(&mut store, state, guest);
+        profile_wasi_teardown(&mut store, &guest);
+        profile_wasi_drop(store, guest);
+    }
+}
+
+#[inline(never)]
+fn profile_plain_store(bench: &Bench) -> Store {
+    Store::new(bench.engine.clone())
+}
+
+#[inline(never)]
+fn profile_plain_env(bench: &Bench, store: &mut Store) -> FunctionEnv<InstanceEnv<HostData>> {
+    bindings::new_env(store, HostData::default(), bench.host.clone(), "bench")
+}
+
+#[inline(never)]
+fn profile_plain_imports(store: &mut Store, env: &FunctionEnv<InstanceEnv<HostData>>) -> Imports {
+    let mut imports = Imports::new();
+    Guest::add_to_imports(store, env, &mut imports);
+    imports
+}
+
+#[inline(never)]
+fn profile_plain_instantiate(
+    store: &mut Store,
+    module: &Module,
+    imports: &Imports,
+    env: FunctionEnv<InstanceEnv<HostData>>,
+) -> Guest<HostData> {
+    Guest::instantiate(store, module, imports, env).unwrap()
+}
+
+#[inline(never)]
+fn profile_plain_teardown(store: &mut Store, guest: &Guest<HostData>) {
+    guest
+        .instance()
+        .teardown(store)
+        .expect("the guest's own store");
+}
+
+#[inline(never)]
+fn profile_plain_drop(store: Store, guest: Guest<HostData>, imports: Imports) {
+    drop(black_box((guest, imports, store)));
+}
+
+#[inline(never)]
+fn profile_wasi_store(bench: &Bench) -> Store {
+    Store::new(bench.engine.clone())
+}
+
+#[inline(never)]
+fn profile_wasi_state(
+    bench: &Bench,
+    store: &mut Store,
+    module: &Module,
+    config: &WasiConfig,
+) -> WasiState {
+    WasiState::new(store, module, &bench.wasi, config).unwrap()
+}
+
+#[inline(never)]
+fn profile_wasi_env(bench: &Bench, store: &mut Store) -> FunctionEnv<InstanceEnv<HostData>> {
+    bindings::new_env(store, HostData::default(), bench.host.clone(), "bench")
+}
+
+#[inline(never)]
+fn profile_wasi_imports(
+    store: &mut Store,
+    env: &FunctionEnv<InstanceEnv<HostData>>,
+    state: &mut WasiState,
+) {
+    Guest::add_to_imports(store, env, state.imports_mut());
+}
+
+#[inline(never)]
+fn profile_wasi_instantiate(
+    store: &mut Store,
+    module: &Module,
+    state: &WasiState,
+    env: FunctionEnv<InstanceEnv<HostData>>,
+) -> Guest<HostData> {
+    Guest::instantiate(store, module, state.imports(), env).unwrap()
+}
+
+#[inline(never)]
+fn profile_wasi_start(
+    store: &mut Store,
+    state: WasiState,
+    guest: Guest<HostData>,
+) -> WasiGuest<Guest<HostData>> {
+    state.start_guest(store, guest).unwrap()
+}
+
+#[inline(never)]
+fn profile_wasi_teardown(store: &mut Store, guest: &WasiGuest<Guest<HostData>>) {
+    guest.teardown(store).unwrap();
+}
+
+#[inline(never)]
+fn profile_wasi_drop(store: Store, guest: WasiGuest<Guest<HostData>>) {
+    drop(black_box((guest, store)));
 }
 
 /// Writes a markdown fragment for `cargo xtask bench` to gather.

@@ -123,28 +123,17 @@ fn each_tenant_sees_only_its_own_preopens() {
 #[test]
 fn dropping_the_store_without_teardown_releases_handles_and_the_wasi_state() {
     use host_wasmer::wasi::Output;
-    use slots_host::{HostData, linker};
     use wasmer::{Module, Store};
 
     let host = SlotsHost::new(HostConfig::default());
     let wasi = WasiHost::new().unwrap();
-    let linker = linker(host.clone()).unwrap();
     let mut store = Store::default();
     let module = Module::new(&store, support::built::wasi_wasm("printing")).unwrap();
     let config = WasiConfig::new("printing").stdout(Output::Capture { limit: 16 });
-    let instance = linker
-        .instantiate_wasi(
-            &mut store,
-            &module,
-            HostData::default(),
-            "t",
-            &wasi,
-            &config,
-        )
-        .unwrap();
+    let guest = support::wasi::start_wasi(&mut store, &module, &host, &wasi, "t", &config).unwrap();
     assert_eq!(wasi.live_environments(), 1);
-    instance.call(&mut store, "run", &[]).unwrap();
-    drop(instance);
+    guest.call_run(&mut store).unwrap().unwrap();
+    drop(guest);
     drop(store);
     assert_eq!(host.totals().instances, 0);
     assert_eq!(host.totals().leaked(), 0);

@@ -1,19 +1,19 @@
-//! WASI guests (wasm32-wasip1, Rust `std`) on the real host: wasmer-wasix's
-//! imports beside the world's in one instance, printing, preopened files,
-//! the cache across instances, exit codes and teardown.
+//! WASI guests (wasm32-wasip1, Rust `std`) on the real host, through the
+//! generated bindings (`slots_host::generated::Guest`) with a `WasiState`
+//! each: wasmer-wasix's functions beside the world's in one instance,
+//! printing, preopened files, the cache across instances, exit codes and
+//! teardown. The run-time `Linker`'s WASI path is tested in host-wasmer's
+//! `tests/wasi.rs`.
 
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
 mod support;
 
 use host_wasmer::wasi::{WasiConfig, WasiHost};
-use host_wasmer::{
-    HostConfig, InstantiateError, InstantiateOptions, Problem, SlotsHost, UndefinedImports,
-};
-use slots_host::{HostData, linker};
+use host_wasmer::{HostConfig, HostError, SlotsHost};
 use support::built::wasi_wasm;
-use support::wasi::{Scratch, pattern_files, run_wasi};
-use wasmer::{Imports, Module, Store};
+use support::wasi::{Scratch, pattern_files, run_wasi, start_wasi};
+use wasmer::{Module, Store};
 
 #[test]
 fn printing_guest_prints_beside_its_handles() {
@@ -122,16 +122,13 @@ fn a_guest_granted_no_directory_sees_no_files() {
     let host = SlotsHost::new(HostConfig::default());
     let wasi = WasiHost::new().unwrap();
     let run = run_wasi(&host, &wasi, "files", "test", WasiConfig::new("files"));
-    let Ok(Some(host_wasmer::abi::Val::Result(Err(Some(message))))) = &run.outcome else {
+    let Ok(Err(message)) = &run.outcome else {
         panic!(
             "the guest should fail to list its directory: {:?}",
             run.outcome
         );
     };
-    assert!(
-        format!("{message:?}").contains("cannot list `/patterns`"),
-        "{message:?}"
-    );
+    assert!(message.contains("cannot list `/patterns`"), "{message}");
     assert_eq!(host.totals().leaked(), 0);
 }
 
@@ -150,60 +147,40 @@ fn every_guest_example_built_for_wasip1_runs_through_wasi() {
 }
 
 #[test]
-fn a_wasi_guest_without_wasi_imports_is_refused_naming_each_import() {
-    let linker = linker(SlotsHost::new(HostConfig::default())).unwrap();
-    let mut store = Store::default();
-    let module = Module::new(&store, wasi_wasm("printing")).unwrap();
-    let Err(InstantiateError::Validation(error)) = linker.instantiate_with_imports(
-        &mut store,
-        &module,
-        HostData::default(),
-        "test",
-        Imports::new(),
-    ) else {
-        panic!("nothing defines WASI here");
-    };
-    let undefined: Vec<&str> = error
-        .problems
-        .iter()
-        .filter_map(|p| match p {
-            Problem::Undefined { module, name } if module == "wasi_snapshot_preview1" => {
-                Some(name.as_str())
-            }
-            _ => None,
-        })
-        .collect();
-    assert!(undefined.contains(&"fd_write"), "{error}");
-    assert!(undefined.contains(&"proc_exit"), "{error}");
-    assert_eq!(
-        undefined.len(),
-        error.problems.len(),
-        "only the undefined: {error}"
-    );
-    assert!(
-        error.to_string().contains("import `wasi_snapshot_preview1#fd_write`: neither the world nor the embedder's imports define it"),
-        "{error}"
-    );
-}
-
-#[test]
-fn undefined_imports_can_become_functions_that_trap_naming_the_import() {
+fn a_generated_wasi_guest_holds_one_wasi_state_until_its_single_teardown() {
     let host = SlotsHost::new(HostConfig::default());
-    let linker = linker(host.clone()).unwrap();
+    let wasi = WasiHost::new().unwrap();
     let mut store = Store::default();
     let module = Module::new(&store, wasi_wasm("printing")).unwrap();
-    let options = InstantiateOptions::new().undefined(UndefinedImports::Trap);
-    let instance = linker
-        .instantiate_with(&mut store, &module, HostData::default(), "test", options)
-        .unwrap();
-    let error = instance.call(&mut store, "run", &[]).unwrap_err();
-    assert!(
-        error
-            .to_string()
-            .contains("import `wasi_snapshot_preview1#"),
-        "the trap names the import: {error}"
+    let config = WasiConfig::new("printing");
+    let first = start_wasi(&mut store, &module, &host, &wasi, "a", &config).unwrap();
+    let second = start_wasi(&mut store, &module, &host, &wasi, "b", &config).unwrap();
+    assert_eq!(wasi.live_environments(), 2, "one WASI state per instance");
+    assert_eq!(host.totals().instances, 2);
+    first.call_run(&mut store).unwrap().unwrap();
+    assert_eq!(first.instance().counters(&store).opens, 1);
+
+    let mut other = Store::default();
+    assert!(matches!(
+        first.teardown(&mut other),
+        Err(HostError::WrongStore)
+    ));
+    first.teardown(&mut store).unwrap();
+    first.teardown(&mut store).unwrap();
+    assert!(first.state().is_torn_down());
+    assert_eq!(
+        wasi.live_environments(),
+        1,
+        "teardown closed the first one's files, its store still alive"
     );
-    assert!(error.to_string().contains("nothing defines it"), "{error}");
-    drop(store);
+    assert!(
+        first.call_run(&mut store).is_err(),
+        "a torn-down guest refuses calls"
+    );
+    assert_eq!(host.totals().instances, 1);
+    second.call_run(&mut store).unwrap().unwrap();
+    drop((first, second, store));
+    assert_eq!(host.totals().instances, 0);
     assert_eq!(host.totals().leaked(), 0);
+    assert_eq!(wasi.live_environments(), 0);
 }

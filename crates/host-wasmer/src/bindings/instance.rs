@@ -39,6 +39,18 @@ pub struct BoundInstance<D> {
     marker: Function,
 }
 
+/// What every world type `bindgen!` generates is: typed exports over a
+/// [`BoundInstance`]. Generic helpers (WASI's
+/// `WasiState::start_guest`, with feature `wasi`) reach the instance
+/// through it.
+pub trait World {
+    /// The embedder's per-instance data.
+    type Data: Send + 'static;
+
+    /// The instance the typed exports call.
+    fn instance(&self) -> &BoundInstance<Self::Data>;
+}
+
 /// A fresh instance state for a guest of `host` in `namespace`, holding
 /// the embedder's `data`: what a generated world's `add_to_imports` defines
 /// the imports against, and [`BoundInstance::instantiate`] takes, when the

@@ -33,7 +33,7 @@ pub use crate::validate::validate_imports;
 pub use call::Caller;
 pub use canon::{Layout, LiftCx, LiftGuest, LowerGuest};
 pub use flat::{CoreBits, Flat, FlatOut};
-pub use instance::{BoundInstance, new_env};
+pub use instance::{BoundInstance, World, new_env};
 
 /// The steps generated code calls; not meant to be called by hand.
 #[doc(hidden)]

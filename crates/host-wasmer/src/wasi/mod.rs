@@ -8,9 +8,12 @@
 //! by default: no preopened directory, no environment variable, no
 //! argument but the program name, no stdin, and stdout and stderr
 //! discarded unless inherited or captured (with a cap).
-//! [`Linker::instantiate_wasi`](crate::Linker::instantiate_wasi) gives each
-//! instance a WASI state of its own; one tenant never sees another's
-//! preopens.
+//! [`WasiState`] is the WASI side of one instance, from before it is
+//! instantiated to its teardown: both
+//! [`Linker::instantiate_wasi`](crate::Linker::instantiate_wasi) and a
+//! world type `bindgen!` generated ([`WasiState::start_guest`], giving a
+//! [`WasiGuest`]) set WASI up through it. Each instance has a WASI state
+//! of its own; one tenant never sees another's preopens.
 //!
 //! # Examples
 //!
@@ -38,14 +41,18 @@
 mod capture;
 mod config;
 mod error;
+mod guest;
 mod host;
 mod instance;
+mod state;
 
 pub use capture::Captured;
 pub use config::{Output, Preopen, WasiConfig};
 pub use error::{GuestExit, WasiSetupError};
+pub use guest::WasiGuest;
 pub use host::WasiHost;
 pub use instance::WasiInstance;
+pub use state::WasiState;
 
 /// Whether `module` imports WASI (any `wasi_*` module wasmer-wasix serves).
 ///

@@ -4,7 +4,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use host_wasmer::wasi::{Output, WasiConfig, WasiHost, is_wasi_module};
+use host_wasmer::bindings::new_env;
+use host_wasmer::wasi::{Output, WasiConfig, WasiGuest, WasiHost, WasiState, is_wasi_module};
 use host_wasmer::{CallError, HostConfig, SlotsHost};
 use slots_host::{Census, Guest, HostData, Mailbox};
 use wasmer::{Module, Store};
@@ -25,6 +26,7 @@ pub(crate) struct Stage {
 /// How a tenant was instantiated.
 enum Kind {
     Plain(Guest<HostData>),
+    Wasi(WasiGuest<Guest<HostData>>),
 }
 
 /// One instance of the guest, in a namespace.
@@ -90,7 +92,12 @@ impl Stage {
             Module::new(&store, &self.bytes).map_err(|e| format!("`{}`: {e}", self.name))?;
         let data = HostData::shared(&self.mailbox, &self.census);
         let kind = match &self.wasi {
-            Some(_) => return Err("MERGE-WASI".into()),
+            Some((wasi, config)) => Kind::Wasi(
+                start_wasi(
+                    &mut store, &module, data, &self.host, namespace, wasi, config,
+                )
+                .map_err(|e| format!("`{}`: {e}", self.name))?,
+            ),
             None => Kind::Plain(
                 Guest::new(&mut store, &module, data, self.host.clone(), namespace)
                     .map_err(|e| format!("`{}`: {e}", self.name))?,
@@ -116,14 +123,17 @@ impl Tenant {
     pub(crate) fn guest(&self) -> &Guest<HostData> {
         match &self.kind {
             Kind::Plain(guest) => guest,
+            Kind::Wasi(wasi) => wasi.guest(),
         }
     }
 
     /// Calls the guest's `run`.
     pub(crate) fn run(&mut self) -> Result<Result<(), String>, CallError> {
-        let outcome = match &self.kind {
-            Kind::Plain(guest) => guest.call_run(&mut self.store),
+        let guest = match &self.kind {
+            Kind::Plain(guest) => guest,
+            Kind::Wasi(wasi) => wasi.guest(),
         };
+        let outcome = guest.call_run(&mut self.store);
         // The guest's output, inherited, goes out before the runner's report.
         use std::io::Write;
         let _ = std::io::stdout().flush();
@@ -134,6 +144,7 @@ impl Tenant {
     pub(crate) fn exit_code(&self) -> Option<u32> {
         match &self.kind {
             Kind::Plain(_) => None,
+            Kind::Wasi(wasi) => wasi.exit_code(),
         }
     }
 
@@ -141,7 +152,33 @@ impl Tenant {
     pub(crate) fn end(mut self) -> Result<(), String> {
         match &self.kind {
             Kind::Plain(guest) => guest.instance().teardown(&mut self.store),
+            Kind::Wasi(wasi) => wasi.teardown(&mut self.store),
         }
         .map_err(|e| format!("teardown: {e}"))
     }
+}
+
+/// Instantiates a WASI guest on the generated bindings: a WASI state of its
+/// own for `module`, the world's imports beside WASI's, then WASI's start.
+fn start_wasi(
+    store: &mut Store,
+    module: &Module,
+    data: HostData,
+    host: &Arc<SlotsHost>,
+    namespace: &str,
+    wasi: &WasiHost,
+    config: &WasiConfig,
+) -> Result<WasiGuest<Guest<HostData>>, String> {
+    let mut state = WasiState::new(store, module, wasi, config).map_err(|e| e.to_string())?;
+    let env = new_env(store, data, host.clone(), namespace);
+    Guest::add_to_imports(store, &env, state.imports_mut());
+    let guest = match Guest::instantiate(store, module, state.imports(), env) {
+        Ok(guest) => guest,
+        Err(error) => {
+            // The WASI state was made in `store`: ending it cannot fail.
+            let _ = state.teardown(store);
+            return Err(error.to_string());
+        }
+    };
+    state.start_guest(store, guest).map_err(|e| e.to_string())
 }

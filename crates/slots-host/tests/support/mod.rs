@@ -6,7 +6,7 @@
 #![allow(dead_code)]
 
 pub(crate) mod built;
-// MERGE-WASI pub(crate) mod wasi;
+pub(crate) mod wasi;
 
 use std::sync::Arc;
 

@@ -1,21 +1,23 @@
-//! Running the WASI guest examples (wasm32-wasip1) on the real host, and
-//! scratch directories for them to read.
+//! Running the WASI guest examples (wasm32-wasip1) on the real host, through
+//! the generated bindings (`slots_host::generated::Guest`) with a WASI state
+//! of their own, and scratch directories for them to read.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use host_wasmer::abi::Val;
-use host_wasmer::wasi::{Output, WasiConfig, WasiHost};
+use host_wasmer::bindings;
+use host_wasmer::wasi::{Output, WasiConfig, WasiGuest, WasiHost, WasiSetupError, WasiState};
 use host_wasmer::{CallError, Counters, SlotsHost};
-use slots_host::{HostData, linker};
+use slots_host::HostData;
+use slots_host::generated::Guest;
 use wasmer::{Module, Store};
 
 use super::built::wasi_wasm;
 
 /// What one run of a WASI guest left behind.
 pub(crate) struct WasiRun {
-    pub(crate) outcome: Result<Option<Val>, CallError>,
+    pub(crate) outcome: Result<Result<(), String>, CallError>,
     pub(crate) counters: Counters,
     pub(crate) stdout: String,
     pub(crate) stderr: String,
@@ -26,7 +28,7 @@ pub(crate) struct WasiRun {
 impl WasiRun {
     /// Whether `run` returned `ok`.
     pub(crate) fn passed(&self) -> bool {
-        matches!(self.outcome, Ok(Some(Val::Result(Ok(None)))))
+        matches!(self.outcome, Ok(Ok(())))
     }
 
     /// Panics, showing the guest's output, unless `run` returned `ok`.
@@ -44,6 +46,24 @@ impl WasiRun {
 /// The capture cap of these tests' stdout and stderr.
 pub(crate) const CAP: usize = 64 * 1024;
 
+/// Instantiates `module` on the generated `slots:host` bindings with a WASI
+/// state of its own, as an embedder of `bindgen!` does: WASI's functions
+/// first, the world's beside them, then WASI's start.
+pub(crate) fn start_wasi(
+    store: &mut Store,
+    module: &Module,
+    host: &Arc<SlotsHost>,
+    wasi: &WasiHost,
+    namespace: &str,
+    config: &WasiConfig,
+) -> Result<WasiGuest<Guest<HostData>>, WasiSetupError> {
+    let mut state = WasiState::new(store, module, wasi, config)?;
+    let env = bindings::new_env(store, HostData::default(), host.clone(), namespace);
+    Guest::add_to_imports(store, &env, state.imports_mut());
+    let guest = Guest::instantiate(store, module, state.imports(), env)?;
+    state.start_guest(store, guest)
+}
+
 /// Runs WASI guest `name` once on `host`, in `namespace`, granted what
 /// `config` says, with stdout and stderr captured; tears it down.
 pub(crate) fn run_wasi(
@@ -56,30 +76,20 @@ pub(crate) fn run_wasi(
     let config = config
         .stdout(Output::Capture { limit: CAP })
         .stderr(Output::Capture { limit: CAP });
-    let linker = linker(host.clone()).unwrap();
     let mut store = Store::default();
     let module = Module::new(&store, wasi_wasm(name)).unwrap();
-    let instance = linker
-        .instantiate_wasi(
-            &mut store,
-            &module,
-            HostData::default(),
-            namespace,
-            wasi,
-            &config,
-        )
-        .unwrap();
-    let outcome = instance.call(&mut store, "run", &[]);
-    let counters = instance.guest().counters(&store);
-    instance.teardown(&mut store).unwrap();
+    let guest = start_wasi(&mut store, &module, host, wasi, namespace, &config).unwrap();
+    let outcome = guest.call_run(&mut store);
+    let counters = guest.instance().counters(&store);
+    guest.teardown(&mut store).unwrap();
     let text = |c: Option<&host_wasmer::wasi::Captured>| {
         String::from_utf8_lossy(&c.map(|c| c.bytes()).unwrap_or_default()).into_owned()
     };
     WasiRun {
-        stdout: text(instance.stdout()),
-        stderr: text(instance.stderr()),
-        dropped: instance.stdout().map_or(0, |c| c.dropped()),
-        exit: instance.exit_code(),
+        stdout: text(guest.stdout()),
+        stderr: text(guest.stderr()),
+        dropped: guest.stdout().map_or(0, |c| c.dropped()),
+        exit: guest.exit_code(),
         outcome,
         counters,
     }
