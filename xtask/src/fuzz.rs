@@ -3,8 +3,9 @@
 //! one after the other or all at once, with the inputs run, inputs per
 //! second and the crashes found.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::Instant;
 
 use crate::run::{cargo, root, step};
@@ -109,12 +110,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         .collect();
     ensure_cargo_fuzz()?;
     let fuzz = root().join("fuzz");
-    // cargo-fuzz passes `-Z` flags (coverage); stable rustc takes them when
-    // told it is bootstrapping.
     step(
-        "building the fuzz targets (release, coverage-instrumented; the first build compiles \
-         Wasmer and wasmtime, many minutes)",
-        fuzz_command(&fuzz).args(["build", "-O", "--sanitizer", "none"]),
+        "building the fuzz targets (release; this project's crates coverage-instrumented, \
+         Wasmer, Cranelift and wasmtime not; the first build compiles them, many minutes)",
+        fuzz_command(&fuzz)?.args(["build", "-O", "--sanitizer", "none"]),
     )?;
     let mut report = Vec::new();
     if args.iter().any(|a| a == "--parallel") {
@@ -160,7 +159,8 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     for outcome in &report {
         for crash in &outcome.crashes {
             println!(
-                "    reproduce: cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -O --sanitizer none {} {crash}",
+                "    reproduce: fuzz/target/{}/release/{} {crash}",
+                host_triple(),
                 outcome.target
             );
         }
@@ -200,7 +200,7 @@ fn start(fuzz: &Path, target: &'static str, budget: &Budget) -> Result<Running, 
     println!("    libFuzzer's output goes to {}", log_path.display());
     let artifacts = fuzz.join("artifacts").join(target);
     let earlier = crash_files(&artifacts);
-    let child = fuzz_command(fuzz)
+    let child = fuzz_command(fuzz)?
         .args(["run", "-O", "--sanitizer", "none", target])
         .arg("--")
         .args(budget.flags())
@@ -273,18 +273,114 @@ fn target_flags(target: &str) -> &'static [&'static str] {
     }
 }
 
+/// `cargo fuzz` in `dir`, building as [`rustc_wrapper`] says.
+///
 /// The targets run without AddressSanitizer: the code they reach forbids
 /// `unsafe`, so memory errors would be Wasmer's, and ASan cannot follow
 /// Wasmer's traps, which leave host calls by switching stacks (it reports
 /// every trap as a stack-buffer-overflow). A panic, an assertion or an
-/// abort is still a crash.
-fn fuzz_command(dir: &Path) -> Command {
+/// abort is still a crash. cargo-fuzz passes `-Z` flags, which stable
+/// rustc takes when told it is bootstrapping.
+fn fuzz_command(dir: &Path) -> Result<Command, String> {
+    let wrapper =
+        std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?;
+    let mut flags = std::env::var("RUSTFLAGS").unwrap_or_default();
+    // Sets these builds apart from plain `cargo fuzz` ones (which
+    // instrument every crate) in cargo's fingerprints, so that neither
+    // reuses the other's artifacts.
+    flags.push_str(" --cfg slots_fuzz_project_coverage");
     let mut command = cargo();
     command
         .arg("fuzz")
         .env("RUSTC_BOOTSTRAP", "1")
+        .env("RUSTC_WRAPPER", wrapper)
+        .env(WRAPPER_ROOT, root())
+        .env("RUSTFLAGS", flags.trim())
         .current_dir(dir);
-    command
+    Ok(command)
+}
+
+/// Set to the repository's root, it makes the xtask binary a rustc
+/// wrapper (see [`rustc_wrapper`]).
+pub(crate) const WRAPPER_ROOT: &str = "SLOTS_XTASK_FUZZ_ROOT";
+
+/// cargo's rustc wrapper for the fuzz build: runs rustc (the first
+/// argument) with the rest, minus cargo-fuzz's coverage flags for every
+/// crate from outside `root`.
+///
+/// cargo-fuzz puts its sanitizer-coverage flags in `RUSTFLAGS`, so every
+/// crate gets them: Wasmer, Cranelift and wasmtime too. Their edges are
+/// noise for targets aimed at this project's code, instrumented code runs
+/// slower, and libFuzzer scans every counter after each input. Crates whose
+/// manifest is under `root` (this project's, the fuzz targets) keep the
+/// flags; `--cfg fuzzing` and the rest stay for all.
+pub(crate) fn rustc_wrapper(root: &Path) -> ExitCode {
+    let mut args = std::env::args_os().skip(1);
+    let Some(rustc) = args.next() else {
+        eprintln!("xtask: as a rustc wrapper, the first argument is rustc");
+        return ExitCode::FAILURE;
+    };
+    let args: Vec<OsString> = args.collect();
+    let ours =
+        std::env::var_os("CARGO_MANIFEST_DIR").is_some_and(|dir| Path::new(&dir).starts_with(root));
+    let args = if ours { args } else { without_coverage(args) };
+    match Command::new(&rustc).args(&args).status() {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(
+            status
+                .code()
+                .and_then(|c| u8::try_from(c).ok())
+                .unwrap_or(1),
+        ),
+        Err(e) => {
+            eprintln!("xtask: cannot run {}: {e}", rustc.to_string_lossy());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `args` without cargo-fuzz's coverage instrumentation: the sancov pass,
+/// its options, and the branch folding it turns off.
+fn without_coverage(args: Vec<OsString>) -> Vec<OsString> {
+    let coverage = |codegen: &str| {
+        codegen == "passes=sancov-module"
+            || codegen.starts_with("llvm-args=-sanitizer-coverage")
+            || codegen.starts_with("llvm-args=-simplifycfg-branch-fold-threshold")
+    };
+    let mut kept = Vec::with_capacity(args.len());
+    let mut args = args.into_iter().peekable();
+    while let Some(arg) = args.next() {
+        let text = arg.to_string_lossy();
+        if let Some(codegen) = text.strip_prefix("-C")
+            && !codegen.is_empty()
+        {
+            if coverage(codegen) {
+                continue;
+            }
+        } else if text == "-C"
+            && args
+                .peek()
+                .is_some_and(|next| coverage(&next.to_string_lossy()))
+        {
+            args.next();
+            continue;
+        }
+        kept.push(arg);
+    }
+    kept
+}
+
+/// The target triple cargo-fuzz builds for: this machine's.
+fn host_triple() -> String {
+    let output = Command::new("rustc").arg("-vV").output();
+    output
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|text| {
+            text.lines()
+                .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+        })
+        .unwrap_or_else(|| "<host triple>".into())
 }
 
 /// Installs cargo-fuzz when it is missing.

@@ -32,6 +32,10 @@ commands:
 ";
 
 fn main() -> ExitCode {
+    // Run by cargo as the rustc wrapper of `cargo xtask fuzz`'s build.
+    if let Some(root) = std::env::var_os(fuzz::WRAPPER_ROOT) {
+        return fuzz::rustc_wrapper(std::path::Path::new(&root));
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => test::run(),

@@ -1,12 +1,14 @@
 //! `import_calls`: random calls of every `slots:host` import, with random
-//! core arguments and guest memory, against the real linker on Wasmer.
+//! core arguments and guest memory, against the generated bindings of the
+//! world (`slots_host::generated`) on Wasmer.
 
 use std::sync::{Arc, OnceLock};
 
 use arbitrary::Arbitrary;
-use host_wasmer::{GuestTrap, HostConfig, HostError, Linker, SlotsHost};
+use host_wasmer::{GuestTrap, HostConfig, HostError, SlotsHost};
 use slots_core::{GrantLimits, TableLimits};
-use slots_host::{HostData, linker, world};
+use slots_host::generated::Guest;
+use slots_host::{HostData, world};
 use wasmer::{Engine, Function, Module, Store, Type, Value};
 
 use crate::wat::{Callable, guest};
@@ -14,14 +16,12 @@ use crate::wat::{Callable, guest};
 /// Calls one input may make.
 const MAX_STEPS: usize = 64;
 
-/// What every input of a process shares: the compiled guest and the
-/// bound linker. Parsing the world and binding its functions cost more
-/// than a whole input's calls, so they are done once; each input gets the
-/// linker's bindings for a host of its own ([`Linker::with_host`]).
+/// What every input of a process shares: the compiled guest and what
+/// each of its imports takes. Parsing the world and compiling the guest
+/// cost more than a whole input's calls, so they are done once.
 struct Fixture {
     engine: Engine,
     module: Module,
-    linker: Linker<HostData>,
     callables: Vec<Callable>,
 }
 
@@ -33,11 +33,9 @@ fn fixture() -> &'static Fixture {
         let engine = Engine::default();
         let bytes = wat::parse_str(&wat).expect("the generated guest is valid WAT");
         let module = Module::new(&engine, bytes).expect("the generated guest compiles");
-        let linker = linker(host()).expect("the slots:host linker binds");
         Fixture {
             engine,
             module,
-            linker,
             callables,
         }
     })
@@ -100,14 +98,15 @@ pub fn import_calls(data: &[u8]) -> Calls {
     let steps = crate::steps::<Step>(data, MAX_STEPS);
     let fixture = fixture();
     let host = host();
-    let linker = fixture.linker.with_host(host.clone());
     let mut store = Store::new(fixture.engine.clone());
     let data = HostData::default();
     data.mailbox.open("fuzz");
     data.mailbox.open("other");
-    let instance = linker
-        .instantiate(&mut store, &fixture.module, data, "fuzz")
+    // The world's imports alone (`Guest::add_to_imports`), then
+    // `Guest::instantiate`, which finds the guest's `run` export.
+    let guest = Guest::new(&mut store, &fixture.module, data, host.clone(), "fuzz")
         .expect("the generated guest instantiates");
+    let instance = guest.instance();
     assert_eq!(
         host.totals().instances,
         1,
@@ -165,8 +164,7 @@ pub fn import_calls(data: &[u8]) -> Calls {
         }
     }
 
-    // The store is the instance's own: teardown cannot refuse it.
-    let _ = instance.teardown(&mut store);
+    instance.teardown(&mut store);
     drop(store);
     let totals = host.totals();
     assert_eq!(totals.instances, 0, "the instance is gone");

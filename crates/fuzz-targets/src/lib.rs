@@ -12,7 +12,7 @@
 //!
 //! - [`table_ops`]: slots-core's `ResourceTable` (owned and shared objects,
 //!   keyed opens, release, take, share, revoke, grants) against a model.
-//! - [`import_calls`]: the real `slots:host` linker on Wasmer, called
+//! - [`import_calls`]: the generated `slots:host` bindings on Wasmer, called
 //!   through every import with raw core arguments and random guest memory,
 //!   with a `cabi_realloc` that misbehaves on command.
 //!
