@@ -11,11 +11,11 @@ use wasmer::{
     Extern, ExternType, Function, Imports, Instance, Memory, Module, RuntimeError, Store,
 };
 use wasmer_wasix::virtual_fs::{MountFileSystem, NullFile, host_fs};
-use wasmer_wasix::{WasiEnvBuilder, WasiFunctionEnv};
+use wasmer_wasix::{WasiEnvBuilder, WasiFunctionEnv, WasiVersion};
 
 use super::capture::EmptyInput;
 use super::config::guest_path;
-use super::{Captured, GuestExit, Output, WasiConfig, WasiHost, WasiSetupError, is_wasi_module};
+use super::{Captured, GuestExit, Output, WasiConfig, WasiHost, WasiSetupError};
 use crate::HostError;
 
 /// The WASI state of one instance: its own environment (files, preopens,
@@ -131,15 +131,17 @@ impl WasiState {
             .finalize(store)
             .map_err(|e| WasiSetupError::Wasi(e.to_string()))?;
         let exit = Arc::new(OnceLock::new());
-        let imports = if is_wasi_module(module) {
-            let all = env
-                .import_object_for_all_wasi_versions(store, module)
-                .map_err(|e| WasiSetupError::Wasi(e.to_string()))?;
-            let mut imports = imported(module, &all);
+        let versions = wasi_versions(module);
+        let imports = if versions.is_empty() {
+            Imports::new()
+        } else {
+            let mut imports = Imports::new();
+            for version in versions {
+                let all = wasmer_wasix::generate_import_object_from_env(store, &env.env, version);
+                imported(module, &all, &mut imports);
+            }
             catch_exit(store, module, &mut imports, &exit);
             imports
-        } else {
-            Imports::new()
         };
         Ok(Self {
             env,
@@ -311,18 +313,37 @@ fn output(
     }
 }
 
-/// The functions of `all` that `module` imports. wasmer-wasix makes every
-/// function of each WASI version the module uses (its syscalls are not
-/// public, so they cannot be made one by one); only those imported go on,
-/// so that the instance's imports, and what validation walks, stay small.
-fn imported(module: &Module, all: &Imports) -> Imports {
-    let mut imports = Imports::new();
+/// The WASI versions `module` imports, found in one walk of its imports
+/// (wasmer-wasix's `import_object_for_all_wasi_versions` walks them into
+/// a set, then copies every function it made into a second `Imports`).
+fn wasi_versions(module: &Module) -> Vec<WasiVersion> {
+    let mut versions = Vec::new();
+    for import in module.imports() {
+        let version = match import.module() {
+            "wasi_snapshot_preview1" => WasiVersion::Snapshot1,
+            "wasi_unstable" => WasiVersion::Snapshot0,
+            "wasix_32v1" => WasiVersion::Wasix32v1,
+            "wasix_64v1" => WasiVersion::Wasix64v1,
+            _ => continue,
+        };
+        if !versions.contains(&version) {
+            versions.push(version);
+        }
+    }
+    versions
+}
+
+/// Defines in `imports` the functions of `all` that `module` imports.
+/// wasmer-wasix makes every function of a WASI version (its syscalls are
+/// not public, so they cannot be made one by one); only those imported go
+/// on, so that the instance's imports, and what validation walks, stay
+/// small.
+fn imported(module: &Module, all: &Imports, imports: &mut Imports) {
     for import in module.imports() {
         if let Some(function) = all.get_export(import.module(), import.name()) {
             imports.define(import.module(), import.name(), function);
         }
     }
-    imports
 }
 
 /// Replaces each `proc_exit` the module imports with one that records the
