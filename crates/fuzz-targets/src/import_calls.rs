@@ -164,7 +164,9 @@ pub fn import_calls(data: &[u8]) -> Calls {
         }
     }
 
-    instance.teardown(&mut store);
+    instance
+        .teardown(&mut store)
+        .expect("the instance is torn down in its own store");
     drop(store);
     let totals = host.totals();
     assert_eq!(totals.instances, 0, "the instance is gone");
