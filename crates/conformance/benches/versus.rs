@@ -11,10 +11,9 @@
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use host_wasmer::abi::Val;
-use host_wasmer::{GuestInstance, HostConfig, SlotsHost};
+use host_wasmer::{HostConfig, SlotsHost};
 use slots_conformance::{WasmtimeHost, componentize};
-use slots_host::HostData;
+use slots_host::{Guest, HostData};
 use wit_component::StringEncoding;
 
 /// Operations per `run`.
@@ -105,16 +104,12 @@ impl Sides {
     fn new(operation: &'static str, body: &str) -> Self {
         let module = with_world(&guest(body));
 
-        let linker = slots_host::linker(SlotsHost::new(HostConfig::default())).unwrap();
         let mut store = wasmer::Store::default();
         let compiled = wasmer::Module::new(&store, &module).unwrap();
-        let instance: GuestInstance<HostData> = linker
-            .instantiate(&mut store, &compiled, HostData::default(), "bench")
-            .unwrap();
-        assert_eq!(
-            instance.call(&mut store, "run", &[]).unwrap(),
-            Some(Val::Result(Ok(None)))
-        );
+        let host = SlotsHost::new(HostConfig::default());
+        let instance =
+            Guest::new(&mut store, &compiled, HostData::default(), host, "bench").unwrap();
+        assert_eq!(instance.call_run(&mut store).unwrap(), Ok(()));
 
         let host = WasmtimeHost::new().unwrap();
         let component = host.compile(&componentize(&module).unwrap()).unwrap();
@@ -124,7 +119,7 @@ impl Sides {
         Self {
             operation,
             wasmer: Box::new(move || {
-                instance.call(&mut store, "run", &[]).unwrap();
+                instance.call_run(&mut store).unwrap().unwrap();
             }),
             wasmtime: Box::new(move || {
                 // The host outlives its tenant, as when both were locals.
