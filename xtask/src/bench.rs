@@ -88,8 +88,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         }
     }
     if only.is_some() {
+        let mut previous: Option<&str> = None;
         for section in &sections {
-            splice(section)?;
+            splice_after(section, previous)?;
+            previous = section.lines().next();
         }
         println!("\nreplaced {} sections of BENCHMARKS.md", sections.len());
         return Ok(());
@@ -121,6 +123,12 @@ fn fragment(results: &std::path::Path, name: &str) -> Result<String, String> {
 /// line, `## ...`) with `section`, up to the next `## ` title; appends it
 /// when there is none.
 pub(crate) fn splice(section: &str) -> Result<(), String> {
+    splice_after(section, None)
+}
+
+/// [`splice`], putting a section BENCHMARKS.md lacks right after the
+/// section titled `after` (when there is one) instead of at the end.
+fn splice_after(section: &str, after: Option<&str>) -> Result<(), String> {
     let path = root().join("BENCHMARKS.md");
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -135,7 +143,15 @@ pub(crate) fn splice(section: &str) -> Result<(), String> {
             let gap = if end < text.len() { "\n" } else { "" };
             format!("{}{section}{gap}{}", &text[..start], &text[end..])
         }
-        None => format!("{}\n\n{section}", text.trim_end()),
+        None => match after.and_then(|title| text.find(&format!("{title}\n"))) {
+            Some(start) => {
+                let end = text[start + 1..]
+                    .find("\n## ")
+                    .map_or(text.len(), |i| start + 1 + i + 1);
+                format!("{}{section}\n{}", &text[..end], &text[end..])
+            }
+            None => format!("{}\n\n{section}", text.trim_end()),
+        },
     };
     std::fs::write(&path, out).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

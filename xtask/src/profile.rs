@@ -48,37 +48,37 @@ const PHASES: &[(&str, &str)] = &[
 /// The functions the WASI side calls that the plain side does not, as
 /// (what to look for in a function's name, how to show it).
 const WASI_FUNCTIONS: &[(&str, &str)] = &[
-    ("WasiEnvBuilder::finalize", "`WasiEnvBuilder::finalize`"),
+    (
+        "generate_import_object_from_env",
+        "`generate_import_object_from_env`: every `wasi_snapshot_preview1` function (47, and `wasi`'s 1) made for the instance and named in an `Imports`",
+    ),
+    (
+        "Imports::register_namespace",
+        "of which `Imports::register_namespace` (the names, hashed)",
+    ),
     ("WasiEnvBuilder::build_init", "`WasiEnvBuilder::build_init`"),
     ("WasiFs::new_with_preopen", "`WasiFs::new_with_preopen`"),
     (
         "WasiFs::create_stdout",
         "`WasiFs::create_stdout` (and stdin, stderr)",
     ),
-    ("WasiProcess::new", "`WasiProcess::new`"),
+    (
+        "WasiEnv::from_init",
+        "`WasiEnv::from_init` (process, thread)",
+    ),
     (
         "WasiControlPlane::new_process",
         "`WasiControlPlane::new_process`",
     ),
-    (
-        "import_object_for_all_wasi_versions",
-        "`import_object_for_all_wasi_versions` (every `wasi_snapshot_preview1` function made)",
-    ),
-    (
-        "wasi_snapshot_preview1_exports",
-        "`wasi_snapshot_preview1_exports`",
-    ),
-    ("wasi_exports_generic", "`wasi_exports_generic`"),
     (
         "WasiFunctionEnv::initialize",
         "`WasiFunctionEnv::initialize`",
     ),
     (
         "WasiModuleInstanceHandles::new",
-        "`WasiModuleInstanceHandles::new`",
+        "`WasiModuleInstanceHandles::new` (the exports it looks up by name)",
     ),
     ("WasiFunctionEnv::on_exit", "`WasiFunctionEnv::on_exit`"),
-    ("WasiEnv::blocking_on_exit", "`WasiEnv::blocking_on_exit`"),
     (
         "drop_in_place<wasmer_wasix::state::env::WasiEnv>",
         "dropping the `WasiEnv`",
@@ -127,7 +127,7 @@ pub(crate) fn profile(count: u64) -> Result<String, String> {
             .current_dir(root()),
     )?;
     let annotated = Command::new("callgrind_annotate")
-        .args(["--inclusive=yes", "--threshold=100"])
+        .args(["--inclusive=yes", "--tree=calling", "--threshold=100"])
         .arg(&out)
         .output()
         .map_err(|e| format!("cannot run callgrind_annotate: {e}"))?;
@@ -137,10 +137,10 @@ pub(crate) fn profile(count: u64) -> Result<String, String> {
             String::from_utf8_lossy(&annotated.stderr)
         ));
     }
-    let costs = inclusive_costs(&String::from_utf8_lossy(&annotated.stdout));
+    let tree = call_tree(&String::from_utf8_lossy(&annotated.stdout));
     // The warm-up round adds one instance to each side.
     let instances = count + 1;
-    let text = render(&costs, instances)?;
+    let text = render(&tree, instances)?;
     let path = results.join("wasi-profile.md");
     std::fs::write(&path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(text)
@@ -181,14 +181,27 @@ fn bench_binary() -> Result<PathBuf, String> {
         .ok_or_else(|| "cargo named no executable for the `wasi` benchmark".into())
 }
 
-/// Inclusive instructions (Ir) by function name, from callgrind_annotate's
-/// lines `  1,234 (5.6%)  file:function [object]` (the percentage only in
-/// newer valgrind). A name seen twice (two objects) adds up.
-fn inclusive_costs(text: &str) -> BTreeMap<String, u64> {
-    let mut costs = BTreeMap::new();
+/// What callgrind_annotate's call tree (`--tree=calling`) says: the
+/// inclusive instructions of each function (its `*` lines; a function
+/// split over several source files keeps its largest), and those of the
+/// calls each function makes (its `>` lines, added up over its blocks).
+#[derive(Default)]
+struct Tree {
+    inclusive: BTreeMap<String, u64>,
+    calls: BTreeMap<(String, String), u64>,
+}
+
+/// Reads lines `  1,234 (5.6%)  *  file:function [object]` and
+/// `  1,234 (5.6%)  >   file:function (3x) [object]` (the percentage only
+/// in newer valgrind).
+fn call_tree(text: &str) -> Tree {
+    let mut tree = Tree::default();
+    let mut caller: Option<String> = None;
     for line in text.lines() {
         let mut rest = line.trim_start();
-        let Some(end) = rest.find(' ') else { continue };
+        let Some(end) = rest.find(' ') else {
+            continue;
+        };
         let Ok(ir) = rest[..end].replace(',', "").parse::<u64>() else {
             continue;
         };
@@ -199,34 +212,62 @@ fn inclusive_costs(text: &str) -> BTreeMap<String, u64> {
             };
             rest = rest[close + 1..].trim_start();
         }
-        let Some(colon) = rest.find(':') else {
+        let (call, rest) = match rest.as_bytes().first() {
+            Some(b'*') => (false, rest[1..].trim_start()),
+            Some(b'>') => (true, rest[1..].trim_start()),
+            _ => continue,
+        };
+        let Some(name) = function_name(rest) else {
             continue;
         };
-        let mut name = &rest[colon + 1..];
-        if let Some(object) = name.rfind(" [") {
-            name = &name[..object];
+        if call {
+            if let Some(caller) = &caller {
+                *tree.calls.entry((caller.clone(), name)).or_insert(0) += ir;
+            }
+        } else {
+            let entry = tree.inclusive.entry(name.clone()).or_insert(0);
+            *entry = (*entry).max(ir);
+            caller = Some(name);
         }
-        let mut name = name.trim();
-        // A legacy-mangled name may keep its hash (`::h0123456789abcdef`).
-        if let Some(hash) = name.rfind("::h")
-            && name.len() - hash == 19
-            && name[hash + 3..].chars().all(|c| c.is_ascii_hexdigit())
-        {
-            name = &name[..hash];
-        }
-        *costs.entry(name.to_string()).or_insert(0) += ir;
     }
-    costs
+    tree
 }
 
-/// The inclusive cost of the benchmark's function `name`.
-fn cost_of_bench(costs: &BTreeMap<String, u64>, name: &str) -> Option<u64> {
-    let suffix = format!("::{name}");
-    costs
+/// The function of `file:function (3x) [object]`, without a legacy
+/// mangling hash.
+fn function_name(text: &str) -> Option<String> {
+    let colon = text.find(':')?;
+    let mut name = &text[colon + 1..];
+    if let Some(object) = name.rfind(" [") {
+        name = &name[..object];
+    }
+    if let Some(count) = name.rfind(" (")
+        && name.ends_with("x)")
+    {
+        name = &name[..count];
+    }
+    let mut name = name.trim();
+    // A legacy-mangled name may keep its hash (`::h0123456789abcdef`).
+    if let Some(hash) = name.rfind("::h")
+        && name.len() - hash == 19
+        && name[hash + 3..].chars().all(|c| c.is_ascii_hexdigit())
+    {
+        name = &name[..hash];
+    }
+    Some(name.to_string())
+}
+
+/// The instructions of the calls the benchmark's function `caller` makes
+/// to its function `callee`.
+fn call_cost(tree: &Tree, caller: &str, callee: &str) -> Option<u64> {
+    let (caller, callee) = (format!("::{caller}"), format!("::{callee}"));
+    let total: u64 = tree
+        .calls
         .iter()
-        .filter(|(n, _)| n.ends_with(&suffix))
+        .filter(|((from, to), _)| from.ends_with(&caller) && to.ends_with(&callee))
         .map(|(_, ir)| *ir)
-        .max()
+        .sum();
+    (total > 0).then_some(total)
 }
 
 /// The largest inclusive cost of a function whose name contains `needle`.
@@ -240,13 +281,14 @@ fn cost_of(costs: &BTreeMap<String, u64>, needle: &str) -> Option<u64> {
 
 /// The section: a table of phases, the functions of the WASI side, and
 /// what the counts say.
-fn render(costs: &BTreeMap<String, u64>, instances: u64) -> Result<String, String> {
+fn render(tree: &Tree, instances: u64) -> Result<String, String> {
+    let costs = &tree.inclusive;
     let per = |ir: u64| ir as f64 / instances as f64;
-    let plain_total = cost_of_bench(costs, "profile_plain").ok_or(
+    let plain_total = call_cost(tree, "profile_run", "profile_plain").ok_or(
         "the profile has no `profile_plain`: was the benchmark built with its profile mode?",
     )?;
-    let wasi_total =
-        cost_of_bench(costs, "profile_wasi").ok_or("the profile has no `profile_wasi`")?;
+    let wasi_total = call_cost(tree, "profile_run", "profile_wasi")
+        .ok_or("the profile has no `profile_wasi`")?;
     let mut md = format!("{TITLE}\n\n");
     md.push_str(&format!(
         "Written by `cargo xtask profile-wasi`: the `wasi` benchmark's profile mode instantiates \
@@ -261,8 +303,9 @@ fn render(costs: &BTreeMap<String, u64>, instances: u64) -> Result<String, Strin
     md.push_str("|---|---:|---:|---:|---:|\n");
     let extra_total = wasi_total.saturating_sub(plain_total) as f64;
     for (phase, label) in PHASES {
-        let plain = cost_of_bench(costs, &format!("profile_plain_{phase}")).unwrap_or(0);
-        let wasi = cost_of_bench(costs, &format!("profile_wasi_{phase}")).unwrap_or(0);
+        let plain =
+            call_cost(tree, "profile_plain", &format!("profile_plain_{phase}")).unwrap_or(0);
+        let wasi = call_cost(tree, "profile_wasi", &format!("profile_wasi_{phase}")).unwrap_or(0);
         let extra = wasi as f64 - plain as f64;
         md.push_str(&format!(
             "| {label} | {} | {} | {} | {:.0}% |\n",
@@ -279,8 +322,10 @@ fn render(costs: &BTreeMap<String, u64>, instances: u64) -> Result<String, Strin
     let mut shares: Vec<(&str, f64)> = PHASES
         .iter()
         .map(|(phase, _)| {
-            let plain = cost_of_bench(costs, &format!("profile_plain_{phase}")).unwrap_or(0);
-            let wasi = cost_of_bench(costs, &format!("profile_wasi_{phase}")).unwrap_or(0);
+            let plain =
+                call_cost(tree, "profile_plain", &format!("profile_plain_{phase}")).unwrap_or(0);
+            let wasi =
+                call_cost(tree, "profile_wasi", &format!("profile_wasi_{phase}")).unwrap_or(0);
             (*phase, wasi as f64 - plain as f64)
         })
         .collect();
@@ -321,6 +366,17 @@ fn render(costs: &BTreeMap<String, u64>, instances: u64) -> Result<String, Strin
             top.join(", ")
         ));
     }
+    md.push_str(
+        "\nWhat the host cannot cut: wasmer-wasix's syscalls are private, so the only way to \
+         get WASI functions for an environment is a whole version's import object \
+         (`generate_import_object_from_env`), every function made in the instance's store and \
+         named, though the guest imports a handful; `WasiState` passes on only those imported, \
+         which trims instantiation and the store, not the making. `WasiEnvBuilder` makes a \
+         control plane, a process and a thread, a file system with its stdio inodes and a \
+         command table for every environment, and takes none of them prebuilt; `initialize` \
+         looks the instance's exports up by name. What the host builds once is `WasiHost` \
+         (the tokio runtime, task manager and wasmer-wasix `Runtime`) and the compiled module.\n",
+    );
     md.push('\n');
     Ok(md)
 }
@@ -352,21 +408,24 @@ fn signed(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{inclusive_costs, thousands};
+    use super::{call_cost, call_tree, thousands};
 
     #[test]
-    fn annotate_lines_are_read_with_or_without_percentages() {
-        let costs = inclusive_costs(
-            "  1,234,567 (50.0%)  ???:wasi::profile_wasi::h0123456789abcdef [/x/wasi-1]\n\
-             9,876  /src/a.rs:core::ptr::drop_in_place<wasmer::Store> [/x/wasi-1]\n\
+    fn call_tree_lines_are_read_with_or_without_percentages() {
+        let tree = call_tree(
+            "  1,234,567 (50.0%)  *  ???:wasi::profile_wasi::h0123456789abcdef [/x/wasi-1]\n\
+             1,000 ( 0.1%)  >   a.rs:wasi::profile_wasi_state (201x) [/x/wasi-1]\n\
+             \n\
+             9,876  *  /src/b.rs:wasi::profile_wasi [/x/wasi-1]\n\
+             500  >   a.rs:wasi::profile_wasi_state (201x) [/x/wasi-1]\n\
              Ir  file:function\n",
         );
-        assert_eq!(costs.get("wasi::profile_wasi"), Some(&1_234_567));
+        assert_eq!(tree.inclusive.get("wasi::profile_wasi"), Some(&1_234_567));
         assert_eq!(
-            costs.get("core::ptr::drop_in_place<wasmer::Store>"),
-            Some(&9_876)
+            call_cost(&tree, "profile_wasi", "profile_wasi_state"),
+            Some(1_500)
         );
-        assert_eq!(costs.len(), 2);
+        assert_eq!(tree.inclusive.len(), 1);
     }
 
     #[test]

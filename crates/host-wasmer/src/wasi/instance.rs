@@ -42,7 +42,7 @@ impl<D: Send + 'static> WasiInstance<D> {
     }
 
     /// Calls the world export `name`, as [`GuestInstance::call`] does. A
-    /// guest that exits (`std::process::exit`) traps with [`GuestExit`];
+    /// guest that exits (`std::process::exit`) traps with [`GuestExit`](super::GuestExit);
     /// [`WasiInstance::exit_code`] then has its code.
     pub fn call(
         &self,
