@@ -261,11 +261,11 @@ impl Running {
 
 /// libFuzzer flags of one target.
 ///
-/// One `lift_lower` input runs through tens of thousands of instrumented
-/// edges (two runtimes instantiating and calling a guest), and libFuzzer's
-/// entropic scheduling and input reduction do work per edge and per input:
-/// with them on, 95% of the target's time went to libFuzzer's feature
-/// bookkeeping, and it ran 22 inputs a second; without, 4 to 5 times more.
+/// One `lift_lower` input runs two runtimes instantiating and calling a
+/// guest, and libFuzzer's entropic scheduling and input reduction do work
+/// per edge and per input: when every crate was instrumented, with them on,
+/// 95% of the target's time went to libFuzzer's feature bookkeeping, and it
+/// ran 22 inputs a second; without, 4 to 5 times more.
 fn target_flags(target: &str) -> &'static [&'static str] {
     match target {
         "lift_lower" => &["-entropic=0", "-reduce_inputs=0"],
