@@ -1,5 +1,7 @@
-//! `cargo xtask bench [--quick]`: runs the benchmark suite and writes
-//! BENCHMARKS.md from the fragments each benchmark leaves behind.
+//! `cargo xtask bench [--quick] [bench ...]`: runs the benchmark suite and
+//! writes BENCHMARKS.md from the fragments each benchmark leaves behind.
+//! Named benches run alone, and only their sections of BENCHMARKS.md are
+//! replaced.
 
 use std::process::Command;
 
@@ -17,7 +19,21 @@ const BENCHES: &[(&str, &str)] = &[
     ("slots-conformance", "versus"),
 ];
 
-pub(crate) fn run(quick: bool) -> Result<(), String> {
+pub(crate) fn run(quick: bool, only: Vec<String>) -> Result<(), String> {
+    for name in &only {
+        if !BENCHES.iter().any(|(_, bench)| bench == name) {
+            let known: Vec<&str> = BENCHES.iter().map(|(_, bench)| *bench).collect();
+            return Err(format!(
+                "no bench `{name}` (the benches: {})",
+                known.join(", ")
+            ));
+        }
+    }
+    let selected: Vec<(&str, &str)> = BENCHES
+        .iter()
+        .copied()
+        .filter(|(_, bench)| only.is_empty() || only.iter().any(|name| name == bench))
+        .collect();
     let results = root().join("target/bench-results");
     let _ = std::fs::remove_dir_all(&results);
     std::fs::create_dir_all(&results)
@@ -28,8 +44,14 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
     );
     println!("The first run builds Wasmer in release mode (about 10 minutes on 2 cores).");
     // The WASI benchmark runs the `printing` example built for both targets.
-    guests::build()?;
-    for (package, bench) in BENCHES {
+    // bindgen and versus carry their guests as WAT.
+    if selected
+        .iter()
+        .any(|(_, bench)| !matches!(*bench, "bindgen" | "versus"))
+    {
+        guests::build()?;
+    }
+    for (package, bench) in &selected {
         let mut command = cargo();
         command
             .args(["bench", "--locked", "--package", package, "--bench", bench])
@@ -41,6 +63,9 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
             command.env("SLOTS_BENCH_QUICK", "1");
         }
         step(&format!("benchmark {package}/{bench}"), &mut command)?;
+    }
+    if !only.is_empty() {
+        return replace_sections(&results, &selected);
     }
     let mut out = String::from(
         "# Benchmarks\n\n\
@@ -66,6 +91,41 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
     let path = root().join("BENCHMARKS.md");
     std::fs::write(&path, out).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("\nwrote {}", path.display());
+    Ok(())
+}
+
+/// Replaces the sections of `benches` in BENCHMARKS.md by their fresh
+/// fragments; a section runs from its `## ` heading to the next one.
+fn replace_sections(results: &std::path::Path, benches: &[(&str, &str)]) -> Result<(), String> {
+    let path = root().join("BENCHMARKS.md");
+    let mut doc = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    for (_, bench) in benches {
+        let fragment = results.join(format!("{bench}.md"));
+        let text = std::fs::read_to_string(&fragment)
+            .map_err(|e| format!("{bench} left no results ({}: {e})", fragment.display()))?;
+        let heading = text.lines().next().unwrap_or_default();
+        let start = doc.find(&format!("{heading}\n"));
+        match start {
+            Some(start) => {
+                let end = doc[start + heading.len()..]
+                    .find("\n## ")
+                    .map_or(doc.len(), |at| start + heading.len() + at + 1);
+                let mut section = text.trim_end().to_string();
+                section.push('\n');
+                if end < doc.len() {
+                    section.push('\n');
+                }
+                doc.replace_range(start..end, &section);
+            }
+            None => {
+                doc.push('\n');
+                doc.push_str(&text);
+            }
+        }
+    }
+    std::fs::write(&path, doc).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("\nupdated {}", path.display());
     Ok(())
 }
 

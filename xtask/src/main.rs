@@ -18,7 +18,9 @@ commands:
   demo    build the example guests and run them on the host, showing handles,
           cache hits and a rejected stale handle
   ci      fmt check, clippy -D warnings, docs with warnings denied
-  bench   the benchmark suite; writes BENCHMARKS.md (`--quick` for a smoke run)
+  bench   the benchmark suite; writes BENCHMARKS.md (`--quick` for a smoke run;
+          bench names, e.g. `bindgen versus`, to run only those and replace
+          only their sections)
   fuzz    each fuzz target under libFuzzer for a bounded time or number of
           inputs (`--seconds N`, default 60; `--runs N`; `--parallel` to run
           the targets at once; target names to run only those), reporting
@@ -31,7 +33,14 @@ fn main() -> ExitCode {
         Some("test") => test::run(),
         Some("demo") => demo::run(),
         Some("ci") => ci::run(),
-        Some("bench") => bench::run(args.iter().any(|a| a == "--quick")),
+        Some("bench") => bench::run(
+            args.iter().any(|a| a == "--quick"),
+            args[1..]
+                .iter()
+                .filter(|a| !a.starts_with("--"))
+                .cloned()
+                .collect(),
+        ),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");

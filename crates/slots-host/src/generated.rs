@@ -33,6 +33,15 @@ host_wasmer::bindgen!({
         "slots:host/patterns/pattern": crate::Pattern,
         "slots:host/buckets/bucket": crate::Bucket,
     },
+    // Strings the host only reads, lent as `&str` from a reused buffer: the
+    // key of a keyed open is looked up without a copy of its own (an intern
+    // hit allocates nothing), and a searched text is not copied twice.
+    borrow_strings: [
+        "slots:host/patterns/pattern.open",
+        "slots:host/patterns/pattern.is-match",
+        "slots:host/patterns/pattern.find",
+        "slots:host/patterns/pattern.find-all",
+    ],
 });
 
 use slots::host::{
@@ -124,10 +133,10 @@ fn convert<T, E: Into<F>, F>(result: Result<T, E>) -> Result<T, F> {
 impl wit_patterns::HostPattern for HostData {
     fn open(
         cx: &mut Ctx<'_, Self>,
-        source: String,
+        source: &str,
         options: wit_patterns::MatchOptions,
     ) -> Result<Result<Handle<Pattern>, wit_types::Error>, HostError> {
-        patterns::open(cx, source, options.into()).map(convert)
+        patterns::open_str(cx, source, options.into()).map(convert)
     }
 
     fn source(_: &mut Caller<'_, Self>, this: Borrowed<'_, Pattern>) -> Result<String, HostError> {
@@ -137,25 +146,25 @@ impl wit_patterns::HostPattern for HostData {
     fn is_match(
         _: &mut Caller<'_, Self>,
         this: Borrowed<'_, Pattern>,
-        text: String,
+        text: &str,
     ) -> Result<bool, HostError> {
-        Ok(this.is_match(&text))
+        Ok(this.is_match(text))
     }
 
     fn find(
         _: &mut Caller<'_, Self>,
         this: Borrowed<'_, Pattern>,
-        text: String,
+        text: &str,
     ) -> Result<Option<wit_patterns::Span>, HostError> {
-        Ok(this.find(&text).map(Into::into))
+        Ok(this.find(text).map(Into::into))
     }
 
     fn find_all(
         _: &mut Caller<'_, Self>,
         this: Borrowed<'_, Pattern>,
-        text: String,
+        text: &str,
     ) -> Result<Vec<wit_patterns::Span>, HostError> {
-        Ok(this.find_all(&text).into_iter().map(Into::into).collect())
+        Ok(this.find_all(text).into_iter().map(Into::into).collect())
     }
 }
 

@@ -27,6 +27,7 @@ mod canon;
 mod flat;
 mod handles;
 mod instance;
+mod scratch;
 
 pub use call::Caller;
 pub use canon::{Layout, LiftCx, LiftGuest, LowerGuest};
@@ -46,4 +47,5 @@ pub mod rt {
     };
     pub use super::handles::{borrow, check, raw, receiver, take};
     pub use super::instance::new_env;
+    pub use super::scratch::Scratch;
 }
