@@ -272,7 +272,7 @@ const ROUNDS: usize = 201;
 const RUNS_PER_ROUND: u32 = 5;
 
 /// Where the time goes, from profiles; printed under the table.
-const WHERE_TIME_GOES: &str = "Below 1.00x host-wasmer is faster.";
+const WHERE_TIME_GOES: &str = "Below 1.00x host-wasmer is faster. On host-wasmer, `pattern.open` and `pattern.is-match` are named in `bindgen!`'s `borrow_strings`: the key (or the searched text) is lifted into a per-thread buffer reused from call to call and lent as `&str`, and the pattern's cache key is built in a reused buffer too, so an open of a key the instance holds allocates nothing (`crates/slots-host/tests/intern_alloc.rs` counts it); wasmtime's host lifts a fresh `String` and builds a fresh key on every open. A string result still costs a host `String` and a call into the guest's `cabi_realloc` on both hosts.";
 
 /// One operation's figures.
 struct Row {
