@@ -13,32 +13,38 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use host_wasmer::{HostConfig, SlotsHost};
 use slots_conformance::{WasmtimeHost, componentize};
-use slots_host::{Guest, HostData};
+use slots_host::HostData;
+use slots_host::generated::Guest;
 use wit_component::StringEncoding;
 
 /// Operations per `run`.
 const REPEAT: u32 = 1000;
 
-/// The operations: a name, and the WAT that does one of it. `$b` is a
-/// bucket named by the 16 bytes at 64, `$p` the pattern `a+` (held, so
-/// every open of it is interned), both made on the first run.
-const OPERATIONS: &[(&str, &str)] = &[
+/// The operations: a name, the WAT that does one of it, and the bar on
+/// host-wasmer / wasmtime, if the design sets one. `$b` is a bucket named
+/// by the 16 bytes at 64, `$p` the pattern `a+` (held, so every open of it
+/// is interned), both made on the first run.
+const OPERATIONS: &[(&str, &str, Option<f64>)] = &[
     (
         "method on a handle (`bucket.len`)",
         "(drop (call $len (global.get $b)))",
+        None,
     ),
     (
-        "keyed open + drop (interned)",
+        "keyed open + drop of a held key (interned)",
         "(call $open (i32.const 96) (i32.const 2) (i32.const 0) (i32.const 0))
          (call $pattern_drop (i32.load (i32.const 4)))",
+        Some(0.5),
     ),
     (
         "string argument, 16 B (`pattern.is-match`)",
         "(drop (call $is_match (global.get $p) (i32.const 128) (i32.const 16)))",
+        Some(0.8),
     ),
     (
         "string result, 16 B (`bucket.name`)",
         "(call $name (global.get $b) (i32.const 0))",
+        Some(0.8),
     ),
 ];
 
@@ -96,19 +102,26 @@ fn with_world(wat: &str) -> Vec<u8> {
 /// One operation on both hosts: each side runs the guest's `run` once.
 struct Sides {
     operation: &'static str,
+    bar: Option<f64>,
     wasmer: Box<dyn FnMut()>,
     wasmtime: Box<dyn FnMut()>,
 }
 
 impl Sides {
-    fn new(operation: &'static str, body: &str) -> Self {
+    fn new(operation: &'static str, body: &str, bar: Option<f64>) -> Self {
         let module = with_world(&guest(body));
 
+        // host-wasmer through the bindings `bindgen!` generates from wit/.
         let mut store = wasmer::Store::default();
         let compiled = wasmer::Module::new(&store, &module).unwrap();
-        let host = SlotsHost::new(HostConfig::default());
-        let instance =
-            Guest::new(&mut store, &compiled, HostData::default(), host, "bench").unwrap();
+        let instance = Guest::new(
+            &mut store,
+            &compiled,
+            HostData::default(),
+            SlotsHost::new(HostConfig::default()),
+            "bench",
+        )
+        .unwrap();
         assert_eq!(instance.call_run(&mut store).unwrap(), Ok(()));
 
         let host = WasmtimeHost::new().unwrap();
@@ -118,6 +131,7 @@ impl Sides {
 
         Self {
             operation,
+            bar,
             wasmer: Box::new(move || {
                 instance.call_run(&mut store).unwrap().unwrap();
             }),
@@ -130,33 +144,74 @@ impl Sides {
     }
 }
 
-/// ns per operation of `runs` calls of `side`.
+/// ns of CPU time per operation of `runs` calls of `side`.
 fn per_operation(side: &mut dyn FnMut(), runs: u32) -> f64 {
-    let start = Instant::now();
+    let start = cpu_now();
     for _ in 0..runs {
         side();
     }
-    start.elapsed().as_secs_f64() * 1e9 / (f64::from(runs) * f64::from(REPEAT))
+    (cpu_now() - start).as_secs_f64() * 1e9 / (f64::from(runs) * f64::from(REPEAT))
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
+/// The calling thread's CPU time: what it ran, not the time it waited
+/// while other processes of a shared machine ran. Elsewhere than Linux,
+/// the wall clock.
+fn cpu_now() -> Duration {
+    #[cfg(target_os = "linux")]
+    if let Ok(now) = nix::time::ClockId::CLOCK_THREAD_CPUTIME_ID.now() {
+        return Duration::from(now);
+    }
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed()
+}
+
+fn sorted(mut values: Vec<f64>) -> Vec<f64> {
     values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+    values
 }
 
-/// Medians of paired rounds, each running both sides back to back, so that
-/// a slow spell of a shared machine falls on both: (host-wasmer ns,
-/// wasmtime ns, ratio).
-fn paired(sides: &mut Sides, rounds: usize) -> (f64, f64, f64) {
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
+}
+
+/// What the paired rounds of one operation found.
+struct Paired {
+    wasmer: f64,
+    wasmtime: f64,
+    /// The median of the rounds' ratios.
+    ratio: f64,
+    /// Its first and third quartiles.
+    spread: (f64, f64),
+}
+
+/// Paired rounds, each running both sides back to back in alternating
+/// order, so that a slow spell of a shared machine falls on both.
+fn paired(sides: &mut Sides, rounds: usize) -> Paired {
     let (mut w, mut t, mut r) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..rounds {
-        let a = per_operation(&mut sides.wasmer, RUNS_PER_ROUND);
-        let b = per_operation(&mut sides.wasmtime, RUNS_PER_ROUND);
+    for round in 0..rounds {
+        let (a, b) = if round % 2 == 0 {
+            let a = per_operation(&mut sides.wasmer, RUNS_PER_ROUND);
+            (a, per_operation(&mut sides.wasmtime, RUNS_PER_ROUND))
+        } else {
+            let b = per_operation(&mut sides.wasmtime, RUNS_PER_ROUND);
+            (per_operation(&mut sides.wasmer, RUNS_PER_ROUND), b)
+        };
         w.push(a);
         t.push(b);
         r.push(a / b);
     }
-    (median(w), median(t), median(r))
+    let r = sorted(r);
+    Paired {
+        wasmer: quantile(&sorted(w), 0.5),
+        wasmtime: quantile(&sorted(t), 0.5),
+        ratio: quantile(&r, 0.5),
+        spread: (quantile(&r, 0.25), quantile(&r, 0.75)),
+    }
+}
+
+/// ns per operation over every `run` criterion made of one side.
+fn criterion_mean(total: &(Duration, u64)) -> f64 {
+    total.0.as_secs_f64() * 1e9 / (total.1.max(1) as f64 * f64::from(REPEAT))
 }
 
 fn versus(c: &mut Criterion) {
@@ -169,54 +224,106 @@ fn versus(c: &mut Criterion) {
     }
     let mut all: Vec<Sides> = OPERATIONS
         .iter()
-        .map(|&(operation, body)| Sides::new(operation, body))
+        .map(|&(operation, body, bar)| Sides::new(operation, body, bar))
         .collect();
+    let mut means = Vec::new();
     for sides in &mut all {
         let operation = sides.operation;
-        group.bench_function(format!("host-wasmer: {operation}"), |b| {
-            b.iter(&mut sides.wasmer)
-        });
-        group.bench_function(format!("wasmtime: {operation}"), |b| {
-            b.iter(&mut sides.wasmtime)
-        });
+        let mut totals = [(Duration::ZERO, 0u64); 2];
+        let [wasmer_total, wasmtime_total] = &mut totals;
+        for (side, total, name) in [
+            (&mut sides.wasmer, wasmer_total, "host-wasmer"),
+            (&mut sides.wasmtime, wasmtime_total, "wasmtime"),
+        ] {
+            group.bench_function(format!("{name}: {operation}"), |b| {
+                b.iter_custom(|iters| {
+                    let start = Instant::now();
+                    for _ in 0..iters {
+                        side();
+                    }
+                    let elapsed = start.elapsed();
+                    total.0 += elapsed;
+                    total.1 += iters;
+                    elapsed
+                })
+            });
+        }
+        means.push((criterion_mean(&totals[0]), criterion_mean(&totals[1])));
     }
     group.finish();
-    let rounds = if quick { 11 } else { ROUNDS };
+    let rounds = if quick { 21 } else { ROUNDS };
     let rows = all
         .iter_mut()
-        .map(|sides| (sides.operation, paired(sides, rounds)))
+        .zip(means)
+        .map(|(sides, means)| Row {
+            operation: sides.operation,
+            bar: sides.bar,
+            paired: paired(sides, rounds),
+            criterion: means,
+        })
         .collect();
     report(rows, rounds);
 }
 
 /// Paired rounds per operation in a full run.
-const ROUNDS: usize = 51;
+const ROUNDS: usize = 201;
 
-/// Guest `run`s per host in each paired round.
-const RUNS_PER_ROUND: u32 = 20;
+/// Guest `run`s per host in each paired round: a few milliseconds.
+const RUNS_PER_ROUND: u32 = 5;
 
-/// Why wasmtime leads where it does, from profiles; printed under the table.
-const WHERE_WASMTIME_LEADS: &str = "Below 1.00x host-wasmer is faster. Where wasmtime is ahead (a string result, a keyed open + drop; by about a tenth in paired runs on this machine) the time goes to work around the guest's memory, not to the handle table, which both hosts share. A `perf` profile (cpu-clock) of host-wasmer's `bucket.name` loop put about 15% of the samples in Wasmer's call into the guest for `cabi_realloc` (trap handler and store context installed per call, trampoline), about 12% in memory views re-made for each access (each one reads the memory's size) and about 15% in the generic lowering through `Val`; that last share is gone, as a `string` result is now stored with no `Val`. The profile of the `pattern.open` + drop loop spreads over the key's lift (an allocation, a copy and a UTF-8 check: about 15% with malloc and free), memory views (about 6%), layout look-ups made on every call (`size_of`, `flat_slice`: about 5%) and the intern look-up itself (about 8% with hashing), on top of two Wasmer host calls. What it would take: one memory view per call, re-made only after `cabi_realloc` runs (a Wasmer view borrows the store, which the call into the guest needs mutably); each import's parameter and result layouts computed once when it is bound, as `bindgen!` does at compile time; and a keyed open that looks its key up while the key is still in guest memory, allocating only on a miss.";
+/// Where the time goes, from profiles; printed under the table.
+const WHERE_TIME_GOES: &str = "Below 1.00x host-wasmer is faster. On host-wasmer, `pattern.open` and `pattern.is-match` are named in `bindgen!`'s `borrow_strings`: the key (or the searched text) is lifted into a per-thread buffer reused from call to call and lent as `&str`, and the pattern's cache key is built in a reused buffer too, so an open of a key the instance holds allocates nothing (`crates/slots-host/tests/intern_alloc.rs` counts it); wasmtime's host lifts a fresh `String` and builds a fresh key on every open. A string result still costs a host `String` and a call into the guest's `cabi_realloc` on both hosts.";
 
-fn report(rows: Vec<(&'static str, (f64, f64, f64))>, rounds: usize) {
+/// One operation's figures.
+struct Row {
+    operation: &'static str,
+    bar: Option<f64>,
+    paired: Paired,
+    /// criterion's means, ns per operation: (host-wasmer, wasmtime).
+    criterion: (f64, f64),
+}
+
+fn report(rows: Vec<Row>, rounds: usize) {
     let mut md = String::from("## host-wasmer against wasmtime's component model\n\n");
     md.push_str(&format!(
         "The same guest (a core module; wit-component makes it a component for wasmtime) runs \
          each operation 1,000 times per `run` on both hosts in this process; both keep their \
-         objects in slots-core. wasmtime 48, default engine (Cranelift), host built with \
-         `bindgen!`, trappable imports. Figures are medians of {rounds} paired rounds after \
-         criterion's groups: in each round both hosts run {RUNS_PER_ROUND} `run`s back to back, and the \
-         ratio is the median of the rounds' ratios.\n\n\
-         | operation | host-wasmer ns | wasmtime ns | host-wasmer / wasmtime |\n|---|---:|---:|---:|\n",
+         objects in slots-core. host-wasmer through the bindings `bindgen!` generates from \
+         wit/ (`slots_host::generated::Guest`); wasmtime 48, default engine (Cranelift), host \
+         built with wasmtime's `bindgen!`, trappable imports. The verdict is on the paired \
+         figure: {rounds} rounds after criterion's groups, in each of which both hosts run \
+         {RUNS_PER_ROUND} `run`s back to back (the order alternating), timed by the thread's \
+         CPU time (`CLOCK_THREAD_CPUTIME_ID`), and the ratio is the median of the rounds' \
+         ratios, its quartiles beside it. criterion's means (wall clock, every `run` of its \
+         groups) give a second ratio.\n\n\
+         | operation | host-wasmer ns | wasmtime ns | host-wasmer / wasmtime (median of rounds) | quartiles | criterion's ratio | bar | verdict |\n\
+         |---|---:|---:|---:|---:|---:|---:|---|\n",
     ));
     println!("\nhost-wasmer against wasmtime, ns per operation, paired rounds:");
-    for (operation, (w, t, ratio)) in rows {
-        println!("  {operation:<48} {w:>9.1} {t:>9.1}  {ratio:.2}x");
+    for row in rows {
+        let p = &row.paired;
+        let crit = row.criterion.0 / row.criterion.1;
+        let (bar, verdict) = match row.bar {
+            Some(bar) if p.ratio <= bar => (format!("{bar}x"), "pass"),
+            Some(bar) => (format!("{bar}x"), "miss"),
+            None => ("-".into(), "-"),
+        };
+        println!(
+            "  {:<48} {:>9.1} {:>9.1}  {:.2}x [{:.2}x..{:.2}x]  criterion {crit:.2}x  bar {bar} {verdict}",
+            row.operation, p.wasmer, p.wasmtime, p.ratio, p.spread.0, p.spread.1
+        );
         md.push_str(&format!(
-            "| {operation} | {w:.1} | {t:.1} | {ratio:.2}x |\n"
+            "| {} | {:.1} | {:.1} | {:.2}x | {:.2}x - {:.2}x | {crit:.2}x | {bar} | {verdict} |\n",
+            row.operation, p.wasmer, p.wasmtime, p.ratio, p.spread.0, p.spread.1
         ));
     }
-    md.push_str(&format!("\n{WHERE_WASMTIME_LEADS}\n"));
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        let one = load.split_whitespace().next().unwrap_or("?");
+        md.push_str(&format!(
+            "\nLoad average (1 min) when the rounds ended: {one}.\n"
+        ));
+    }
+    md.push_str(&format!("\n{WHERE_TIME_GOES}\n"));
     let dir = std::env::var_os("SLOTS_BENCH_RESULTS")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| {

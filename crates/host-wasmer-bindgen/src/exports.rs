@@ -29,8 +29,15 @@ impl Gen<'_> {
         let mut defines = Vec::new();
         for item in world.imports.values() {
             if let WorldItem::Function(func) = item {
-                methods.push(self.trait_method(func, 0)?);
-                defines.push(self.import_define(func, None, &quote!(#imports_trait), 0)?);
+                let borrowed = self.borrows_strings(None, func);
+                methods.push(self.trait_method(func, 0, borrowed)?);
+                defines.push(self.import_define(
+                    func,
+                    None,
+                    &quote!(#imports_trait),
+                    0,
+                    borrowed,
+                )?);
             }
         }
         let mut bounds = Vec::new();

@@ -64,8 +64,9 @@ impl Gen<'_> {
             if resource_of_func(func).is_some() {
                 continue;
             }
-            free.push(self.trait_method(func, depth)?);
-            defines.push(self.import_define(func, Some(key), &quote!(Host), depth)?);
+            let borrowed = self.borrows_strings(Some(id), func);
+            free.push(self.trait_method(func, depth, borrowed)?);
+            defines.push(self.import_define(func, Some(key), &quote!(Host), depth, borrowed)?);
         }
         let module_name = self.resolve.name_world_key(key);
         let mut traits = TokenStream::new();
@@ -92,8 +93,15 @@ impl Gen<'_> {
                 if resource_of_func(func) != Some(*ty) {
                     continue;
                 }
-                methods.push(self.trait_method(func, depth)?);
-                defines.push(self.import_define(func, Some(key), &quote!(#trait_name), depth)?);
+                let borrowed = self.borrows_strings(Some(id), func);
+                methods.push(self.trait_method(func, depth, borrowed)?);
+                defines.push(self.import_define(
+                    func,
+                    Some(key),
+                    &quote!(#trait_name),
+                    depth,
+                    borrowed,
+                )?);
             }
             let (module, drop_name) = self.resolve.wasm_import_name(
                 MANGLING,
@@ -160,8 +168,14 @@ impl Gen<'_> {
         })
     }
 
-    /// The trait method an embedder implements for `func`.
-    pub(crate) fn trait_method(&self, func: &Function, depth: usize) -> Result<TokenStream, Error> {
+    /// The trait method an embedder implements for `func`; with
+    /// `borrowed`, its `string` parameters are `&str`.
+    pub(crate) fn trait_method(
+        &self,
+        func: &Function,
+        depth: usize,
+        borrowed: bool,
+    ) -> Result<TokenStream, Error> {
         let rt = &self.rt;
         let mode = self.mode(func);
         let docs = self.docs_or(&func.docs, &format!("The WIT function `{}`.", func.name));
@@ -196,6 +210,7 @@ impl Gen<'_> {
                     let r = self.resource_of(r, depth);
                     quote!(#rt::typed::Own<#r>)
                 }
+                (Top::Value(_), _, _) if borrowed && self.is_string(&param.ty) => quote!(&str),
                 (Top::Value(ty), _, _) => ty,
             };
             params.push(quote!(#ident: #ty));
@@ -242,6 +257,7 @@ impl Gen<'_> {
         key: Option<&WorldKey>,
         trait_name: &TokenStream,
         depth: usize,
+        borrowed: bool,
     ) -> Result<TokenStream, Error> {
         if func.kind.is_async() {
             return Err(Error::Unsupported {
@@ -299,8 +315,10 @@ impl Gen<'_> {
             (false, false) => quote!(#rt::bindings::rt::plain_cx()),
         };
 
-        // Lifting: every parameter in order; handles as their bits.
+        // Lifting: every parameter in order; handles as their bits; a
+        // borrowed string into a host buffer that outlives the lifting.
         let mut lift = Vec::new();
+        let mut scratches = Vec::new();
         let mut tops = Vec::new();
         let offsets = self.sizes.field_offsets(param_types.iter().copied());
         let area = self.sizes.record(param_types.iter().copied());
@@ -326,6 +344,17 @@ impl Gen<'_> {
                 _ => quote!(u32),
             };
             let offset = Literal::u32_unsuffixed(offset.size_wasm32() as u32);
+            if borrowed && matches!(top, Top::Value(_)) && self.is_string(&param.ty) {
+                let scratch = format_ident!("s{}", index);
+                scratches.push(quote!(let mut #scratch = #rt::bindings::rt::Scratch::take();));
+                lift.push(if sig.indirect_params {
+                    quote!(let #local: &str = #scratch.load(&mut cx, base.wrapping_add(#offset))?;)
+                } else {
+                    quote!(let #local: &str = #scratch.lift_flat(&mut cx, &mut flat)?;)
+                });
+                tops.push(top);
+                continue;
+            }
             lift.push(if sig.indirect_params {
                 quote!(let #local = <#ty as #rt::bindings::LiftGuest>::load(&mut cx, base.wrapping_add(#offset))?;)
             } else {
@@ -353,6 +382,7 @@ impl Gen<'_> {
             TokenStream::new()
         } else {
             quote! {
+                #(#scratches)*
                 let (#(#locals,)*) = {
                     let mut cx = #lift_cx;
                     #(#lift)*

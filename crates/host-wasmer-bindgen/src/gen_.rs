@@ -2,7 +2,7 @@
 //! the embedder's resource types, and the assembly of the module tree.
 
 use std::cell::Cell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -44,7 +44,14 @@ pub(crate) struct Gen<'a> {
     /// The interface whose module is being emitted: its own types are
     /// named without a path.
     pub(crate) current: Cell<Option<InterfaceId>>,
+    /// The imported functions (interface, WIT name) whose `string`
+    /// parameters are lent to the host function as `&str`.
+    pub(crate) borrow_strings: HashSet<FuncKey>,
 }
+
+/// An imported function: its interface (none for a world-level one) and
+/// its WIT name.
+pub(crate) type FuncKey = (Option<InterfaceId>, String);
 
 impl<'a> Gen<'a> {
     fn new(resolve: &'a Resolve, world: WorldId, options: &Options) -> Result<Self, Error> {
@@ -67,9 +74,11 @@ impl<'a> Gen<'a> {
             interfaces,
             resources: HashMap::new(),
             current: Cell::new(None),
+            borrow_strings: HashSet::new(),
         };
         gen_.place_interfaces()?;
         gen_.bind_resources(options)?;
+        gen_.bind_borrowed_strings(options)?;
         Ok(gen_)
     }
 
@@ -122,6 +131,81 @@ impl<'a> Gen<'a> {
     }
 
     /// Matches the `with` keys against the world's resources.
+    /// Resolves the keys of [`Options::borrow_strings`] to functions.
+    fn bind_borrowed_strings(&mut self, options: &Options) -> Result<(), Error> {
+        // Every name each imported function answers to.
+        let mut all: Vec<(FuncKey, Vec<String>)> = Vec::new();
+        let names = |func: &wit_parser::Function| {
+            let mut names = vec![func.name.clone()];
+            if let Some(plain) = func.name.strip_prefix('[').and_then(|n| n.split_once(']')) {
+                names.push(plain.1.to_string());
+            }
+            names
+        };
+        for (_, id) in &self.interfaces {
+            let iface = &self.resolve.interfaces[*id];
+            let iface_name = iface.name.clone().unwrap_or_default();
+            let mut prefixes = vec![iface_name.clone()];
+            if let Some(pkg) = iface.package {
+                let pkg = &self.resolve.packages[pkg].name;
+                prefixes.push(format!("{}:{}/{iface_name}", pkg.namespace, pkg.name));
+                if let Some(version) = &pkg.version {
+                    prefixes.push(format!(
+                        "{}:{}/{iface_name}@{version}",
+                        pkg.namespace, pkg.name
+                    ));
+                }
+            }
+            for func in iface.functions.values() {
+                let keys = prefixes
+                    .iter()
+                    .flat_map(|prefix| {
+                        names(func)
+                            .into_iter()
+                            .map(move |n| format!("{prefix}/{n}"))
+                    })
+                    .collect();
+                all.push(((Some(*id), func.name.clone()), keys));
+            }
+        }
+        for item in self.resolve.worlds[self.world].imports.values() {
+            if let WorldItem::Function(func) = item {
+                all.push(((None, func.name.clone()), names(func)));
+            }
+        }
+        for key in &options.borrow_strings {
+            let found: Vec<_> = all.iter().filter(|(_, keys)| keys.contains(key)).collect();
+            if found.is_empty() {
+                return Err(Error::UnknownFunction { key: key.clone() });
+            }
+            for (func, _) in found {
+                self.borrow_strings.insert(func.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `func` of `iface` takes its `string` parameters as `&str`.
+    pub(crate) fn borrows_strings(
+        &self,
+        iface: Option<InterfaceId>,
+        func: &wit_parser::Function,
+    ) -> bool {
+        !self.borrow_strings.is_empty() && self.borrow_strings.contains(&(iface, func.name.clone()))
+    }
+
+    /// Whether `ty` is a `string`, through aliases.
+    pub(crate) fn is_string(&self, ty: &wit_parser::Type) -> bool {
+        match ty {
+            wit_parser::Type::String => true,
+            wit_parser::Type::Id(id) => match &self.resolve.types[*id].kind {
+                TypeDefKind::Type(inner) => self.is_string(inner),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     fn bind_resources(&mut self, options: &Options) -> Result<(), Error> {
         let mut all: Vec<(TypeId, Vec<String>)> = Vec::new();
         for (_, id) in &self.interfaces {

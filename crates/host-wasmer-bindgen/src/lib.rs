@@ -55,7 +55,7 @@ mod names;
 mod shape;
 mod types;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use abi_needs::AbiNeeds;
 
@@ -74,6 +74,17 @@ pub struct Options {
     /// just `resource` when that is unambiguous. Every resource of the world
     /// needs a type, and every key must name a resource.
     pub with: BTreeMap<String, TokenStream>,
+    /// The imported functions whose `string` parameters the embedder takes
+    /// as `&str` instead of `String`: lifted into a host buffer reused from
+    /// call to call, so that a call allocates nothing for them (a keyed
+    /// open whose key the instance already holds, say).
+    ///
+    /// Keys name a function as `ns:pkg/iface/func` (a version may follow
+    /// the interface), `iface/func`, or `func` for a world-level function,
+    /// where `func` is the WIT name (`[static]pattern.open`) or, for a
+    /// resource's function, `resource.name` (`pattern.open`). Every key
+    /// must name an imported function.
+    pub borrow_strings: BTreeSet<String>,
     /// The path of the host-wasmer crate in generated code.
     pub runtime: TokenStream,
 }
@@ -82,6 +93,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             with: BTreeMap::new(),
+            borrow_strings: BTreeSet::new(),
             runtime: quote::quote!(::host_wasmer),
         }
     }
@@ -114,6 +126,14 @@ pub enum Error {
         key: String,
         /// The resources it names.
         matches: String,
+    },
+    /// A key of [`Options::borrow_strings`] names no imported function.
+    #[error(
+        "`borrow_strings` names `{key}`, which is no imported function of the world (write `ns:pkg/iface/func`, `iface/func` or a world-level `func`)"
+    )]
+    UnknownFunction {
+        /// The key given.
+        key: String,
     },
     /// The world uses something the bindings do not support.
     #[error("`{item}` is not supported by bindgen: {reason}")]

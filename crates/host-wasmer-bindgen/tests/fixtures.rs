@@ -128,3 +128,37 @@ fn two_versions_of_one_package_get_a_module_each() {
     assert!(code.contains("pub mod everything"));
     assert!(!code.contains("pub mod v1_0_0 { pub mod kinds"));
 }
+
+#[test]
+fn borrowed_strings_arrive_as_str_and_an_unknown_key_is_an_error() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../wit");
+    let (resolve, world) = load(&root, "guest");
+    let mut opts = options(&["pattern", "bucket"]);
+    opts.borrow_strings
+        .insert("slots:host/patterns/pattern.open".into());
+    let code = generate(&resolve, world, &opts).unwrap().to_string();
+    assert!(code.contains("source : & str"), "open takes `&str`");
+    assert!(
+        code.contains("Scratch :: take"),
+        "the key is lifted into a reused buffer"
+    );
+    // Only the function named: the other string parameters stay `String`.
+    assert!(code.contains("text : String"));
+
+    // The WIT name and the world key with its version name it too.
+    for key in [
+        "patterns/[static]pattern.open",
+        "slots:host/patterns@0.1.0/pattern.open",
+    ] {
+        let mut opts = options(&["pattern", "bucket"]);
+        opts.borrow_strings.insert(key.into());
+        let code = generate(&resolve, world, &opts).unwrap().to_string();
+        assert!(code.contains("source : & str"), "{key}");
+    }
+
+    let mut opts = options(&["pattern", "bucket"]);
+    opts.borrow_strings.insert("patterns/pattern.opne".into());
+    let err = generate(&resolve, world, &opts).unwrap_err();
+    assert!(matches!(err, Error::UnknownFunction { .. }), "{err}");
+    assert!(err.to_string().contains("`patterns/pattern.opne`"), "{err}");
+}

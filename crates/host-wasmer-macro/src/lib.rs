@@ -9,7 +9,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use host_wasmer_bindgen::Options;
@@ -32,6 +32,9 @@ use wit_parser::Resolve;
 ///         "slots:host/patterns/pattern": crate::Pattern,
 ///         "bucket": crate::Bucket,
 ///     },
+///     // Optional: functions whose `string` parameters arrive as `&str`,
+///     // lifted into a reused host buffer (no allocation per call).
+///     borrow_strings: ["slots:host/patterns/pattern.open"],
 /// });
 /// ```
 ///
@@ -53,6 +56,9 @@ struct Config {
     with: BTreeMap<String, TokenStream>,
     /// Where each `with` key is written, for errors about it.
     with_spans: BTreeMap<String, Span>,
+    borrow_strings: BTreeSet<String>,
+    /// Where each `borrow_strings` key is written, for errors about it.
+    borrow_spans: BTreeMap<String, Span>,
     span: Span,
 }
 
@@ -70,6 +76,8 @@ impl Parse for Config {
         let mut world = None;
         let mut with = BTreeMap::new();
         let mut with_spans = BTreeMap::new();
+        let mut borrow_strings = BTreeSet::new();
+        let mut borrow_spans = BTreeMap::new();
         while !content.is_empty() {
             let key: syn::Ident = content.parse()?;
             content.parse::<Token![:]>()?;
@@ -92,11 +100,21 @@ impl Parse for Config {
                         map.parse::<Token![,]>()?;
                     }
                 }
+                "borrow_strings" => {
+                    let list;
+                    syn::bracketed!(list in content);
+                    let names =
+                        list.parse_terminated(|input| input.parse::<LitStr>(), Token![,])?;
+                    for name in names {
+                        borrow_spans.insert(name.value(), name.span());
+                        borrow_strings.insert(name.value());
+                    }
+                }
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown option `{other}`: expected `path`, `inline`, `world` or `with`"
+                            "unknown option `{other}`: expected `path`, `inline`, `world`, `with` or `borrow_strings`"
                         ),
                     ));
                 }
@@ -117,6 +135,8 @@ impl Parse for Config {
             world,
             with,
             with_spans,
+            borrow_strings,
+            borrow_spans,
             span,
         })
     }
@@ -153,6 +173,7 @@ fn expand(config: &Config) -> syn::Result<TokenStream> {
         })?;
     let options = Options {
         with: config.with.clone(),
+        borrow_strings: config.borrow_strings.clone(),
         ..Options::default()
     };
     let code = host_wasmer_bindgen::generate(&resolve, world, &options).map_err(|e| {
@@ -160,6 +181,9 @@ fn expand(config: &Config) -> syn::Result<TokenStream> {
             host_wasmer_bindgen::Error::UnknownWith { key, .. }
             | host_wasmer_bindgen::Error::AmbiguousWith { key, .. } => {
                 config.with_spans.get(key).copied().unwrap_or(config.span)
+            }
+            host_wasmer_bindgen::Error::UnknownFunction { key } => {
+                config.borrow_spans.get(key).copied().unwrap_or(config.span)
             }
             _ => config.span,
         };

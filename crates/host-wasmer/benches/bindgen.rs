@@ -2,7 +2,19 @@
 //! loops on the same slots-core `ResourceTable`, each side measured in this
 //! one process, ratios printed and written for BENCHMARKS.md.
 //!
+//! The verdicts rest on paired rounds, not on criterion's groups: on a
+//! shared machine a slow spell lasting a second falls on one side of a
+//! group and flips the ratio. Each round runs both sides for about a
+//! millisecond, back to back, in alternating order, timed by the thread's
+//! CPU time (so a round in which another process took the core is not
+//! charged for the wait), and the figure is the median of the rounds'
+//! ratios; criterion's means (wall clock) are printed beside it.
+//!
 //! `SLOTS_BENCH_QUICK=1` shortens every measurement for a smoke run.
+//! `SLOTS_BINDGEN_PROFILE=<side>:<loop>:<calls>` (side `floor`, `hand`,
+//! `fallible` or `gen`; loop `constant`, `method` or `lifecycle`) runs that one loop and
+//! exits, for `valgrind --tool=callgrind`: two runs with different call
+//! counts give the instructions of one call.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -10,7 +22,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::Criterion;
 use host_wasmer::bindings::Caller;
 use host_wasmer::{Ctx, HostConfig, HostError, SlotsHost};
 use slots_core::{Borrowed, RawHandle, Resource, ResourceTable};
@@ -144,9 +156,8 @@ impl Loops {
         (Self::from(store, &wasmer), guest)
     }
 
-    /// The guest on hand-written typed imports; with `env`, the constant
-    /// reads its environment, else it is the bare floor.
-    fn hand_written(env_constant: bool) -> Self {
+    /// The guest on hand-written typed imports, with the constant `kind`.
+    fn hand_written(kind: Constant) -> Self {
         let mut store = Store::default();
         let module = Module::new(&store, wat::parse_str(GUEST).unwrap()).unwrap();
         let env = FunctionEnv::new(
@@ -155,13 +166,22 @@ impl Loops {
                 table: ResourceTable::new(),
             },
         );
-        let constant = if env_constant {
-            Function::new_typed_with_env(&mut store, &env, |env: FunctionEnvMut<'_, Env>| {
-                std::hint::black_box(env.data());
-                7i32
-            })
-        } else {
-            Function::new_typed(&mut store, || 7i32)
+        let constant = match kind {
+            Constant::Floor => Function::new_typed(&mut store, || 7i32),
+            Constant::ReadsEnv => {
+                Function::new_typed_with_env(&mut store, &env, |env: FunctionEnvMut<'_, Env>| {
+                    std::hint::black_box(env.data());
+                    7i32
+                })
+            }
+            Constant::Fallible => Function::new_typed_with_env(
+                &mut store,
+                &env,
+                |env: FunctionEnvMut<'_, Env>| -> Result<i32, RuntimeError> {
+                    std::hint::black_box(env.data());
+                    Ok(7)
+                },
+            ),
         };
         let new = Function::new_typed_with_env(
             &mut store,
@@ -200,145 +220,367 @@ impl Loops {
     }
 }
 
-/// Mean time per guest-side iteration, by name.
-static MEANS: Mutex<BTreeMap<&'static str, f64>> = Mutex::new(BTreeMap::new());
+/// The hand-written constant import of one side.
+#[derive(Clone, Copy)]
+enum Constant {
+    /// A typed import that does not read its environment: the floor.
+    Floor,
+    /// Reads its environment, as every slots import must.
+    ReadsEnv,
+    /// Reads its environment and returns a `Result`, as an import that can
+    /// fail (every generated one) must.
+    Fallible,
+}
 
-fn timed(name: &'static str, iters: u64, mut call: impl FnMut(i32)) -> Duration {
+/// A guest loop: one import called over and over.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Op {
+    Constant,
+    Method,
+    Lifecycle,
+}
+
+impl Op {
+    fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "constant" => Self::Constant,
+            "method" => Self::Method,
+            "lifecycle" => Self::Lifecycle,
+            _ => return None,
+        })
+    }
+
+    /// Calls per paired round: about a millisecond on each side.
+    fn round_calls(self) -> u32 {
+        match self {
+            Self::Constant | Self::Method => 20_000,
+            Self::Lifecycle => 8_000,
+        }
+    }
+}
+
+impl Loops {
+    /// `n` calls of `op`'s import, from one call into the guest.
+    fn run(&mut self, op: Op, n: u32) {
+        let n = n as i32;
+        match op {
+            Op::Constant => self.constant.call(&mut self.store, n).unwrap(),
+            Op::Method => self.method.call(&mut self.store, self.thing, n).unwrap(),
+            Op::Lifecycle => self.lifecycle.call(&mut self.store, n).unwrap(),
+        }
+    }
+
+    /// ns of CPU time per call of `n` calls of `op`.
+    fn per_call(&mut self, op: Op, n: u32) -> f64 {
+        let start = cpu_now();
+        self.run(op, n);
+        (cpu_now() - start).as_secs_f64() * 1e9 / f64::from(n)
+    }
+}
+
+/// The calling thread's CPU time: what it ran, not the time it waited
+/// while other processes of a shared machine ran. Elsewhere than Linux,
+/// the wall clock.
+fn cpu_now() -> Duration {
+    #[cfg(target_os = "linux")]
+    if let Ok(now) = nix::time::ClockId::CLOCK_THREAD_CPUTIME_ID.now() {
+        return Duration::from(now);
+    }
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed()
+}
+
+/// The three sides, in one process.
+struct Sides {
+    floor: Loops,
+    hand: Loops,
+    fallible: Loops,
+    generated: Loops,
+    /// Keeps the generated instance (and its teardown) alive.
+    _guest: Bench<Data>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Side {
+    Floor,
+    Hand,
+    Fallible,
+    Generated,
+}
+
+impl Side {
+    fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "floor" => Self::Floor,
+            "hand" => Self::Hand,
+            "fallible" => Self::Fallible,
+            "gen" => Self::Generated,
+            _ => return None,
+        })
+    }
+}
+
+impl Sides {
+    fn new() -> Self {
+        let (generated, guest) = Loops::generated();
+        Self {
+            floor: Loops::hand_written(Constant::Floor),
+            hand: Loops::hand_written(Constant::ReadsEnv),
+            fallible: Loops::hand_written(Constant::Fallible),
+            generated,
+            _guest: guest,
+        }
+    }
+
+    fn side(&mut self, side: Side) -> &mut Loops {
+        match side {
+            Side::Floor => &mut self.floor,
+            Side::Hand => &mut self.hand,
+            Side::Fallible => &mut self.fallible,
+            Side::Generated => &mut self.generated,
+        }
+    }
+}
+
+/// One bar: `ours` against `base`, both measured on `op`.
+struct Comparison {
+    label: &'static str,
+    ours: (Side, Op),
+    base: (Side, Op),
+    /// The bar, or none for a row that only explains another.
+    bar: Option<f64>,
+    /// criterion's names of the two sides, for their means.
+    names: (&'static str, &'static str),
+}
+
+const COMPARISONS: [Comparison; 5] = [
+    Comparison {
+        label: "constant import",
+        ours: (Side::Generated, Op::Constant),
+        base: (Side::Hand, Op::Constant),
+        bar: Some(1.05),
+        names: (
+            "generated constant",
+            "hand-written constant reading its env",
+        ),
+    },
+    Comparison {
+        label: "method on a handle",
+        ours: (Side::Generated, Op::Method),
+        base: (Side::Hand, Op::Method),
+        bar: Some(1.10),
+        names: ("generated method", "hand-written method"),
+    },
+    Comparison {
+        label: "constructor + method + drop",
+        ours: (Side::Generated, Op::Lifecycle),
+        base: (Side::Hand, Op::Lifecycle),
+        bar: Some(1.10),
+        names: (
+            "generated constructor + method + drop",
+            "hand-written constructor + method + drop",
+        ),
+    },
+    Comparison {
+        label: "hand-written method against the floor",
+        ours: (Side::Hand, Op::Method),
+        base: (Side::Floor, Op::Constant),
+        bar: Some(1.5),
+        names: (
+            "hand-written method",
+            "floor: typed import returning a constant",
+        ),
+    },
+    Comparison {
+        label: "(no bar) generated constant against a hand-written fallible one",
+        ours: (Side::Generated, Op::Constant),
+        base: (Side::Fallible, Op::Constant),
+        bar: None,
+        names: (
+            "generated constant",
+            "hand-written constant returning a Result",
+        ),
+    },
+];
+
+/// What the paired rounds of one comparison found.
+struct Paired {
+    ours: f64,
+    base: f64,
+    ratio: f64,
+    /// The first and third quartiles of the rounds' ratios.
+    spread: (f64, f64),
+}
+
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let at = ((sorted.len() - 1) as f64 * q).round() as usize;
+    sorted[at]
+}
+
+fn sorted(mut values: Vec<f64>) -> Vec<f64> {
+    values.sort_by(f64::total_cmp);
+    values
+}
+
+/// `rounds` paired rounds of `c`: both sides back to back, the order
+/// alternating, so that neither always runs on a warmer cache or right
+/// after the other's slow spell.
+fn paired(sides: &mut Sides, c: &Comparison, rounds: usize) -> Paired {
+    let n = c.ours.1.round_calls().min(c.base.1.round_calls());
+    let (mut ours, mut base, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    // Warm both sides (code, caches, the table's free list) first.
+    sides.side(c.ours.0).run(c.ours.1, n);
+    sides.side(c.base.0).run(c.base.1, n);
+    for round in 0..rounds {
+        let (a, b) = if round % 2 == 0 {
+            let a = sides.side(c.ours.0).per_call(c.ours.1, n);
+            (a, sides.side(c.base.0).per_call(c.base.1, n))
+        } else {
+            let b = sides.side(c.base.0).per_call(c.base.1, n);
+            (sides.side(c.ours.0).per_call(c.ours.1, n), b)
+        };
+        ours.push(a);
+        base.push(b);
+        ratios.push(a / b);
+    }
+    let ratios = sorted(ratios);
+    Paired {
+        ours: quantile(&sorted(ours), 0.5),
+        base: quantile(&sorted(base), 0.5),
+        ratio: quantile(&ratios, 0.5),
+        spread: (quantile(&ratios, 0.25), quantile(&ratios, 0.75)),
+    }
+}
+
+/// criterion's mean per call of each benchmark: every iteration it ran
+/// (warm-up included), by name.
+static MEANS: Mutex<BTreeMap<&'static str, (Duration, u64)>> = Mutex::new(BTreeMap::new());
+
+fn timed(name: &'static str, iters: u64, mut call: impl FnMut(u32)) -> Duration {
     let start = Instant::now();
     let mut left = iters;
     while left > 0 {
         let n = left.min(1 << 24);
-        call(n as i32);
+        call(n as u32);
         left -= n;
     }
     let total = start.elapsed();
-    let per = total.as_secs_f64() * 1e9 / iters.max(1) as f64;
-    MEANS.lock().unwrap().insert(name, per);
+    let mut means = MEANS.lock().unwrap();
+    let entry = means.entry(name).or_default();
+    entry.0 += total;
+    entry.1 += iters;
     total
 }
 
-fn bindings(c: &mut Criterion) {
+fn criterion_mean(name: &str) -> Option<f64> {
+    let means = MEANS.lock().unwrap();
+    let (total, iters) = means.get(name)?;
+    Some(total.as_secs_f64() * 1e9 / (*iters).max(1) as f64)
+}
+
+fn bindings(c: &mut Criterion, sides: &mut Sides, quick: bool) {
     let mut group = c.benchmark_group("bindgen");
-    if std::env::var_os("SLOTS_BENCH_QUICK").is_some() {
+    if quick {
         group.warm_up_time(Duration::from_millis(200));
         group.measurement_time(Duration::from_millis(500));
         group.sample_size(10);
     }
-    let mut floor = Loops::hand_written(false);
-    let mut hand = Loops::hand_written(true);
-    let (mut generated, _guest) = Loops::generated();
-
-    for (label, key, side) in [
-        (
-            "floor: typed import returning a constant",
-            "floor",
-            &mut floor,
-        ),
-        (
-            "hand-written constant reading its env",
-            "hand constant",
-            &mut hand,
-        ),
-    ] {
-        group.bench_function(label, |b| {
-            b.iter_custom(|iters| {
-                timed(key, iters, |n| {
-                    side.constant.call(&mut side.store, n).unwrap()
-                })
-            })
-        });
-    }
-    group.bench_function("generated constant", |b| {
-        b.iter_custom(|iters| {
-            timed("gen constant", iters, |n| {
-                generated.constant.call(&mut generated.store, n).unwrap()
-            })
-        })
-    });
-    for (label, key, side) in [
-        ("hand-written method", "hand method", &mut hand),
-        ("generated method", "gen method", &mut generated),
-    ] {
-        group.bench_function(label, |b| {
-            b.iter_custom(|iters| {
-                timed(key, iters, |n| {
-                    side.method.call(&mut side.store, side.thing, n).unwrap()
-                })
-            })
-        });
-    }
-    for (label, key, side) in [
-        (
-            "hand-written constructor + method + drop",
-            "hand lifecycle",
-            &mut hand,
-        ),
-        (
-            "generated constructor + method + drop",
-            "gen lifecycle",
-            &mut generated,
-        ),
-    ] {
-        group.bench_function(label, |b| {
-            b.iter_custom(|iters| {
-                timed(key, iters, |n| {
-                    side.lifecycle.call(&mut side.store, n).unwrap()
-                })
-            })
+    let benches: [(&'static str, Side, Op); 8] = [
+        (COMPARISONS[3].names.1, Side::Floor, Op::Constant),
+        (COMPARISONS[0].names.1, Side::Hand, Op::Constant),
+        (COMPARISONS[4].names.1, Side::Fallible, Op::Constant),
+        (COMPARISONS[0].names.0, Side::Generated, Op::Constant),
+        (COMPARISONS[1].names.1, Side::Hand, Op::Method),
+        (COMPARISONS[1].names.0, Side::Generated, Op::Method),
+        (COMPARISONS[2].names.1, Side::Hand, Op::Lifecycle),
+        (COMPARISONS[2].names.0, Side::Generated, Op::Lifecycle),
+    ];
+    for (name, side, op) in benches {
+        let loops = sides.side(side);
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| timed(name, iters, |n| loops.run(op, n)))
         });
     }
     group.finish();
-    report();
 }
 
-fn report() {
-    let means = MEANS.lock().unwrap();
-    let get = |key: &str| means.get(key).copied();
-    let rows: [(&str, &str, &str, f64); 4] = [
-        ("constant import", "gen constant", "hand constant", 1.05),
-        ("method on a handle", "gen method", "hand method", 1.10),
-        (
-            "constructor + method + drop",
-            "gen lifecycle",
-            "hand lifecycle",
-            1.10,
-        ),
-        (
-            "hand-written method against the floor",
-            "hand method",
-            "floor",
-            1.5,
-        ),
-    ];
-    let mut md = String::from(
+/// Paired rounds per comparison in a full run (about 2 ms each).
+const ROUNDS: usize = 401;
+
+fn main() {
+    if let Ok(spec) = std::env::var("SLOTS_BINDGEN_PROFILE") {
+        profile(&spec);
+        return;
+    }
+    let quick = std::env::var_os("SLOTS_BENCH_QUICK").is_some();
+    let mut sides = Sides::new();
+    let mut criterion = Criterion::default().configure_from_args();
+    bindings(&mut criterion, &mut sides, quick);
+    criterion.final_summary();
+    let rounds = if quick { 41 } else { ROUNDS };
+    let results: Vec<Paired> = COMPARISONS
+        .iter()
+        .map(|c| paired(&mut sides, c, rounds))
+        .collect();
+    report(&results, rounds);
+}
+
+/// Runs one loop alone, for a profiler.
+fn profile(spec: &str) {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let (Some(side), Some(op), Some(Ok(calls))) = (
+        parts.first().and_then(|s| Side::parse(s)),
+        parts.get(1).and_then(|s| Op::parse(s)),
+        parts.get(2).map(|s| s.parse::<u32>()),
+    ) else {
+        panic!(
+            "SLOTS_BINDGEN_PROFILE is <floor|hand|fallible|gen>:<constant|method|lifecycle>:<calls>"
+        );
+    };
+    let mut sides = Sides::new();
+    if calls > 0 {
+        sides.side(side).run(op, calls);
+    }
+}
+
+fn report(results: &[Paired], rounds: usize) {
+    let mut md = format!(
         "## Generated bindings against hand-written imports\n\n\
          `bindgen!` imports against `Function::new_typed_with_env` imports written by hand \
-         over the same slots-core `ResourceTable`, on one WAT guest, in one process. \
-         The hand-written constant reads its environment, as every slots import must; the \
-         floor is a typed import that does not.\n\n\
-         | operation | ns per call | baseline ns | ratio | bar | verdict |\n\
-         |---|---:|---:|---:|---:|---|\n",
+         in the bench over the same slots-core `ResourceTable`, on one WAT guest, in one \
+         process. The hand-written constant reads its environment, as every slots import \
+         must; the floor is a typed import that does not.\n\n\
+         The verdict is on the paired figure: {rounds} rounds, each running both sides back \
+         to back (about a millisecond each, the order alternating), timed by the thread's \
+         CPU time (`CLOCK_THREAD_CPUTIME_ID`: the time other processes hold the core is not \
+         charged), and the median of the rounds' ratios; a slow spell of a shared machine \
+         falls on both sides of a round. The quartiles of the rounds' ratios show the \
+         spread. criterion's means (wall clock, every iteration of its groups) are given \
+         beside it; on a loaded machine they can differ by tens of percent between runs.\n\n\
+         | operation | ns per call | baseline ns | ratio (median of rounds) | quartiles | criterion's ratio | bar | verdict |\n\
+         |---|---:|---:|---:|---:|---:|---:|---|\n",
     );
-    println!("\nbindgen, generated against hand-written (same run):");
-    for (label, ours, base, bar) in rows {
-        let (Some(ours), Some(base)) = (get(ours), get(base)) else {
-            continue;
+    println!("\nbindgen, generated against hand-written: median of {rounds} paired rounds");
+    for (c, p) in COMPARISONS.iter().zip(results) {
+        let crit = match (criterion_mean(c.names.0), criterion_mean(c.names.1)) {
+            (Some(a), Some(b)) => format!("{:.2}x", a / b),
+            _ => "-".into(),
         };
-        let ratio = ours / base;
-        let verdict = if ratio <= bar { "pass" } else { "miss" };
+        let (bar, verdict) = match c.bar {
+            Some(bar) if p.ratio <= bar => (format!("{bar}x"), "pass"),
+            Some(bar) => (format!("{bar}x"), "miss"),
+            None => ("-".to_string(), "-"),
+        };
         println!(
-            "  {label:<40} {ours:>8.1} ns vs {base:>8.1} ns  {ratio:>6.2}x  bar {bar}x {verdict}"
+            "  {:<40} {:>7.1} ns vs {:>7.1} ns  {:.2}x [{:.2}x..{:.2}x]  criterion {crit}  bar {bar} {verdict}",
+            c.label, p.ours, p.base, p.ratio, p.spread.0, p.spread.1
         );
         md.push_str(&format!(
-            "| {label} | {ours:.1} | {base:.1} | {ratio:.2}x | {bar}x | {verdict} |\n"
+            "| {} | {:.1} | {:.1} | {:.2}x | {:.2}x - {:.2}x | {crit} | {bar} | {verdict} |\n",
+            c.label, p.ours, p.base, p.ratio, p.spread.0, p.spread.1
         ));
     }
-    if let (Some(ours), Some(floor)) = (get("gen constant"), get("floor")) {
-        md.push_str(&format!(
-            "\nThe generated constant against the floor: {:.2}x.\n",
-            ours / floor
-        ));
-    }
+    md.push_str(&load_note());
     let dir = std::env::var_os("SLOTS_BENCH_RESULTS")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| {
@@ -349,5 +591,13 @@ fn report() {
     }
 }
 
-criterion_group!(benches, bindings);
-criterion_main!(benches);
+/// The machine's load while the rounds ran, so a reader can weigh them.
+fn load_note() -> String {
+    match std::fs::read_to_string("/proc/loadavg") {
+        Ok(load) => {
+            let one = load.split_whitespace().next().unwrap_or("?");
+            format!("\nLoad average (1 min) when the rounds ended: {one}.\n")
+        }
+        Err(_) => String::new(),
+    }
+}

@@ -131,6 +131,7 @@ impl<'a, D> Ctx<'a, D> {
 
     /// Gives the instance a handle to a new `value`, owned by the instance:
     /// a constructor's result.
+    #[inline]
     pub fn insert<T: Resource>(&mut self, value: T) -> Result<Handle<T>, InsertError> {
         let handle = self.env.table.insert(value)?;
         self.env.creations += 1;

@@ -98,6 +98,9 @@ pub use wit_parser as __wit_parser;
 ///         "slots:host/patterns/pattern": crate::Pattern,
 ///         "bucket": crate::Bucket,
 ///     },
+///     // optional: imports whose `string` parameters arrive as `&str`,
+///     // lifted into a host buffer reused from call to call
+///     borrow_strings: ["slots:host/patterns/pattern.open"],
 /// });
 /// ```
 ///

@@ -28,4 +28,13 @@ host_wasmer::bindgen!({
         "slots:host/patterns/pattern": crate::Pattern,
         "slots:host/buckets/bucket": crate::Bucket,
     },
+    // Strings the host only reads, lent as `&str` from a reused buffer: the
+    // key of a keyed open is looked up without a copy of its own (an intern
+    // hit allocates nothing), and a searched text is not copied twice.
+    borrow_strings: [
+        "slots:host/patterns/pattern.open",
+        "slots:host/patterns/pattern.is-match",
+        "slots:host/patterns/pattern.find",
+        "slots:host/patterns/pattern.find-all",
+    ],
 });

@@ -110,26 +110,47 @@ fn span(m: regex::Match<'_>) -> Span {
 /// assert_eq!(cache_key("a+", MatchOptions::default()), "00:a+");
 /// ```
 pub fn cache_key(source: &str, options: MatchOptions) -> String {
-    let flag = |on: bool| if on { '1' } else { '0' };
     let mut key = String::with_capacity(source.len() + 3);
+    write_cache_key(&mut key, source, options);
+    key
+}
+
+/// Writes the cache key of a pattern into `key`, emptied first.
+pub fn write_cache_key(key: &mut String, source: &str, options: MatchOptions) {
+    let flag = |on: bool| if on { '1' } else { '0' };
+    key.clear();
     key.push(flag(options.case_insensitive));
     key.push(flag(options.multi_line));
     key.push(':');
     key.push_str(source);
-    key
+}
+
+std::thread_local! {
+    /// The key buffer of `open`, reused so that opening a pattern the
+    /// instance already holds allocates nothing.
+    static KEY: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
 }
 
 impl HostPattern for HostData {
-    /// `[static]pattern.open`: the cached, interned path.
+    /// `[static]pattern.open`: the cached, interned path. The source is
+    /// lent (`borrow_strings` in `generated.rs`) and the key built in a
+    /// buffer reused from call to call, so an intern hit allocates nothing.
     fn open(
         cx: &mut Ctx<'_, Self>,
-        source: String,
+        source: &str,
         options: MatchOptions,
     ) -> Result<Result<Handle<Pattern>, Error>, HostError> {
+        let mut key = KEY.try_with(std::cell::Cell::take).unwrap_or_default();
+        write_cache_key(&mut key, source, options);
         let census = cx.data().census.clone();
-        match cx.open(&cache_key(&source, options), |_| {
-            Pattern::compile(&source, options).map(|pattern| pattern.counted(&census))
-        }) {
+        let opened = cx.open(&key, |_| {
+            Pattern::compile(source, options).map(|pattern| pattern.counted(&census))
+        });
+        // A long source is not kept for the thread's lifetime.
+        if key.capacity() <= MAX_SOURCE_LEN + 3 {
+            let _ = KEY.try_with(|slot| slot.set(key));
+        }
+        match opened {
             Ok(opened) => Ok(Ok(opened.handle)),
             Err(OpenError::Create(error)) => Ok(Err(error)),
             Err(OpenError::Insert(error)) => Ok(Err(Error::QuotaExceeded(error.to_string()))),
@@ -144,24 +165,24 @@ impl HostPattern for HostData {
     fn is_match(
         _: &mut Caller<'_, Self>,
         this: Borrowed<'_, Pattern>,
-        text: String,
+        text: &str,
     ) -> Result<bool, HostError> {
-        Ok(this.is_match(&text))
+        Ok(this.is_match(text))
     }
 
     fn find(
         _: &mut Caller<'_, Self>,
         this: Borrowed<'_, Pattern>,
-        text: String,
+        text: &str,
     ) -> Result<Option<Span>, HostError> {
-        Ok(this.find(&text))
+        Ok(this.find(text))
     }
 
     fn find_all(
         _: &mut Caller<'_, Self>,
         this: Borrowed<'_, Pattern>,
-        text: String,
+        text: &str,
     ) -> Result<Vec<Span>, HostError> {
-        Ok(this.find_all(&text))
+        Ok(this.find_all(text))
     }
 }

@@ -56,6 +56,7 @@ impl<D> Ctx<'_, D> {
     /// Releases one reference to the `T` behind `handle`: a guest's
     /// `[resource-drop]`. Returns whether the slot was freed (the object is
     /// dropped then, or lives on where others share it).
+    #[inline]
     pub fn release<T: Resource>(&mut self, handle: RawHandle) -> Result<bool, HostError> {
         let freed = self
             .env

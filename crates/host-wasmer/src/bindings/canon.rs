@@ -95,6 +95,32 @@ impl<'a, M: GuestMemory + ?Sized> LiftCx<'a, M> {
         Ok(read_utf8(self.mem, ptr, len)?)
     }
 
+    /// Lifts a string from its `(ptr, len)` into `buf` (emptied first),
+    /// with the checks of [`LiftCx::string`]; nothing is allocated when
+    /// `buf` has the capacity already.
+    #[inline]
+    pub fn str_into<'b>(
+        &mut self,
+        ptr: u32,
+        len: u32,
+        buf: &'b mut Vec<u8>,
+    ) -> Result<&'b str, HostError> {
+        check_string_len(len)?;
+        self.mem.check_range(ptr, u64::from(len))?;
+        self.charge(u64::from(len))?;
+        buf.clear();
+        buf.resize(len as usize, 0);
+        self.mem.read(ptr, buf)?;
+        std::str::from_utf8(buf).map_err(|error| {
+            AbiError::InvalidUtf8 {
+                ptr,
+                len,
+                valid_up_to: error.valid_up_to(),
+            }
+            .into()
+        })
+    }
+
     /// Checks the list at `(ptr, len)` of elements of `size` bytes aligned
     /// to `align`, and charges `host_size` bytes per element to the budget.
     pub fn check_list(
@@ -468,7 +494,7 @@ impl LowerGuest for () {
 
 /// Reads the `(ptr, len)` pair of a string or list stored at `ptr`.
 #[inline]
-fn load_pair<M: GuestMemory + ?Sized>(
+pub(crate) fn load_pair<M: GuestMemory + ?Sized>(
     cx: &mut LiftCx<'_, M>,
     ptr: u32,
 ) -> Result<(u32, u32), HostError> {

@@ -27,6 +27,7 @@ mod canon;
 mod flat;
 mod handles;
 mod instance;
+mod scratch;
 
 pub use crate::shape::{CoreExport, CoreImport, WorldShape};
 pub use crate::validate::validate_imports;
@@ -48,4 +49,5 @@ pub mod rt {
     };
     pub use super::handles::{borrow, check, raw, receiver, take};
     pub use super::instance::new_env;
+    pub use super::scratch::Scratch;
 }

@@ -1,0 +1,89 @@
+//! Host buffers reused from call to call: a `string` parameter that the
+//! embedder takes as `&str` (see `bindgen!`'s `borrow_strings`) is copied
+//! out of guest memory into one, so that once the buffer has grown to the
+//! strings a guest passes, lifting one allocates nothing. A keyed open of a
+//! key the instance already holds then runs without touching the heap.
+//!
+//! The buffers are per thread, not per instance: a host call borrows its
+//! instance's state mutably, and the lifted `&str` must outlive that
+//! borrow's use by the host function. A host function that calls into
+//! another guest (whose imports lift strings too) finds the pool empty or
+//! in use and gets a fresh buffer: never a panic.
+
+use std::cell::RefCell;
+
+use super::canon::{LiftCx, load_pair};
+use super::flat::Flat;
+use crate::HostError;
+use crate::abi::GuestMemory;
+
+/// Buffers kept per thread.
+const KEPT: usize = 8;
+
+/// A buffer grown past this is dropped after use, not kept: one long
+/// string must not pin host memory for the thread's lifetime.
+const KEEP_BYTES: usize = 64 * 1024;
+
+thread_local! {
+    static POOL: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A host buffer lent by the thread's pool for one call; it goes back to
+/// the pool when dropped.
+#[derive(Default)]
+pub struct Scratch(Vec<u8>);
+
+impl Scratch {
+    /// A buffer from the pool, or a new empty one (which allocates only
+    /// when a string is lifted into it).
+    #[inline]
+    pub fn take() -> Self {
+        let pooled = POOL
+            .try_with(|pool| pool.try_borrow_mut().ok().and_then(|mut pool| pool.pop()))
+            .ok()
+            .flatten();
+        Self(pooled.unwrap_or_default())
+    }
+
+    /// Lifts the string whose `(ptr, len)` are the next flat values into
+    /// this buffer, with the checks of [`LiftCx::string`]: length limit,
+    /// bounds, budget, UTF-8.
+    #[inline]
+    pub fn lift_flat<M: GuestMemory + ?Sized>(
+        &mut self,
+        cx: &mut LiftCx<'_, M>,
+        flat: &mut Flat<'_>,
+    ) -> Result<&str, HostError> {
+        let ptr = flat.next_bits() as u32;
+        let len = flat.next_bits() as u32;
+        cx.str_into(ptr, len, &mut self.0)
+    }
+
+    /// Lifts the string whose `(ptr, len)` pair is stored at `at` into
+    /// this buffer, with the same checks.
+    #[inline]
+    pub fn load<M: GuestMemory + ?Sized>(
+        &mut self,
+        cx: &mut LiftCx<'_, M>,
+        at: u32,
+    ) -> Result<&str, HostError> {
+        let (ptr, len) = load_pair(cx, at)?;
+        cx.str_into(ptr, len, &mut self.0)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let buf = std::mem::take(&mut self.0);
+        if buf.capacity() == 0 || buf.capacity() > KEEP_BYTES {
+            return;
+        }
+        let _ = POOL.try_with(|pool| {
+            if let Ok(mut pool) = pool.try_borrow_mut()
+                && pool.len() < KEPT
+            {
+                pool.push(buf);
+            }
+        });
+    }
+}
