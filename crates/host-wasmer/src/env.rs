@@ -3,10 +3,9 @@
 
 use std::sync::Arc;
 
-use slots_core::ResourceTable;
+use slots_core::{ResourceTable, TakenObject};
 use wasmer::{Function, FunctionEnv, Imports, Instance, Memory, Module, Store, TypedFunction};
 
-use crate::ownership::Passed;
 use crate::{InstantiateError, SlotsHost};
 
 /// The guest's `cabi_realloc(old_ptr, old_len, align, new_len) -> ptr`.
@@ -188,5 +187,29 @@ pub(crate) fn start<D: Send + 'static>(
 impl<D> Drop for InstanceEnv<D> {
     fn drop(&mut self) {
         self.teardown();
+    }
+}
+
+/// The objects the guest gave the host function being called, by the
+/// handle bits it passed.
+#[derive(Debug, Default)]
+pub(crate) struct Passed {
+    objects: Vec<(u32, TakenObject)>,
+}
+
+impl Passed {
+    /// The object given as `bits` in this call, taken out of the list.
+    pub(crate) fn take(&mut self, bits: u32) -> Option<TakenObject> {
+        let at = self.objects.iter().position(|(b, _)| *b == bits)?;
+        Some(self.objects.swap_remove(at).1)
+    }
+
+    /// Drops every object the host function did not claim.
+    pub(crate) fn clear(&mut self) {
+        self.objects.clear();
+    }
+
+    pub(crate) fn push(&mut self, bits: u32, object: TakenObject) {
+        self.objects.push((bits, object));
     }
 }

@@ -8,7 +8,7 @@ use wasmer::{AsStoreRef, Instance, Store};
 
 use crate::abi::{Abi, Val, WasmerMemory};
 use crate::bindings::BoundInstance;
-use crate::{CallError, Counters, GuestTrap, GuestWorld, HostError, InstanceEnv, TrapKind};
+use crate::{CallError, Counters, GuestWorld, HostError, InstanceEnv};
 
 /// A guest instantiated by a [`Linker`](crate::Linker).
 ///
@@ -151,7 +151,7 @@ impl<D: Send + 'static> GuestInstance<D> {
         let args = args.map_err(abi_error)?;
         let results = function
             .call(store, &args)
-            .map_err(|error| trapped(name, error))?;
+            .map_err(|error| CallError::trapped(name, error))?;
         let result = {
             let mut mem = WasmerMemory::optional(store, memory, realloc);
             self.abi
@@ -162,7 +162,7 @@ impl<D: Send + 'static> GuestInstance<D> {
             self.env_mut(store).in_host_call = true;
             let done = post_return.call(store, &results);
             self.env_mut(store).in_host_call = false;
-            done.map_err(|error| trapped(&export.post_return, error))?;
+            done.map_err(|error| CallError::trapped(&export.post_return, error))?;
         }
         Ok(result)
     }
@@ -225,19 +225,5 @@ impl<D: Send + 'static> GuestInstance<D> {
     /// nothing more.
     pub fn teardown(&self, store: &mut Store) -> Result<(), HostError> {
         self.bound.teardown(store)
-    }
-}
-
-pub(crate) fn trapped(export: &str, error: wasmer::RuntimeError) -> CallError {
-    let message = error.message();
-    let code = error.clone().to_trap();
-    let kind = match error.downcast::<GuestTrap>() {
-        Ok(trap) => TrapKind::Host(Box::new(trap)),
-        Err(_) => code.map_or(TrapKind::Other, TrapKind::Wasm),
-    };
-    CallError::Trap {
-        export: export.into(),
-        message,
-        kind,
     }
 }

@@ -62,17 +62,14 @@
 
 pub mod abi;
 pub mod bindings;
-mod compose;
 mod ctx;
-mod direct;
 mod env;
 mod error;
 mod host;
 mod host_call;
 mod instance;
-mod introspect;
 mod linker;
-mod ownership;
+mod plural;
 mod shape;
 pub mod typed;
 mod validate;
@@ -127,15 +124,13 @@ pub use host_wasmer_macro::bindgen;
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoctests;
 
-pub use compose::{InstantiateOptions, UndefinedImportCalled, UndefinedImports};
 pub use ctx::{Ctx, KeyedOpen, OpenError, OpenedFrom};
 pub use env::{Counters, InstanceEnv};
 pub use error::{BindError, CallError, GuestTrap, HostError, InstantiateError, TrapKind};
 pub use host::{CacheKey, HostConfig, HostTotals, SharedObject, SlotsHost};
 pub use instance::GuestInstance;
-pub use introspect::{INTROSPECT_INTERFACE, add_introspection};
-pub use linker::Linker;
-pub use validate::{Problem, ValidationError, validate_module};
+pub use linker::{HostFunc, InstantiateOptions, Linker, UndefinedImportCalled};
+pub use validate::{Problem, UndefinedImports, ValidationError, validate_module};
 /// Wasmer's codes for the traps of guest code ([`TrapKind::Wasm`]).
 pub use wasmer_types::TrapCode;
 pub use world::{ExportFunc, GuestWorld, ImportFunc, ImportResource, WorldError};

@@ -4,7 +4,7 @@
 use wit_parser::{Flags, FlagsRepr, Int, Type};
 
 use super::bytes::{align_to, put, tail_mut};
-use super::layout::{MAX_LIST_BYTE_LENGTH, MAX_STRING_BYTE_LENGTH};
+use super::{MAX_LIST_BYTE_LENGTH, MAX_STRING_BYTE_LENGTH};
 use super::lowerer::Lowerer;
 use super::memory::allocate;
 use super::shape::Shape;

@@ -10,7 +10,6 @@ use wasmer::{AsStoreRef, Function, FunctionEnv, Imports, Instance, Module, Runti
 use super::WorldShape;
 use super::canon::LiftCx;
 use crate::abi::{AbiError, WasmerMemory};
-use crate::instance::trapped;
 use crate::{CallError, Counters, HostError, InstanceEnv, InstantiateError, SlotsHost};
 
 /// A guest instantiated through the bindings `bindgen!` generates (or, with
@@ -327,7 +326,7 @@ impl<D: Send + 'static> BoundInstance<D> {
     pub fn ran<R>(&self, export: &str, result: Result<R, RuntimeError>) -> Result<R, CallError> {
         result.map_err(|error| {
             self.poison();
-            trapped(export, error)
+            CallError::trapped(export, error)
         })
     }
 

@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use wit_parser::{Handle, Resolve, Type, TypeDefKind, TypeId};
 
+use crate::error::TypeMismatch;
+
 /// A Rust type registered for a WIT resource.
 #[derive(Clone, Debug)]
 pub struct BoundResource {
@@ -20,18 +22,6 @@ pub struct BoundResource {
 pub struct TypeCheck<'a> {
     pub(crate) resolve: &'a Resolve,
     pub(crate) resources: &'a HashMap<TypeId, BoundResource>,
-}
-
-/// A Rust type that does not fit a WIT type.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("WIT type `{wit}` does not fit Rust type `{rust}`{}", .detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default())]
-pub struct TypeMismatch {
-    /// The WIT type, as WIT spells it.
-    pub wit: String,
-    /// The Rust type.
-    pub rust: &'static str,
-    /// More about the mismatch, where there is more to say.
-    pub detail: Option<String>,
 }
 
 impl<'a> TypeCheck<'a> {
@@ -119,6 +109,26 @@ impl<'a> TypeCheck<'a> {
         TypeMismatch {
             detail: Some(detail.into()),
             ..self.mismatch::<T>(ty)
+        }
+    }
+
+    /// Whether a value of `ty` can hold a handle.
+    pub(crate) fn holds_handles(&self, ty: &Type) -> bool {
+        let Some(kind) = self.kind(ty) else {
+            return false;
+        };
+        match kind {
+            TypeDefKind::Handle(_) => true,
+            TypeDefKind::List(t) | TypeDefKind::Option(t) => self.holds_handles(t),
+            TypeDefKind::Record(r) => r.fields.iter().any(|f| self.holds_handles(&f.ty)),
+            TypeDefKind::Tuple(t) => t.types.iter().any(|t| self.holds_handles(t)),
+            TypeDefKind::Result(r) => [r.ok, r.err].iter().flatten().any(|t| self.holds_handles(t)),
+            TypeDefKind::Variant(v) => v
+                .cases
+                .iter()
+                .filter_map(|c| c.ty.as_ref())
+                .any(|t| self.holds_handles(t)),
+            _ => false,
         }
     }
 }

@@ -18,18 +18,19 @@
 
 mod check;
 mod containers;
-mod direct;
-mod func;
+mod direct_call;
+mod wit_return;
 mod handles;
 mod macros;
 mod scalars;
 
-pub use check::{BoundResource, TypeCheck, TypeMismatch, wit_type_name};
+pub use check::{BoundResource, TypeCheck, wit_type_name};
+pub use crate::error::TypeMismatch;
 pub use containers::ResultSide;
-pub use direct::DirectCall;
+pub use direct_call::DirectCall;
 #[doc(hidden)]
-pub use direct::flags_word as __flags_word;
-pub use func::{HostFunc, WitReturn};
+pub use direct_call::flags_word as __flags_word;
+pub use wit_return::WitReturn;
 pub use handles::Own;
 #[doc(hidden)]
 pub use macros::check_names as __check_names;

@@ -4,7 +4,7 @@
 
 use wit_parser::{Function, Resolve, Type, TypeDefKind};
 
-use super::WorldError;
+use super::error::WorldError;
 
 /// Checks that slots can serve `func`: a synchronous function whose
 /// parameters and result use only supported types.

@@ -1,39 +1,39 @@
-//! `Linker`: binds Rust closures to the functions of a WIT world and
-//! instantiates guests of that world on Wasmer.
+//! `Linker`: binds Rust closures to the functions of a WIT world known at
+//! run time and instantiates guests of that world on Wasmer.
+//!
+//! The call paths sit side by side: [`typed_path`] (typed closures, a
+//! typed Wasmer function per core signature), [`dynamic`] (untyped
+//! closures and the signatures the typed path does not cover) with the
+//! canonical ABI's handle rules for them in [`ownership`]; [`compose`]
+//! instantiates beside the embedder's own imports. The generated bindings'
+//! path is [`crate::bindings`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use slots_core::{RawHandle, Resource};
-use wasmer::{Function, FunctionEnv, FunctionEnvMut, Imports, Module, Store, Value};
+use wasmer::{FunctionEnv, Imports, Module, Store};
 
-use crate::abi::{Abi, Val, WasmerMemory};
+mod compose;
+mod dynamic;
+mod host_func;
+mod ownership;
+mod typed_path;
+
+pub use compose::{InstantiateOptions, UndefinedImportCalled};
+pub use host_func::HostFunc;
+
+use self::dynamic::{Claims, DropFn, DynHostFn, drop_function, host_function};
+use self::typed_path::DirectHostFn;
+use crate::abi::{Abi, Val};
 use crate::bindings::BoundInstance;
-use crate::direct;
-use crate::host_call::{guarded, refused, trap};
-use crate::ownership;
-use crate::shape::signature_type;
-use crate::typed::{BoundResource, DirectCall, HostFunc, Lowered, TypeCheck};
+use crate::typed::{BoundResource, TypeCheck};
 use crate::validate::validate_module;
 use crate::world::ImportFunc;
 use crate::{
     BindError, GuestInstance, GuestWorld, HostError, InstanceEnv, InstantiateError, SlotsHost,
     ValidationError,
 };
-
-/// An untyped host function: lifted parameters in, result to lower out.
-pub(crate) type DynHostFn<D> =
-    Arc<dyn Fn(&mut InstanceEnv<D>, Vec<Val>) -> Result<Option<Val>, HostError> + Send + Sync>;
-
-/// A typed host function on the direct path: lifts from core arguments.
-pub(crate) type DirectHostFn<D> = Arc<
-    dyn Fn(&mut InstanceEnv<D>, &mut DirectCall<'_>) -> Result<Option<Lowered>, HostError>
-        + Send
-        + Sync,
->;
-
-/// A `[resource-drop]` function: releases one handle of its type.
-type DropFn<D> = Arc<dyn Fn(&mut InstanceEnv<D>, u32) -> Result<(), HostError> + Send + Sync>;
 
 enum Binding<D> {
     Func {
@@ -360,8 +360,8 @@ impl<D: Send + 'static> Linker<D> {
                     import,
                     direct: Some(direct),
                     ..
-                } if direct::eligible(&import.signature) => {
-                    direct::function(store, &env, import, self.abi.clone(), direct)
+                } if typed_path::eligible(&import.signature) => {
+                    typed_path::function(store, &env, import, self.abi.clone(), direct)
                 }
                 Binding::Func {
                     import,
@@ -389,102 +389,4 @@ impl<D: Send + 'static> Linker<D> {
             self.abi.clone(),
         ))
     }
-}
-
-/// What an untyped host function needs to apply the handle rules to its
-/// parameters.
-struct Claims {
-    resolve: Arc<wit_parser::Resolve>,
-    resources: Arc<HashMap<wit_parser::TypeId, BoundResource>>,
-}
-
-fn host_function<D: Send + 'static>(
-    store: &mut Store,
-    env: &FunctionEnv<InstanceEnv<D>>,
-    import: Arc<ImportFunc>,
-    abi: Arc<Abi>,
-    call: DynHostFn<D>,
-    claims: Option<Claims>,
-) -> Function {
-    let ty = signature_type(&import.signature);
-    Function::new_with_env(
-        store,
-        env,
-        ty,
-        move |mut fenv: FunctionEnvMut<'_, InstanceEnv<D>>, args: &[Value]| {
-            if let Some(error) = refused(fenv.data()) {
-                return Err(trap(import.qualified_name(), error));
-            }
-            guarded(
-                &mut fenv,
-                || import.qualified_name(),
-                |fenv| {
-                    // Set before anything can run guest code (`cabi_realloc`,
-                    // while lowering), cleared on every path out.
-                    fenv.data_mut().in_host_call = true;
-                    let result = dispatch(fenv, &import, &abi, &call, claims.as_ref(), args);
-                    fenv.data_mut().in_host_call = false;
-                    result.map_err(|error| trap(import.qualified_name(), error))
-                },
-            )
-        },
-    )
-}
-
-/// Lifts the guest's arguments, runs the host function, lowers its result.
-fn dispatch<D: Send + 'static>(
-    fenv: &mut FunctionEnvMut<'_, InstanceEnv<D>>,
-    import: &ImportFunc,
-    abi: &Abi,
-    call: &DynHostFn<D>,
-    claims: Option<&Claims>,
-    args: &[Value],
-) -> Result<Vec<Value>, HostError> {
-    let (state, mut store) = fenv.data_and_store_mut();
-    let (memory, realloc) = (state.memory.clone(), state.realloc.clone());
-    let params = {
-        let mut mem = WasmerMemory::optional(&mut store, memory.clone(), realloc.clone());
-        abi.lift_import_params(&import.func, args, &mut mem)?
-    };
-    if let Some(claims) = claims {
-        ownership::claim(
-            &claims.resolve,
-            &claims.resources,
-            &import.func.params,
-            &params,
-            &mut state.table,
-            &mut state.passed,
-        )?;
-    }
-    let result = call(state, params);
-    // An `own` the function did not take is dropped, as its callee would.
-    state.passed.clear();
-    let result = result?;
-    // From here on only the store is used: `cabi_realloc` may run guest code.
-    let mut mem = WasmerMemory::optional(&mut store, memory, realloc);
-    Ok(abi.lower_import_result(&import.func, result, args, &mut mem)?)
-}
-
-fn drop_function<D: Send + 'static>(
-    store: &mut Store,
-    env: &FunctionEnv<InstanceEnv<D>>,
-    module: String,
-    name: String,
-    call: DropFn<D>,
-) -> Function {
-    Function::new_typed_with_env(
-        store,
-        env,
-        move |mut fenv: FunctionEnvMut<'_, InstanceEnv<D>>, handle: i32| {
-            let import = || format!("{module}#{name}");
-            if let Some(error) = refused(fenv.data()) {
-                return Err(trap(import(), error));
-            }
-            // Releasing a handle runs the object's destructor, which is the
-            // embedder's code and may panic.
-            guarded(&mut fenv, import, |fenv| {
-                call(fenv.data_mut(), handle as u32).map_err(|error| trap(import(), error))
-            })
-        },
-    )
 }
