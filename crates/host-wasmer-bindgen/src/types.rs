@@ -6,6 +6,7 @@ use quote::quote;
 use wit_parser::{Enum, Flags, Handle, Int, Record, Type, TypeDefKind, TypeId, Variant};
 
 use crate::Error;
+use crate::walk::any_part;
 use crate::gen_::Gen;
 use crate::names::{camel, snake};
 
@@ -137,70 +138,29 @@ impl Gen<'_> {
 
     /// Whether `ty` holds a handle anywhere.
     pub(crate) fn has_handle(&self, ty: &Type) -> bool {
-        let Type::Id(id) = ty else { return false };
-        match &self.resolve.types[*id].kind {
-            TypeDefKind::Handle(_) | TypeDefKind::Resource => true,
-            TypeDefKind::Type(t) | TypeDefKind::List(t) | TypeDefKind::Option(t) => {
-                self.has_handle(t)
-            }
-            TypeDefKind::Result(r) => {
-                r.ok.as_ref().is_some_and(|t| self.has_handle(t))
-                    || r.err.as_ref().is_some_and(|t| self.has_handle(t))
-            }
-            TypeDefKind::Tuple(t) => t.types.iter().any(|t| self.has_handle(t)),
-            TypeDefKind::Record(r) => r.fields.iter().any(|f| self.has_handle(&f.ty)),
-            TypeDefKind::Variant(v) => v
-                .cases
-                .iter()
-                .any(|c| c.ty.as_ref().is_some_and(|t| self.has_handle(t))),
-            _ => false,
-        }
+        any_part(self.resolve, ty, |_, kind| {
+            matches!(kind, Some(TypeDefKind::Handle(_) | TypeDefKind::Resource))
+        })
     }
 
     /// Whether `ty` holds an `own` and whether it holds a `borrow`.
     pub(crate) fn handles_in(&self, ty: &Type) -> (bool, bool) {
-        let Type::Id(id) = ty else {
-            return (false, false);
+        let holds = |wanted: fn(&Handle) -> bool| {
+            any_part(self.resolve, ty, |_, kind| {
+                matches!(kind, Some(TypeDefKind::Handle(h)) if wanted(h))
+            })
         };
-        let either = |a: (bool, bool), b: (bool, bool)| (a.0 || b.0, a.1 || b.1);
-        let all = |types: &mut dyn Iterator<Item = &Type>| {
-            types.fold((false, false), |acc, t| either(acc, self.handles_in(t)))
-        };
-        match &self.resolve.types[*id].kind {
-            TypeDefKind::Handle(Handle::Own(_)) => (true, false),
-            TypeDefKind::Handle(Handle::Borrow(_)) => (false, true),
-            TypeDefKind::Type(t) | TypeDefKind::List(t) | TypeDefKind::Option(t) => {
-                self.handles_in(t)
-            }
-            TypeDefKind::Result(r) => all(&mut r.ok.iter().chain(r.err.iter())),
-            TypeDefKind::Tuple(t) => all(&mut t.types.iter()),
-            TypeDefKind::Record(r) => all(&mut r.fields.iter().map(|f| &f.ty)),
-            TypeDefKind::Variant(v) => all(&mut v.cases.iter().filter_map(|c| c.ty.as_ref())),
-            _ => (false, false),
-        }
+        (
+            holds(|h| matches!(h, Handle::Own(_))),
+            holds(|h| matches!(h, Handle::Borrow(_))),
+        )
     }
 
     /// Whether `ty` holds a string or list: lowering it allocates.
     pub(crate) fn allocates(&self, ty: &Type) -> bool {
-        match ty {
-            Type::String => true,
-            Type::Id(id) => match &self.resolve.types[*id].kind {
-                TypeDefKind::List(_) => true,
-                TypeDefKind::Type(t) | TypeDefKind::Option(t) => self.allocates(t),
-                TypeDefKind::Result(r) => {
-                    r.ok.as_ref().is_some_and(|t| self.allocates(t))
-                        || r.err.as_ref().is_some_and(|t| self.allocates(t))
-                }
-                TypeDefKind::Tuple(t) => t.types.iter().any(|t| self.allocates(t)),
-                TypeDefKind::Record(r) => r.fields.iter().any(|f| self.allocates(&f.ty)),
-                TypeDefKind::Variant(v) => v
-                    .cases
-                    .iter()
-                    .any(|c| c.ty.as_ref().is_some_and(|t| self.allocates(t))),
-                _ => false,
-            },
-            _ => false,
-        }
+        any_part(self.resolve, ty, |t, kind| {
+            matches!(t, Type::String) || matches!(kind, Some(TypeDefKind::List(_)))
+        })
     }
 
     pub(crate) fn unsupported(&self, id: TypeId, reason: &'static str) -> Error {

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use slots_core::{
-    AsHandle, GrantError, Handle, InsertError, Lookup, RedeemError, Resource, ResourceTable,
-    Shared, Token,
+    AsHandle, GrantError, Handle, InsertError, Lookup, OpenError, RedeemError, Resource,
+    ResourceTable, Shared, Token,
 };
 
 use crate::typed::Own;
@@ -207,12 +207,7 @@ impl<'a, D> Ctx<'a, D> {
             lookup = Some(how);
             Ok(object)
         });
-        let opened = match opened {
-            Ok(opened) => opened,
-            Err(slots_core::OpenError::Create(error)) => return Err(error),
-            Err(slots_core::OpenError::Insert(error)) => return Err(OpenError::Insert(error)),
-            Err(_) => return Err(OpenError::TypeClash { resource: T::NAME }),
-        };
+        let opened = opened.map_err(OpenError::flatten)?;
         let handle = opened.handle.raw();
         let from = match (opened.interned, lookup) {
             (true, _) => {
@@ -369,27 +364,3 @@ pub enum OpenedFrom {
     Created,
 }
 
-/// A keyed open that failed.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum OpenError<E> {
-    /// The object could not be created.
-    #[error("creating the object failed")]
-    Create(#[source] E),
-    /// The instance's handle table refused a new handle.
-    #[error(transparent)]
-    Insert(#[from] InsertError),
-    /// The object was revoked while it was being opened.
-    #[error("the `{resource}` was revoked while it was being opened")]
-    Revoked {
-        /// The resource's WIT name.
-        resource: &'static str,
-    },
-    /// The cache holds an object of another Rust type under this key: two
-    /// types were registered for one resource.
-    #[error("the cache holds another type under a `{resource}` key")]
-    TypeClash {
-        /// The resource's WIT name.
-        resource: &'static str,
-    },
-}

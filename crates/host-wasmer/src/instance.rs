@@ -7,7 +7,7 @@ use slots_core::{AsHandle, Handle, Resource, Shared};
 use wasmer::{AsStoreRef, Instance, Store};
 
 use crate::abi::{Abi, Val, WasmerMemory};
-use crate::bindings::BoundInstance;
+use crate::bindings::{BoundInstance, World};
 use crate::{CallError, Counters, GuestWorld, HostError, InstanceEnv};
 
 /// A guest instantiated by a [`Linker`](crate::Linker).
@@ -225,5 +225,16 @@ impl<D: Send + 'static> GuestInstance<D> {
     /// nothing more.
     pub fn teardown(&self, store: &mut Store) -> Result<(), HostError> {
         self.bound.teardown(store)
+    }
+}
+
+/// A `GuestInstance` is a world's instance like a generated world type's,
+/// so that generic helpers (WASI's [`WasiGuest`](crate::wasi::WasiGuest),
+/// with feature `wasi`) serve both.
+impl<D: Send + 'static> World for GuestInstance<D> {
+    type Data = D;
+
+    fn instance(&self) -> &BoundInstance<D> {
+        &self.bound
     }
 }

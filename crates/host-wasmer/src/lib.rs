@@ -124,7 +124,7 @@ pub use host_wasmer_macro::bindgen;
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoctests;
 
-pub use ctx::{Ctx, KeyedOpen, OpenError, OpenedFrom};
+pub use ctx::{Ctx, KeyedOpen, OpenedFrom};
 pub use env::{Counters, InstanceEnv};
 pub use error::{BindError, CallError, GuestTrap, HostError, InstantiateError, TrapKind};
 pub use host::{CacheKey, HostConfig, HostTotals, SharedObject, SlotsHost};
@@ -132,5 +132,6 @@ pub use instance::GuestInstance;
 pub use linker::{HostFunc, InstantiateOptions, Linker, UndefinedImportCalled};
 pub use validate::{Problem, UndefinedImports, ValidationError, validate_module};
 /// Wasmer's codes for the traps of guest code ([`TrapKind::Wasm`]).
+pub use slots_core::OpenError;
 pub use wasmer_types::TrapCode;
 pub use world::{ExportFunc, GuestWorld, ImportFunc, ImportResource, WorldError};

@@ -251,8 +251,22 @@ pub fn check_store<M: GuestMemory + ?Sized>(
     Ok(())
 }
 
-macro_rules! scalar {
-    ($ty:ty, $size:expr, |$v:ident| $from_bits:expr, |$s:ident| $to_bits:expr) => {
+/// A value of `N` little-endian bytes, widened to the 64-bit word its flat
+/// form takes.
+#[inline]
+fn word<const N: usize>(bytes: [u8; N]) -> u64 {
+    let mut word = [0; 8];
+    word[..N].copy_from_slice(&bytes);
+    u64::from_le_bytes(word)
+}
+
+/// The ABI traits of a type that is one core value: lifted from its flat
+/// word or from its `$size` little-endian bytes by the same conversion
+/// (`|v| ...`, which may refuse the value), lowered as its word
+/// (`|s| ...`), stored as the word's low `$size` bytes. With `bytes`, a
+/// list of it is copied in one read or write.
+macro_rules! one_word {
+    ($ty:ty, $size:literal, |$v:ident| $lift:expr, |$s:ident| $lower:expr $(, $bytes:ident)?) => {
         impl Layout for $ty {
             const SIZE: u32 = $size;
             const ALIGN: u32 = $size;
@@ -266,7 +280,7 @@ macro_rules! scalar {
                 flat: &mut Flat<'_>,
             ) -> Result<Self, HostError> {
                 let $v = flat.next_bits();
-                Ok($from_bits)
+                $lift
             }
 
             #[inline]
@@ -274,8 +288,11 @@ macro_rules! scalar {
                 cx: &mut LiftCx<'_, M>,
                 ptr: u32,
             ) -> Result<Self, HostError> {
-                Ok(<$ty>::from_le_bytes(cx.read(ptr)?))
+                let $v = word(cx.read::<$size>(ptr)?);
+                $lift
             }
+
+            $(one_word!(@load_list $bytes);)?
         }
 
         impl LowerGuest for $ty {
@@ -286,7 +303,7 @@ macro_rules! scalar {
                 out: &mut FlatOut<'_>,
             ) -> Result<(), HostError> {
                 let $s = *self;
-                out.push($to_bits);
+                out.push($lower);
                 Ok(())
             }
 
@@ -296,116 +313,33 @@ macro_rules! scalar {
                 mem: &mut M,
                 ptr: u32,
             ) -> Result<(), HostError> {
-                Ok(mem.write(ptr, &self.to_le_bytes())?)
+                let $s = *self;
+                Ok(mem.write(ptr, &u64::to_le_bytes($lower)[..$size])?)
             }
+
+            $(one_word!(@store_list $bytes);)?
         }
     };
-}
-
-scalar!(u16, 2, |v| v as u16, |s| u64::from(s));
-scalar!(i8, 1, |v| v as u8 as i8, |s| u64::from(s as u8));
-scalar!(i16, 2, |v| v as u16 as i16, |s| u64::from(s as u16));
-scalar!(u32, 4, |v| v as u32, |s| u64::from(s));
-scalar!(i32, 4, |v| v as u32 as i32, |s| u64::from(s as u32));
-scalar!(u64, 8, |v| v, |s| s);
-scalar!(i64, 8, |v| v as i64, |s| s as u64);
-scalar!(f32, 4, |v| f32::from_bits(v as u32), |s| u64::from(
-    s.to_bits()
-));
-scalar!(f64, 8, |v| f64::from_bits(v), |s| s.to_bits());
-
-impl Layout for u8 {
-    const SIZE: u32 = 1;
-    const ALIGN: u32 = 1;
-    const FLAT: usize = 1;
-}
-
-impl LiftGuest for u8 {
-    #[inline]
-    fn lift_flat<M: GuestMemory + ?Sized>(
-        _: &mut LiftCx<'_, M>,
-        flat: &mut Flat<'_>,
-    ) -> Result<Self, HostError> {
-        Ok(flat.next_bits() as u8)
-    }
-
-    #[inline]
-    fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
-        Ok(u8::from_le_bytes(cx.read(ptr)?))
-    }
-
-    fn load_list<M: GuestMemory + ?Sized>(
-        cx: &mut LiftCx<'_, M>,
-        ptr: u32,
-        len: u32,
-    ) -> Result<Vec<Self>, HostError> {
-        let mut bytes = vec![0; len as usize];
-        cx.mem.read(ptr, &mut bytes)?;
-        Ok(bytes)
-    }
-}
-
-impl LowerGuest for u8 {
-    #[inline]
-    fn lower_flat<M: GuestMemory + ?Sized>(
-        &self,
-        _: &mut M,
-        out: &mut FlatOut<'_>,
-    ) -> Result<(), HostError> {
-        out.push(u64::from(*self));
-        Ok(())
-    }
-
-    #[inline]
-    fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError> {
-        Ok(mem.write(ptr, &[*self])?)
-    }
-
-    fn store_list<M: GuestMemory + ?Sized>(
-        items: &[Self],
-        mem: &mut M,
-        ptr: u32,
-    ) -> Result<(), HostError> {
-        Ok(mem.write(ptr, items)?)
-    }
-}
-
-impl Layout for bool {
-    const SIZE: u32 = 1;
-    const ALIGN: u32 = 1;
-    const FLAT: usize = 1;
-}
-
-impl LiftGuest for bool {
-    #[inline]
-    fn lift_flat<M: GuestMemory + ?Sized>(
-        _: &mut LiftCx<'_, M>,
-        flat: &mut Flat<'_>,
-    ) -> Result<Self, HostError> {
-        Ok(flat.next_bits() as u32 != 0)
-    }
-
-    #[inline]
-    fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
-        Ok(cx.read::<1>(ptr)? != [0])
-    }
-}
-
-impl LowerGuest for bool {
-    #[inline]
-    fn lower_flat<M: GuestMemory + ?Sized>(
-        &self,
-        _: &mut M,
-        out: &mut FlatOut<'_>,
-    ) -> Result<(), HostError> {
-        out.push(u64::from(*self));
-        Ok(())
-    }
-
-    #[inline]
-    fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError> {
-        Ok(mem.write(ptr, &[u8::from(*self)])?)
-    }
+    (@load_list bytes) => {
+        fn load_list<M: GuestMemory + ?Sized>(
+            cx: &mut LiftCx<'_, M>,
+            ptr: u32,
+            len: u32,
+        ) -> Result<Vec<Self>, HostError> {
+            let mut bytes = vec![0; len as usize];
+            cx.mem.read(ptr, &mut bytes)?;
+            Ok(bytes)
+        }
+    };
+    (@store_list bytes) => {
+        fn store_list<M: GuestMemory + ?Sized>(
+            items: &[Self],
+            mem: &mut M,
+            ptr: u32,
+        ) -> Result<(), HostError> {
+            Ok(mem.write(ptr, items)?)
+        }
+    };
 }
 
 /// A `char` from the guest's scalar value, refused when it is a surrogate
@@ -415,43 +349,18 @@ fn to_char(value: u32) -> Result<char, HostError> {
     char::from_u32(value).ok_or_else(|| AbiError::InvalidChar { value }.into())
 }
 
-impl Layout for char {
-    const SIZE: u32 = 4;
-    const ALIGN: u32 = 4;
-    const FLAT: usize = 1;
-}
-
-impl LiftGuest for char {
-    #[inline]
-    fn lift_flat<M: GuestMemory + ?Sized>(
-        _: &mut LiftCx<'_, M>,
-        flat: &mut Flat<'_>,
-    ) -> Result<Self, HostError> {
-        to_char(flat.next_bits() as u32)
-    }
-
-    #[inline]
-    fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
-        to_char(u32::from_le_bytes(cx.read(ptr)?))
-    }
-}
-
-impl LowerGuest for char {
-    #[inline]
-    fn lower_flat<M: GuestMemory + ?Sized>(
-        &self,
-        _: &mut M,
-        out: &mut FlatOut<'_>,
-    ) -> Result<(), HostError> {
-        out.push(u64::from(u32::from(*self)));
-        Ok(())
-    }
-
-    #[inline]
-    fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError> {
-        Ok(mem.write(ptr, &u32::from(*self).to_le_bytes())?)
-    }
-}
+one_word!(bool, 1, |v| Ok(v as u32 != 0), |s| u64::from(s));
+one_word!(u8, 1, |v| Ok(v as u8), |s| u64::from(s), bytes);
+one_word!(u16, 2, |v| Ok(v as u16), |s| u64::from(s));
+one_word!(i8, 1, |v| Ok(v as u8 as i8), |s| u64::from(s as u8));
+one_word!(i16, 2, |v| Ok(v as u16 as i16), |s| u64::from(s as u16));
+one_word!(u32, 4, |v| Ok(v as u32), |s| u64::from(s));
+one_word!(i32, 4, |v| Ok(v as u32 as i32), |s| u64::from(s as u32));
+one_word!(u64, 8, |v| Ok(v), |s| s);
+one_word!(i64, 8, |v| Ok(v as i64), |s| s as u64);
+one_word!(f32, 4, |v| Ok(f32::from_bits(v as u32)), |s| u64::from(s.to_bits()));
+one_word!(f64, 8, |v| Ok(f64::from_bits(v)), |s| s.to_bits());
+one_word!(char, 4, |v| to_char(v as u32), |s| u64::from(u32::from(s)));
 
 /// The unit type stands for an absent payload: `result<_, E>`, a case
 /// without a type.

@@ -38,8 +38,9 @@ pub struct BoundInstance<D> {
     marker: Function,
 }
 
-/// What every world type `bindgen!` generates is: typed exports over a
-/// [`BoundInstance`]. Generic helpers (WASI's
+/// A world's instance: a [`BoundInstance`] with exports over it, typed (every
+/// world type `bindgen!` generates) or called by name
+/// ([`GuestInstance`](crate::GuestInstance)). Generic helpers (WASI's
 /// `WasiState::start_guest`, with feature `wasi`) reach the instance
 /// through it.
 pub trait World {

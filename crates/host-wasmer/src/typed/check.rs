@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use host_wasmer_bindgen::walk::any_part;
 use wit_parser::{Handle, Resolve, Type, TypeDefKind, TypeId};
 
 use crate::error::TypeMismatch;
@@ -114,22 +115,7 @@ impl<'a> TypeCheck<'a> {
 
     /// Whether a value of `ty` can hold a handle.
     pub(crate) fn holds_handles(&self, ty: &Type) -> bool {
-        let Some(kind) = self.kind(ty) else {
-            return false;
-        };
-        match kind {
-            TypeDefKind::Handle(_) => true,
-            TypeDefKind::List(t) | TypeDefKind::Option(t) => self.holds_handles(t),
-            TypeDefKind::Record(r) => r.fields.iter().any(|f| self.holds_handles(&f.ty)),
-            TypeDefKind::Tuple(t) => t.types.iter().any(|t| self.holds_handles(t)),
-            TypeDefKind::Result(r) => [r.ok, r.err].iter().flatten().any(|t| self.holds_handles(t)),
-            TypeDefKind::Variant(v) => v
-                .cases
-                .iter()
-                .filter_map(|c| c.ty.as_ref())
-                .any(|t| self.holds_handles(t)),
-            _ => false,
-        }
+        any_part(self.resolve, ty, |_, kind| matches!(kind, Some(TypeDefKind::Handle(_))))
     }
 }
 
