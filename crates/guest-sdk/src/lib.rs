@@ -83,6 +83,9 @@
 
 pub mod bindings;
 mod check;
+
+#[doc(hidden)]
+pub use check::comparison_failed as __comparison_failed;
 mod error;
 mod grants;
 mod identity;
