@@ -155,7 +155,9 @@ pub fn comparison_failed(
     right: &dyn core::fmt::Debug,
 ) -> String {
     let message = message.map(|m| format!(": {m}")).unwrap_or_default();
-    format!("{file}:{line}: check failed: `{comparison}`{message}\n  left: {left:?}\n right: {right:?}")
+    format!(
+        "{file}:{line}: check failed: `{comparison}`{message}\n  left: {left:?}\n right: {right:?}"
+    )
 }
 
 /// Returns `Err` from the enclosing function unless `value` matches the

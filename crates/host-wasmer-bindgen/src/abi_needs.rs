@@ -111,6 +111,7 @@ fn through_memory(signature: &WasmSignature) -> bool {
 /// Whether a value of `ty` can hold a string or a list.
 fn holds_lists(resolve: &Resolve, ty: &Type) -> bool {
     any_part(resolve, ty, |t, kind| {
-        matches!(t, Type::String) || matches!(kind, Some(TypeDefKind::List(_) | TypeDefKind::Map(..)))
+        matches!(t, Type::String)
+            || matches!(kind, Some(TypeDefKind::List(_) | TypeDefKind::Map(..)))
     })
 }

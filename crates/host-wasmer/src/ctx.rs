@@ -363,4 +363,3 @@ pub enum OpenedFrom {
     /// The object was created.
     Created,
 }
-

@@ -357,16 +357,16 @@ impl CallError {
     /// The error of a call of `export` that trapped with `error`: a host
     /// function's [`GuestTrap`] keeps its kind, a Wasm trap its code.
     pub(crate) fn trapped(export: &str, error: wasmer::RuntimeError) -> Self {
-    let message = error.message();
-    let code = error.clone().to_trap();
-    let kind = match error.downcast::<GuestTrap>() {
-        Ok(trap) => TrapKind::Host(Box::new(trap)),
-        Err(_) => code.map_or(TrapKind::Other, TrapKind::Wasm),
-    };
-    Self::Trap {
-        export: export.into(),
-        message,
-        kind,
+        let message = error.message();
+        let code = error.clone().to_trap();
+        let kind = match error.downcast::<GuestTrap>() {
+            Ok(trap) => TrapKind::Host(Box::new(trap)),
+            Err(_) => code.map_or(TrapKind::Other, TrapKind::Wasm),
+        };
+        Self::Trap {
+            export: export.into(),
+            message,
+            kind,
+        }
     }
-}
 }

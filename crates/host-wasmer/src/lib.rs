@@ -130,8 +130,8 @@ pub use error::{BindError, CallError, GuestTrap, HostError, InstantiateError, Tr
 pub use host::{CacheKey, HostConfig, HostTotals, SharedObject, SlotsHost};
 pub use instance::GuestInstance;
 pub use linker::{HostFunc, InstantiateOptions, Linker, UndefinedImportCalled};
-pub use validate::{Problem, UndefinedImports, ValidationError, validate_module};
 /// Wasmer's codes for the traps of guest code ([`TrapKind::Wasm`]).
 pub use slots_core::OpenError;
+pub use validate::{Problem, UndefinedImports, ValidationError, validate_module};
 pub use wasmer_types::TrapCode;
 pub use world::{ExportFunc, GuestWorld, ImportFunc, ImportResource, WorldError};

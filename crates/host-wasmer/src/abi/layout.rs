@@ -150,7 +150,8 @@ fn flat_types(resolve: &Resolve) -> Vec<Option<Vec<WasmType>>> {
         .iter()
         .map(|(id, _)| {
             let ok = supported.get(id.index()).copied().unwrap_or(false);
-            ok.then(|| flatten_supported(resolve, &Type::Id(id))).flatten()
+            ok.then(|| flatten_supported(resolve, &Type::Id(id)))
+                .flatten()
         })
         .collect()
 }

@@ -62,8 +62,8 @@
 
 mod bytes;
 mod core;
-mod fast_path;
 mod error;
+mod fast_path;
 mod func;
 mod layout;
 mod lift_flat;
@@ -84,8 +84,8 @@ mod wasmer_memory;
 mod tests;
 
 pub use self::core::core_type;
-pub(crate) use fast_path::{check_string_len, read_utf8};
 pub use error::AbiError;
+pub(crate) use fast_path::{check_string_len, read_utf8};
 pub use memory::GuestMemory;
 pub(crate) use memory::{allocate, check_aligned};
 pub(crate) use names::type_name_in;

@@ -358,7 +358,9 @@ one_word!(u32, 4, |v| Ok(v as u32), |s| u64::from(s));
 one_word!(i32, 4, |v| Ok(v as u32 as i32), |s| u64::from(s as u32));
 one_word!(u64, 8, |v| Ok(v), |s| s);
 one_word!(i64, 8, |v| Ok(v as i64), |s| s as u64);
-one_word!(f32, 4, |v| Ok(f32::from_bits(v as u32)), |s| u64::from(s.to_bits()));
+one_word!(f32, 4, |v| Ok(f32::from_bits(v as u32)), |s| u64::from(
+    s.to_bits()
+));
 one_word!(f64, 8, |v| Ok(f64::from_bits(v)), |s| s.to_bits());
 one_word!(char, 4, |v| to_char(v as u32), |s| u64::from(u32::from(s)));
 
@@ -440,47 +442,6 @@ pub fn store_string<M: GuestMemory + ?Sized>(
     Ok((ptr, len))
 }
 
-impl Layout for String {
-    const SIZE: u32 = 8;
-    const ALIGN: u32 = 4;
-    const FLAT: usize = 2;
-}
-
-impl LiftGuest for String {
-    #[inline]
-    fn lift_flat<M: GuestMemory + ?Sized>(
-        cx: &mut LiftCx<'_, M>,
-        flat: &mut Flat<'_>,
-    ) -> Result<Self, HostError> {
-        let ptr = flat.next_bits() as u32;
-        let len = flat.next_bits() as u32;
-        cx.string(ptr, len)
-    }
-
-    fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
-        let (ptr, len) = load_pair(cx, ptr)?;
-        cx.string(ptr, len)
-    }
-}
-
-impl LowerGuest for String {
-    fn lower_flat<M: GuestMemory + ?Sized>(
-        &self,
-        mem: &mut M,
-        out: &mut FlatOut<'_>,
-    ) -> Result<(), HostError> {
-        let (ptr, len) = store_string(mem, self)?;
-        out.push(u64::from(ptr));
-        out.push(u64::from(len));
-        Ok(())
-    }
-
-    fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError> {
-        let pair = store_string(mem, self)?;
-        store_pair(mem, ptr, pair)
-    }
-}
-
 /// Copies `items` into a fresh guest allocation from `cabi_realloc`.
 pub fn store_list<T: LowerGuest, M: GuestMemory + ?Sized>(
     mem: &mut M,
@@ -512,46 +473,86 @@ fn lift_list<T: LiftGuest, M: GuestMemory + ?Sized>(
     T::load_list(cx, ptr, len)
 }
 
-impl<T> Layout for Vec<T> {
-    const SIZE: u32 = 8;
-    const ALIGN: u32 = 4;
-    const FLAT: usize = 2;
+/// The ABI traits of a type passed as a `(ptr, len)` pair: lifted by
+/// `|cx, ptr, len| ...` from the pair, flat or in memory; lowered by
+/// `|mem, value| ...`, which copies the value into a fresh guest allocation
+/// and gives its pair. The brackets hold the generics of the impls: of
+/// `Layout`, `LiftGuest` and `LowerGuest`.
+macro_rules! pair_type {
+    (
+        $ty:ty, [$($params:tt)*], [$($lift_bounds:tt)*], [$($lower_bounds:tt)*],
+        |$cx:ident, $ptr:ident, $len:ident| $lift:expr,
+        |$mem:ident, $value:ident| $lower:expr $(,)?
+    ) => {
+        impl<$($params)*> Layout for $ty {
+            const SIZE: u32 = 8;
+            const ALIGN: u32 = 4;
+            const FLAT: usize = 2;
+        }
+
+        impl<$($lift_bounds)*> LiftGuest for $ty {
+            #[inline]
+            fn lift_flat<M: GuestMemory + ?Sized>(
+                $cx: &mut LiftCx<'_, M>,
+                flat: &mut Flat<'_>,
+            ) -> Result<Self, HostError> {
+                let $ptr = flat.next_bits() as u32;
+                let $len = flat.next_bits() as u32;
+                $lift
+            }
+
+            fn load<M: GuestMemory + ?Sized>(
+                $cx: &mut LiftCx<'_, M>,
+                ptr: u32,
+            ) -> Result<Self, HostError> {
+                let ($ptr, $len) = load_pair($cx, ptr)?;
+                $lift
+            }
+        }
+
+        impl<$($lower_bounds)*> LowerGuest for $ty {
+            fn lower_flat<M: GuestMemory + ?Sized>(
+                &self,
+                $mem: &mut M,
+                out: &mut FlatOut<'_>,
+            ) -> Result<(), HostError> {
+                let $value = self;
+                let (ptr, len) = $lower?;
+                out.push(u64::from(ptr));
+                out.push(u64::from(len));
+                Ok(())
+            }
+
+            fn store<M: GuestMemory + ?Sized>(
+                &self,
+                $mem: &mut M,
+                ptr: u32,
+            ) -> Result<(), HostError> {
+                let $value = self;
+                let pair = $lower?;
+                store_pair($mem, ptr, pair)
+            }
+        }
+    };
 }
 
-impl<T: LiftGuest> LiftGuest for Vec<T> {
-    #[inline]
-    fn lift_flat<M: GuestMemory + ?Sized>(
-        cx: &mut LiftCx<'_, M>,
-        flat: &mut Flat<'_>,
-    ) -> Result<Self, HostError> {
-        let ptr = flat.next_bits() as u32;
-        let len = flat.next_bits() as u32;
-        lift_list(cx, ptr, len)
-    }
+pair_type!(
+    String,
+    [],
+    [],
+    [],
+    |cx, ptr, len| cx.string(ptr, len),
+    |mem, s| store_string(mem, s),
+);
 
-    fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
-        let (ptr, len) = load_pair(cx, ptr)?;
-        lift_list(cx, ptr, len)
-    }
-}
-
-impl<T: LowerGuest> LowerGuest for Vec<T> {
-    fn lower_flat<M: GuestMemory + ?Sized>(
-        &self,
-        mem: &mut M,
-        out: &mut FlatOut<'_>,
-    ) -> Result<(), HostError> {
-        let (ptr, len) = store_list(mem, self)?;
-        out.push(u64::from(ptr));
-        out.push(u64::from(len));
-        Ok(())
-    }
-
-    fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError> {
-        let pair = store_list(mem, self)?;
-        store_pair(mem, ptr, pair)
-    }
-}
+pair_type!(
+    Vec<T>,
+    [T],
+    [T: LiftGuest],
+    [T: LowerGuest],
+    |cx, ptr, len| lift_list(cx, ptr, len),
+    |mem, items| store_list(mem, items),
+);
 
 /// Reads a one-byte discriminant of an option or result.
 #[inline]

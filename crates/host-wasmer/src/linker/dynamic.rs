@@ -22,10 +22,9 @@ use crate::{HostError, InstanceEnv};
 pub(crate) type DynHostFn<D> =
     Arc<dyn Fn(&mut InstanceEnv<D>, Vec<Val>) -> Result<Option<Val>, HostError> + Send + Sync>;
 
-
 /// A `[resource-drop]` function: releases one handle of its type.
-pub(crate) type DropFn<D> = Arc<dyn Fn(&mut InstanceEnv<D>, u32) -> Result<(), HostError> + Send + Sync>;
-
+pub(crate) type DropFn<D> =
+    Arc<dyn Fn(&mut InstanceEnv<D>, u32) -> Result<(), HostError> + Send + Sync>;
 
 /// What an untyped host function needs to apply the handle rules to its
 /// parameters.

@@ -19,8 +19,8 @@ use slots_core::{HandleError, RawHandle, ResourceTable};
 use wit_parser::{Handle as WitHandle, Param, Resolve, Type, TypeDefKind, TypeId};
 
 use crate::HostError;
-use crate::env::Passed;
 use crate::abi::Val;
+use crate::env::Passed;
 use crate::typed::{BoundResource, Lent, TypeCheck};
 
 /// One handle found in a lifted parameter.

@@ -14,11 +14,11 @@ use std::sync::Arc;
 use wasmer::{Function, FunctionEnv, FunctionEnvMut, RuntimeError, Store, Value};
 use wit_parser::abi::{WasmSignature, WasmType};
 
-use crate::{HostError, InstanceEnv};
 use crate::abi::{Abi, WasmerMemory};
 use crate::host_call::{guarded, refused, trap};
 use crate::typed::{DirectCall, Lowered};
 use crate::world::ImportFunc;
+use crate::{HostError, InstanceEnv};
 
 /// A typed host function on the direct path: lifts from core arguments.
 pub(crate) type DirectHostFn<D> = Arc<

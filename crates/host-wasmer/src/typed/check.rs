@@ -115,7 +115,9 @@ impl<'a> TypeCheck<'a> {
 
     /// Whether a value of `ty` can hold a handle.
     pub(crate) fn holds_handles(&self, ty: &Type) -> bool {
-        any_part(self.resolve, ty, |_, kind| matches!(kind, Some(TypeDefKind::Handle(_))))
+        any_part(self.resolve, ty, |_, kind| {
+            matches!(kind, Some(TypeDefKind::Handle(_)))
+        })
     }
 }
 

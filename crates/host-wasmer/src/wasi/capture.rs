@@ -62,11 +62,17 @@ macro_rules! stream_file {
                 Ok(())
             }
 
-            fn poll_read_ready(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
+            fn poll_read_ready(
+                self: Pin<&mut Self>,
+                _cx: &mut Context<'_>,
+            ) -> Poll<io::Result<usize>> {
                 Poll::Ready(Ok(0))
             }
 
-            fn poll_write_ready(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
+            fn poll_write_ready(
+                self: Pin<&mut Self>,
+                _cx: &mut Context<'_>,
+            ) -> Poll<io::Result<usize>> {
                 Poll::Ready(Ok($ready))
             }
         }
