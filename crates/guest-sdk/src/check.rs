@@ -14,7 +14,7 @@
 /// # Examples
 ///
 /// ```
-/// use slots_guest::ensure;
+/// use slots_guest_sdk::ensure;
 ///
 /// fn check(len: u32) -> Result<(), String> {
 ///     ensure!(len > 0);
@@ -58,7 +58,7 @@ macro_rules! ensure {
 /// # Examples
 ///
 /// ```
-/// use slots_guest::ensure_eq;
+/// use slots_guest_sdk::ensure_eq;
 ///
 /// fn check(entries: &[&str]) -> Result<(), String> {
 ///     ensure_eq!(entries.len(), 2, "entries: {entries:?}");
@@ -90,7 +90,7 @@ macro_rules! ensure_eq {
 /// # Examples
 ///
 /// ```
-/// use slots_guest::ensure_ne;
+/// use slots_guest_sdk::ensure_ne;
 ///
 /// fn check(old: u32, new: u32) -> Result<(), String> {
 ///     ensure_ne!(old, new, "the handle was reused as is");
@@ -168,7 +168,7 @@ pub fn comparison_failed(
 /// # Examples
 ///
 /// ```
-/// use slots_guest::{ensure_matches, Error};
+/// use slots_guest_sdk::{ensure_matches, Error};
 ///
 /// fn check(result: Result<Vec<u8>, Error>) -> Result<(), String> {
 ///     ensure_matches!(result, Err(Error::NotFound(_)));
