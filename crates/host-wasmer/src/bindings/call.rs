@@ -244,10 +244,12 @@ pub fn drop_import<D: Send + 'static>(
 ) -> Result<(), RuntimeError> {
     import(caller, name, |env| {
         let bits = bits as u32;
-        let handle = RawHandle::from_bits(bits).ok_or(HostError::BadHandle {
-            resource,
-            error: HandleError::Reserved { bits },
-        })?;
+        let Some(handle) = RawHandle::from_bits(bits) else {
+            return Err(HostError::BadHandle {
+                resource,
+                error: HandleError::Reserved { bits },
+            });
+        };
         drop(&mut Ctx::new(env), handle)
     })
 }
