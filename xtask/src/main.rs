@@ -5,6 +5,7 @@ mod ci;
 mod demo;
 mod fuzz;
 mod guests;
+mod layers;
 mod profile;
 mod run;
 mod test;
