@@ -264,7 +264,7 @@ fn paths(module: &ModPath, body: &str, children: &[&str]) -> Vec<ModPath> {
     let mut found = Vec::new();
     let starts = ["crate::", "super::", "self::"]
         .into_iter()
-        .chain(children.iter().map(|c| *c));
+        .chain(children.iter().copied());
     for start in starts {
         let needle = if start.ends_with("::") {
             start.to_string()
@@ -341,7 +341,10 @@ fn resolve(
             return module;
         };
         match reexports.get(&module).and_then(|names| names.get(next)) {
-            Some(target) if target.as_slice() != [module.as_slice(), &[next.clone()]].concat() => {
+            Some(target)
+                if target.as_slice()
+                    != [module.as_slice(), std::slice::from_ref(next)].concat() =>
+            {
                 let mut followed = target.clone();
                 followed.extend(tail.iter().cloned());
                 path = followed;
