@@ -10,7 +10,7 @@ use host_wasmer::{CallError, HostConfig, SlotsHost};
 use slots_host::{Census, Guest, HostData, Mailbox};
 use wasmer::{Module, Store};
 
-use super::WasiArgs;
+use crate::args::WasiArgs;
 
 /// One host, shared by every tenant the runner starts.
 pub(crate) struct Stage {
