@@ -4,6 +4,7 @@ mod bench;
 mod ci;
 mod demo;
 mod fuzz;
+mod fuzz_record;
 mod guests;
 mod layers;
 mod profile;
