@@ -81,11 +81,22 @@ fn keyed_open_of_a_held_key_allocates_nothing_and_a_copy_would_be_counted() {
     // Warm up: the first open of `a+` compiles it and keeps its handle; the
     // reused buffers and the table's maps grow to what the loop needs.
     count(&mut store, 96, 100);
-    let base = count(&mut store, 96, 0);
-    let hits = count(&mut store, 96, 1000);
+    // The counter sees every thread's allocations, and other threads of
+    // the process (Wasmer's, the test harness's) allocate now and then,
+    // most just after the module is compiled and first run. A host that
+    // allocates per open does so on every attempt; a background thread
+    // does not: the least of a few attempts is the host's.
+    let least = |store: &mut Store, calls: i32| {
+        (0..5)
+            .map(|_| count(store, 96, calls))
+            .min()
+            .unwrap_or(usize::MAX)
+    };
+    let base = least(&mut store, 0);
+    let hits = least(&mut store, 1000);
     assert_eq!(
         hits, base,
-        "1,000 intern hits made {hits} allocations; a `run` without them makes {base}"
+        "1,000 intern hits made {hits} allocation(s); a `run` without them makes {base}"
     );
     assert_eq!(base, 0, "a `run` alone allocated {base} times");
 
