@@ -8,7 +8,7 @@ use slots_core::{
 };
 
 use crate::typed::Own;
-use crate::{CacheKey, Counters, HostError, InstanceEnv, SharedObject, SlotsHost};
+use crate::{CacheKey, Counters, HostError, InstanceEnv, SharedObject, SharedHost};
 
 /// The calling instance, as a host function sees it: the embedder's data,
 /// the instance's handles, and the host's shared cache.
@@ -310,7 +310,7 @@ impl<'a, D> Ctx<'a, D> {
 /// The `T` for `key` from the host's cache, or made by `create` and cached.
 /// A revoked object found there is forgotten and made anew.
 fn cached<T, E>(
-    host: &SlotsHost,
+    host: &SharedHost,
     key: &CacheKey,
     create: impl FnOnce(&str) -> Result<T, E>,
 ) -> Result<(Arc<Shared<T>>, Lookup), OpenError<E>>

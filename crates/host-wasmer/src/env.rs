@@ -6,7 +6,7 @@ use std::sync::Arc;
 use slots_core::{ResourceTable, TakenObject};
 use wasmer::{Function, FunctionEnv, Imports, Instance, Memory, Module, Store, TypedFunction};
 
-use crate::{InstantiateError, SlotsHost};
+use crate::{InstantiateError, SharedHost};
 
 /// The guest's `cabi_realloc(old_ptr, old_len, align, new_len) -> ptr`.
 pub(crate) type Realloc = TypedFunction<(i32, i32, i32, i32), i32>;
@@ -42,7 +42,7 @@ crate::wit_record! {
 pub struct InstanceEnv<D> {
     pub(crate) data: D,
     pub(crate) table: ResourceTable<String>,
-    pub(crate) host: Arc<SlotsHost>,
+    pub(crate) host: Arc<SharedHost>,
     pub(crate) namespace: Arc<str>,
     pub(crate) memory: Option<Memory>,
     pub(crate) realloc: Option<Realloc>,
@@ -63,7 +63,7 @@ pub struct InstanceEnv<D> {
 }
 
 impl<D> InstanceEnv<D> {
-    pub(crate) fn new(data: D, host: Arc<SlotsHost>, namespace: Arc<str>) -> Self {
+    pub(crate) fn new(data: D, host: Arc<SharedHost>, namespace: Arc<str>) -> Self {
         host.instance_started();
         Self {
             data,
@@ -103,7 +103,7 @@ impl<D> InstanceEnv<D> {
     }
 
     /// The host this instance belongs to.
-    pub fn host(&self) -> &Arc<SlotsHost> {
+    pub fn host(&self) -> &Arc<SharedHost> {
         &self.host
     }
 

@@ -3,7 +3,7 @@
 //!
 //! An embedder:
 //! 1. loads the WIT world its guests are built against ([`GuestWorld`]);
-//! 2. makes a [`SlotsHost`], the cache and limits all instances share;
+//! 2. makes a [`SharedHost`], the cache and limits all instances share;
 //! 3. binds a Rust type to each WIT resource and a typed closure to each
 //!    WIT function ([`Linker::resource`], [`Linker::func`]); the closure's
 //!    types are checked against the WIT signature right there;
@@ -23,7 +23,7 @@
 //! # Examples
 //!
 //! ```
-//! use host_wasmer::{Ctx, GuestWorld, HostConfig, HostError, Linker, SlotsHost};
+//! use host_wasmer::{Ctx, GuestWorld, HostConfig, HostError, Linker, SharedHost};
 //! use host_wasmer::typed::Own;
 //! use slots_core::{Handle, Resource};
 //!
@@ -44,7 +44,7 @@
 //!     "guest",
 //! )?;
 //! let module = "demo:count/api@1.0.0";
-//! let mut linker = Linker::<()>::new(world, SlotsHost::new(HostConfig::default()));
+//! let mut linker = Linker::<()>::new(world, SharedHost::new(HostConfig::default()));
 //! linker.resource::<Counter>(module, "counter")?;
 //! linker.func(module, "[constructor]counter", |_: &mut Ctx<'_, ()>| {
 //!     Ok::<_, HostError>(Own::new(Counter(0)))
@@ -127,7 +127,7 @@ pub struct ReadmeDoctests;
 pub use ctx::{Ctx, KeyedOpen, OpenedFrom};
 pub use env::{Counters, InstanceEnv};
 pub use error::{BindError, CallError, GuestTrap, HostError, InstantiateError, TrapKind};
-pub use host::{CacheKey, HostConfig, HostTotals, SharedObject, SlotsHost};
+pub use host::{CacheKey, HostConfig, HostTotals, SharedObject, SharedHost};
 pub use instance::GuestInstance;
 pub use linker::{HostFunc, InstantiateOptions, Linker, UndefinedImportCalled};
 /// Wasmer's codes for the traps of guest code ([`TrapKind::Wasm`]).

@@ -98,9 +98,9 @@ fn span(m: regex::Match<'_>) -> Span {
 }
 
 /// The cache key of a pattern: its options and source. A host revoking a
-/// pattern by key ([`SlotsHost::revoke_key`]) names it with this.
+/// pattern by key ([`SharedHost::revoke_key`]) names it with this.
 ///
-/// [`SlotsHost::revoke_key`]: host_wasmer::SlotsHost::revoke_key
+/// [`SharedHost::revoke_key`]: host_wasmer::SharedHost::revoke_key
 ///
 /// # Examples
 ///

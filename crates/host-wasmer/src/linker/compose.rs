@@ -93,12 +93,12 @@ impl<D: Send + 'static> Linker<D> {
     /// # Examples
     ///
     /// ```
-    /// use host_wasmer::{GuestWorld, HostConfig, InstantiateOptions, Linker, Problem, SlotsHost};
+    /// use host_wasmer::{GuestWorld, HostConfig, InstantiateOptions, Linker, Problem, SharedHost};
     /// use wasmer::{Module, Store};
     ///
     /// let world = GuestWorld::from_str(
     ///     "package demo:w@1.0.0; world guest { export run: func(); }", "guest")?;
-    /// let linker = Linker::<()>::new(world, SlotsHost::new(HostConfig::default()));
+    /// let linker = Linker::<()>::new(world, SharedHost::new(HostConfig::default()));
     /// let store = Store::default();
     /// let module = Module::new(&store, wat::parse_str(r#"(module
     ///     (import "env" "log" (func (param i32)))
@@ -140,12 +140,12 @@ impl<D: Send + 'static> Linker<D> {
     /// world's, which the embedder defines:
     ///
     /// ```
-    /// use host_wasmer::{GuestWorld, HostConfig, InstantiateOptions, Linker, SlotsHost};
+    /// use host_wasmer::{GuestWorld, HostConfig, InstantiateOptions, Linker, SharedHost};
     /// use wasmer::{Function, Module, Store, imports};
     ///
     /// let world = GuestWorld::from_str(
     ///     "package demo:w@1.0.0; world guest { export run: func(); }", "guest")?;
-    /// let linker = Linker::<()>::new(world, SlotsHost::new(HostConfig::default()));
+    /// let linker = Linker::<()>::new(world, SharedHost::new(HostConfig::default()));
     /// let mut store = Store::default();
     /// let module = Module::new(&store, wat::parse_str(r#"(module
     ///     (import "env" "tick" (func $tick))

@@ -31,7 +31,7 @@ use crate::typed::{BoundResource, TypeCheck};
 use crate::validate::validate_module;
 use crate::world::ImportFunc;
 use crate::{
-    BindError, GuestInstance, GuestWorld, HostError, InstanceEnv, InstantiateError, SlotsHost,
+    BindError, GuestInstance, GuestWorld, HostError, InstanceEnv, InstantiateError, SharedHost,
     ValidationError,
 };
 
@@ -71,12 +71,12 @@ impl<D> Clone for Binding<D> {
 /// Import names and core signatures come from the world (wit-parser); each
 /// closure's Rust types are checked against the WIT signature when it is
 /// bound. Every instance gets its own handle table; keyed objects are
-/// shared between instances through the [`SlotsHost`]'s cache.
+/// shared between instances through the [`SharedHost`]'s cache.
 ///
 /// # Examples
 ///
 /// ```
-/// use host_wasmer::{Ctx, GuestWorld, HostConfig, HostError, Linker, SlotsHost};
+/// use host_wasmer::{Ctx, GuestWorld, HostConfig, HostError, Linker, SharedHost};
 ///
 /// let world = GuestWorld::from_str(
 ///     "package demo:math@1.0.0;
@@ -84,7 +84,7 @@ impl<D> Clone for Binding<D> {
 ///      world guest { import api; }",
 ///     "guest",
 /// )?;
-/// let mut linker = Linker::<()>::new(world, SlotsHost::new(HostConfig::default()));
+/// let mut linker = Linker::<()>::new(world, SharedHost::new(HostConfig::default()));
 /// linker.func("demo:math/api@1.0.0", "add", |_: &mut Ctx<'_, ()>, a: u32, b: u32| {
 ///     Ok::<_, HostError>(a.wrapping_add(b))
 /// })?;
@@ -100,14 +100,14 @@ impl<D> Clone for Binding<D> {
 pub struct Linker<D> {
     world: Arc<GuestWorld>,
     abi: Arc<Abi>,
-    host: Arc<SlotsHost>,
+    host: Arc<SharedHost>,
     resources: HashMap<wit_parser::TypeId, BoundResource>,
     bindings: HashMap<(String, String), Binding<D>>,
 }
 
 impl<D: Send + 'static> Linker<D> {
     /// A linker for guests of `world`, sharing `host`'s cache and limits.
-    pub fn new(world: GuestWorld, host: Arc<SlotsHost>) -> Self {
+    pub fn new(world: GuestWorld, host: Arc<SharedHost>) -> Self {
         let abi = Arc::new(Abi::new(world.resolve_arc()).with_lift_limit(host.config().lift_limit));
         let world = Arc::new(world);
         Self {
@@ -125,7 +125,7 @@ impl<D: Send + 'static> Linker<D> {
     }
 
     /// The host whose cache and limits instances share.
-    pub fn host(&self) -> &Arc<SlotsHost> {
+    pub fn host(&self) -> &Arc<SharedHost> {
         &self.host
     }
 
@@ -137,21 +137,21 @@ impl<D: Send + 'static> Linker<D> {
     /// # Examples
     ///
     /// ```
-    /// use host_wasmer::{GuestWorld, HostConfig, Linker, SlotsHost};
+    /// use host_wasmer::{GuestWorld, HostConfig, Linker, SharedHost};
     ///
     /// let world = GuestWorld::from_str(
     ///     "package demo:w; world guest { export run: func(); }",
     ///     "guest",
     /// )?;
-    /// let first = SlotsHost::new(HostConfig::default());
+    /// let first = SharedHost::new(HostConfig::default());
     /// let linker = Linker::<()>::new(world, first.clone());
-    /// let second = SlotsHost::new(HostConfig::default());
+    /// let second = SharedHost::new(HostConfig::default());
     /// let other = linker.with_host(second.clone());
     /// assert!(std::sync::Arc::ptr_eq(other.host(), &second));
     /// assert!(std::sync::Arc::ptr_eq(linker.host(), &first));
     /// # Ok::<(), host_wasmer::WorldError>(())
     /// ```
-    pub fn with_host(&self, host: Arc<SlotsHost>) -> Self {
+    pub fn with_host(&self, host: Arc<SharedHost>) -> Self {
         let lift_limit = host.config().lift_limit;
         let abi = if lift_limit == self.host.config().lift_limit {
             self.abi.clone()
