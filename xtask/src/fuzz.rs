@@ -119,7 +119,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             .iter()
             .map(|&target| from_log(&fuzz, target))
             .collect::<Result<Vec<_>, _>>()?;
-        return fuzz_record::write(&figures, &command);
+        // The commit the logged run built, which the run wrote beside them.
+        let commit = std::fs::read_to_string(fuzz.join("logs").join("commit"))
+            .map_or_else(|_| "?".into(), |c| c.trim().to_string());
+        return fuzz_record::write(&figures, &command, &commit);
     }
     ensure_cargo_fuzz()?;
     step(
@@ -127,6 +130,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
          Wasmer, Cranelift and wasmtime not; the first build compiles them, many minutes)",
         fuzz_command(&fuzz)?.args(["build", "-O", "--sanitizer", "none"]),
     )?;
+    let logs = fuzz.join("logs");
+    std::fs::create_dir_all(&logs).map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
+    std::fs::write(logs.join("commit"), fuzz_record::commit())
+        .map_err(|e| format!("cannot write {}: {e}", logs.display()))?;
     let mut report = Vec::new();
     if args.iter().any(|a| a == "--parallel") {
         // All at once: each run is one thread, so on a machine with cores
@@ -189,7 +196,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
                 Figures::from_log(o.target, &log, o.seconds, o.crashes.len())
             })
             .collect();
-        fuzz_record::write(&figures, &command)?;
+        fuzz_record::write(&figures, &command, &fuzz_record::commit())?;
     }
     if failed {
         return Err("a fuzz target crashed or failed; see the artifacts above".into());

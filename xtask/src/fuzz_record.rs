@@ -48,8 +48,9 @@ impl Figures {
     }
 }
 
-/// Replaces SECURITY.md's record section with `figures`, run by `command`.
-pub(crate) fn write(figures: &[Figures], command: &str) -> Result<(), String> {
+/// Replaces SECURITY.md's record section with `figures`, run by `command`
+/// on the code of `commit`.
+pub(crate) fn write(figures: &[Figures], command: &str, commit: &str) -> Result<(), String> {
     let path = root().join("SECURITY.md");
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -59,19 +60,19 @@ pub(crate) fn write(figures: &[Figures], command: &str) -> Result<(), String> {
             path.display()
         ));
     };
-    let section = section(figures, command);
+    let section = section(figures, command, commit);
     let out = format!("{}{section}{}", &text[..start], &text[end + END.len()..]);
     std::fs::write(&path, out).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("recorded the run in {}", path.display());
     Ok(())
 }
 
-fn section(figures: &[Figures], command: &str) -> String {
+fn section(figures: &[Figures], command: &str, commit: &str) -> String {
     let mut out = format!("{START}\n");
     out.push_str(&format!(
         "`{command}`, {} (UTC), at commit {}, on {} cores (load average {} when it ended):\n\n",
         today(),
-        commit(),
+        commit,
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         load_average(),
     ));
@@ -117,7 +118,8 @@ fn today() -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
-fn commit() -> String {
+/// The commit checked out, short.
+pub(crate) fn commit() -> String {
     Command::new("git")
         .args(["rev-parse", "--short", "HEAD"])
         .current_dir(root())
@@ -155,7 +157,7 @@ mod tests {
     #[test]
     fn the_section_is_a_table_between_its_markers() {
         let f = Figures::from_log("table_ops", LOG, 86.0, 0);
-        let section = section(&[f], "cargo xtask fuzz --runs 1000000");
+        let section = section(&[f], "cargo xtask fuzz --runs 1000000", "abc1234");
         assert!(section.starts_with(START) && section.ends_with(END));
         assert!(
             section.contains("| `table_ops` | 1000000 | 86 | 11628 | 0 | 714 | 1416 | 121 MB |")

@@ -8,7 +8,7 @@ use slots_core::{
 };
 
 use crate::typed::Own;
-use crate::{CacheKey, Counters, HostError, InstanceEnv, SharedObject, SharedHost};
+use crate::{CacheKey, Counters, HostError, InstanceEnv, SharedHost, SharedObject};
 
 /// The calling instance, as a host function sees it: the embedder's data,
 /// the instance's handles, and the host's shared cache.

@@ -127,7 +127,7 @@ pub struct ReadmeDoctests;
 pub use ctx::{Ctx, KeyedOpen, OpenedFrom};
 pub use env::{Counters, InstanceEnv};
 pub use error::{BindError, CallError, GuestTrap, HostError, InstantiateError, TrapKind};
-pub use host::{CacheKey, HostConfig, HostTotals, SharedObject, SharedHost};
+pub use host::{CacheKey, HostConfig, HostTotals, SharedHost, SharedObject};
 pub use instance::GuestInstance;
 pub use linker::{HostFunc, InstantiateOptions, Linker, UndefinedImportCalled};
 /// Wasmer's codes for the traps of guest code ([`TrapKind::Wasm`]).
