@@ -10,7 +10,7 @@ use std::sync::Arc;
 use host_wasmer::{CallError, Counters, HostConfig, SlotsHost, TrapKind, validate_module};
 use slots_core::HandleError;
 use slots_host::{Guest, HostData, world};
-use support::built::{wasm, workspace};
+use slots_test_support::guests::{names, wasm};
 use wasmer::{Module, Store};
 
 /// The guests with a test; `every_guest_example_has_a_test` keeps it equal
@@ -79,13 +79,7 @@ fn run_guest(name: &str) -> Run {
 
 #[test]
 fn every_guest_example_has_a_test() {
-    let mut found: Vec<String> = std::fs::read_dir(workspace().join("guest-examples"))
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().join("Cargo.toml").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    found.sort();
+    let found = names().unwrap();
     assert_eq!(found, TESTED, "each guest example needs a test here");
 }
 

@@ -10,7 +10,7 @@ mod support;
 
 use host_wasmer::{HostConfig, SlotsHost};
 use slots_host::{Guest, HostData};
-use support::built::wasm;
+use slots_test_support::guests::wasm;
 use wasmer::sys::Singlepass;
 use wasmer::{Module, Store};
 

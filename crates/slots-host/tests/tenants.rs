@@ -13,7 +13,7 @@ use host_wasmer::{CallError, HostConfig, SlotsHost, TrapKind};
 use slots_core::GrantLimits;
 use slots_host::patterns::cache_key;
 use slots_host::{Census, Guest, HostData, Mailbox, MatchOptions, Pattern, Token};
-use support::built::wasm;
+use slots_test_support::guests::wasm;
 use wasmer::{Module, Store};
 
 /// What the `grants` guest opens and grants.

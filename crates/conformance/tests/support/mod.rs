@@ -4,33 +4,12 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use host_wasmer::{CallError, HostConfig, SlotsHost};
 use slots_conformance::{Tenant, WasmtimeHost, componentize};
 use slots_host::{Census, HostData, Mailbox};
-
-/// The root of the workspace.
-pub(crate) fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Guest example `name`, as `cargo xtask test` builds it.
-pub(crate) fn wasm(name: &str) -> Vec<u8> {
-    let dir = std::env::var_os("SLOTS_GUESTS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            workspace().join("guest-examples/target/wasm32-unknown-unknown/release")
-        });
-    let path = dir.join(format!("{name}.wasm"));
-    std::fs::read(&path).unwrap_or_else(|e| {
-        panic!(
-            "guest `{name}` is not built ({}: {e}); `cargo xtask test` builds it",
-            path.display()
-        )
-    })
-}
+use slots_test_support::guests::wasm;
 
 /// What one `run` of a guest reported: its result (a trap as `Err`), and
 /// the instance's counters after it, in the order of the WIT record.

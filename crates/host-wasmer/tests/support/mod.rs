@@ -16,10 +16,11 @@ pub(crate) const WIT: &str = include_str!("shapes.wit");
 /// The core import module of the `api` interface.
 pub(crate) const API: &str = "test:shapes/api@1.0.0";
 
-/// Where guests keep their heap: `cabi_realloc` hands out memory from here.
-/// Below it, 0..1024 holds return areas and 1024..32768 the inputs the
-/// tests write.
-pub(crate) const HEAP: u32 = 32768;
+/// Where guests keep their heap, and the module around a guest's imports
+/// and functions, with a bump `cabi_realloc` that counts its calls in the
+/// exported global `allocs`.
+#[allow(unused_imports)] // Each test binary uses its own part of the harness.
+pub(crate) use slots_test_support::wat::{HEAP, module};
 
 /// What each instance's host functions saw, in call order.
 pub(crate) type Log = Vec<String>;
@@ -60,49 +61,6 @@ pub(crate) fn linker(name: &str) -> Linker<Log> {
 /// Appends what a host function saw to the instance's log.
 pub(crate) fn log(cx: &mut Ctx<'_, Log>, entry: impl Into<String>) {
     cx.data_mut().push(entry.into());
-}
-
-/// A bump `cabi_realloc` from [`HEAP`] that grows memory when it runs out
-/// and counts its calls in the exported global `allocs`.
-const BUMP: &str = r#"
-  (global $heap (mut i32) (i32.const 32768))
-  (global $allocs (export "allocs") (mut i32) (i32.const 0))
-  (func $bump (param $align i32) (param $len i32) (result i32)
-    (local $ptr i32) (local $end i32)
-    (local.set $ptr
-      (i32.and
-        (i32.add (global.get $heap) (i32.sub (local.get $align) (i32.const 1)))
-        (i32.sub (i32.const 0) (local.get $align))))
-    (local.set $end (i32.add (local.get $ptr) (local.get $len)))
-    (block $done
-      (loop $grow
-        (br_if $done (i32.le_u (local.get $end) (i32.mul (memory.size) (i32.const 65536))))
-        (br_if $done (i32.eq (memory.grow (i32.const 1)) (i32.const -1)))
-        (br $grow)))
-    (global.set $heap (local.get $end))
-    (global.set $allocs (i32.add (global.get $allocs) (i32.const 1)))
-    (local.get $ptr))
-"#;
-
-/// A guest module: the `imports` (WAT import lines), one page of exported
-/// memory, a bump `cabi_realloc` (unless `body` brings its own, calling
-/// `$bump` or not), and `body`.
-pub(crate) fn module(imports: &str, body: &str) -> String {
-    let realloc = if body.contains("\"cabi_realloc\"") {
-        ""
-    } else {
-        r#"(func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
-             (call $bump (local.get 2) (local.get 3)))"#
-    };
-    format!(
-        r#"(module
-  {imports}
-  (memory (export "memory") 1)
-  {BUMP}
-  {realloc}
-  {body}
-)"#
-    )
 }
 
 /// A guest that imports `name` from [`API`] with the core signature `sig`

@@ -5,7 +5,6 @@
 // Each test binary uses its own part of the harness.
 #![allow(dead_code)]
 
-pub(crate) mod built;
 pub(crate) mod wasi;
 
 use std::sync::Arc;
@@ -44,18 +43,18 @@ const IMPORTS: &str = r#"
   (import "slots:host/mailbox@0.1.0" "receive" (func $receive (param i32)))
 "#;
 
-/// Memory, constants, `cabi_realloc` and helpers every guest shares.
+/// Constants, `cabi_realloc` and helpers every guest shares.
 ///
 /// Layout: 0..16 the return area of imports, 16..28 `run`'s return area,
 /// 64..256 constant strings, 1024..32768 inputs the tests write, 32768..
 /// the heap `cabi_realloc` hands out.
 ///
-/// `cabi_realloc` misbehaves as the global `$mode` says: 0 allocates, 1
-/// returns null, 2 a pointer past the end of memory, 3 a misaligned
-/// pointer, 4 traps, 5 calls `[method]bucket.len` on `$target` first, 6
-/// drops `$target` first.
+/// `cabi_realloc` allocates with `$bump`, which counts its calls in the
+/// exported global `allocs`. It misbehaves as the global `$mode` says: 0
+/// allocates, 1 returns null, 2 a pointer past the end of memory, 3 a
+/// misaligned pointer, 4 traps, 5 calls `[method]bucket.len` on `$target`
+/// first, 6 drops `$target` first.
 const PRELUDE: &str = r#"
-  (memory (export "memory") 1)
   (data (i32.const 64) "alpha")
   (data (i32.const 72) "beta")
   (data (i32.const 80) "\ff\fe")
@@ -65,22 +64,10 @@ const PRELUDE: &str = r#"
   (data (i32.const 112) "victim")
   (data (i32.const 128) "victim broken")
 
-  (global $heap (mut i32) (i32.const 32768))
-  (global $allocs (export "allocs") (mut i32) (i32.const 0))
   (global $mode (mut i32) (i32.const 0))
   (global $target (mut i32) (i32.const 0))
 
-  (func $bump (param $align i32) (param $len i32) (result i32)
-    (local $ptr i32)
-    (local.set $ptr
-      (i32.and
-        (i32.add (global.get $heap) (i32.sub (local.get $align) (i32.const 1)))
-        (i32.sub (i32.const 0) (local.get $align))))
-    (global.set $heap (i32.add (local.get $ptr) (local.get $len)))
-    (local.get $ptr))
-
   (func (export "cabi_realloc") (param $old i32) (param $old_len i32) (param $align i32) (param $len i32) (result i32)
-    (global.set $allocs (i32.add (global.get $allocs) (i32.const 1)))
     (if (i32.eq (global.get $mode) (i32.const 1)) (then (return (i32.const 0))))
     (if (i32.eq (global.get $mode) (i32.const 2)) (then (return (i32.const -16))))
     (if (i32.eq (global.get $mode) (i32.const 3))
@@ -150,10 +137,11 @@ const VICTIM: &str = r#"
     (call $ok))
 "#;
 
-/// A guest of the world: every import, the prelude, then `body`, which
+/// A guest of the world: every import, memory and the bump allocator of
+/// [`slots_test_support::wat`] from 32768, the prelude, then `body`, which
 /// defines at least `(func (export "run") (result i32) ...)`.
 pub(crate) fn guest(body: &str) -> String {
-    format!("(module\n{IMPORTS}\n{PRELUDE}\n{body}\n)")
+    slots_test_support::wat::module(IMPORTS, &format!("{PRELUDE}\n{body}"))
 }
 
 /// A host of the `slots:host` world.
