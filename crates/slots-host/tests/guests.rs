@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use host_wasmer::{CallError, Counters, HostConfig, SlotsHost, TrapKind, validate_module};
 use slots_core::HandleError;
-use slots_host::{Guest, HostData, world};
+use slots_host::{HostData, world};
 use slots_test_support::guests::{names, wasm};
 use wasmer::{Module, Store};
 
@@ -38,15 +38,13 @@ struct Run {
 
 fn run_on(host: &Arc<SlotsHost>, name: &str, namespace: &str) -> Run {
     let mut store = Store::default();
-    let module = Module::new(&store, wasm(name)).unwrap();
-    let guest = Guest::new(
+    let guest = support::start(
         &mut store,
-        &module,
+        &wasm(name),
         HostData::default(),
-        host.clone(),
+        host,
         namespace,
-    )
-    .unwrap();
+    );
     let outcome = guest.call_run(&mut store);
     let counters = guest.instance().counters(&store);
     let slots = guest.instance().env(&store).table().slots_allocated();

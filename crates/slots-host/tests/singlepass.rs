@@ -19,15 +19,7 @@ fn guest_examples_pass_on_singlepass() {
     for name in ["identity", "caching", "stale"] {
         let host = SlotsHost::new(HostConfig::default());
         let mut store = Store::new(Singlepass::default());
-        let module = Module::new(&store, wasm(name)).unwrap();
-        let guest = Guest::new(
-            &mut store,
-            &module,
-            HostData::default(),
-            host.clone(),
-            "test",
-        )
-        .unwrap();
+        let guest = support::start(&mut store, &wasm(name), HostData::default(), &host, "test");
         let outcome = guest.call_run(&mut store);
         match name {
             // The stale guest is trapped on its stale handle, on any backend.

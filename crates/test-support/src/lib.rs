@@ -8,11 +8,16 @@
 //!   them, driven by a seed or by a fuzzer's bytes. Values are neutral: a
 //!   host-wasmer test converts them into `abi::Val`, the conformance suite
 //!   into `abi::Val` and wasmtime's `component::Val` too.
+//! - [`exports`] (feature `wasmer`): a Wasmer guest's core exports, called,
+//!   read and written below the canonical ABI.
 //!
-//! Architecture invariant: this crate has no dependencies. xtask depends on
-//! it and must compile in seconds, and host-wasmer's unit tests use it: a
-//! dependency on host-wasmer would link a second copy of it into them.
+//! Architecture invariant: without features this crate has no
+//! dependencies, for xtask depends on it and must compile in seconds; and
+//! it never depends on host-wasmer, whose own unit tests use it (a second
+//! copy of host-wasmer would be linked into them).
 
+#[cfg(feature = "wasmer")]
+pub mod exports;
 pub mod guests;
 pub mod random;
 pub mod wat;

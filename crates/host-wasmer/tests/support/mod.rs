@@ -8,6 +8,7 @@ use std::fmt::Debug;
 
 use host_wasmer::{Ctx, GuestInstance, GuestWorld, HostConfig, Linker, SlotsHost};
 use slots_core::Resource;
+use slots_test_support::exports;
 use wasmer::{Module, RuntimeError, Store, Value};
 
 /// The test world: one function per canonical ABI shape.
@@ -95,34 +96,27 @@ impl Guest {
     /// Calls the guest's core export `name` with exact core values,
     /// bypassing the canonical ABI.
     pub(crate) fn call(&mut self, name: &str, args: &[Value]) -> Result<Vec<Value>, RuntimeError> {
-        let func = self
-            .instance
-            .wasmer()
-            .exports
-            .get_function(name)
-            .unwrap_or_else(|e| panic!("no export `{name}`: {e}"))
-            .clone();
-        func.call(&mut self.store, args).map(Vec::from)
+        exports::call(&self.instance.wasmer().exports, &mut self.store, name, args)
+    }
+
+    /// The guest's core exports.
+    pub(crate) fn exports(&self) -> &wasmer::Exports {
+        &self.instance.wasmer().exports
     }
 
     /// `len` bytes of guest memory at `ptr`.
     pub(crate) fn read(&self, ptr: u32, len: usize) -> Vec<u8> {
-        let memory = self.instance.wasmer().exports.get_memory("memory").unwrap();
-        let mut bytes = vec![0; len];
-        memory
-            .view(&self.store)
-            .read(u64::from(ptr), &mut bytes)
-            .expect("the read is inside memory");
-        bytes
+        exports::read(self.exports(), &self.store, ptr, len)
     }
 
     /// Writes `bytes` to guest memory at `ptr`.
     pub(crate) fn write(&self, ptr: u32, bytes: &[u8]) {
-        let memory = self.instance.wasmer().exports.get_memory("memory").unwrap();
-        memory
-            .view(&self.store)
-            .write(u64::from(ptr), bytes)
-            .expect("the write is inside memory");
+        exports::write(self.exports(), &self.store, ptr, bytes);
+    }
+
+    /// The value of the guest's exported i32 global `name`.
+    pub(crate) fn global(&mut self, name: &str) -> i32 {
+        exports::global_i32(&self.instance.wasmer().exports, &mut self.store, name)
     }
 
     /// The little-endian `u32` at `ptr`.
@@ -148,17 +142,7 @@ impl Guest {
 
     /// How many times the host called the guest's `cabi_realloc`.
     pub(crate) fn allocs(&mut self) -> i32 {
-        let global = self
-            .instance
-            .wasmer()
-            .exports
-            .get_global("allocs")
-            .expect("the harness's realloc exports `allocs`")
-            .clone();
-        match global.get(&mut self.store) {
-            Value::I32(n) => n,
-            other => panic!("`allocs` is {other:?}"),
-        }
+        self.global("allocs")
     }
 
     /// Handles the instance holds now.

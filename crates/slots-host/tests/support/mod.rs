@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use host_wasmer::{CallError, HostConfig, InstantiateError, SlotsHost};
 use slots_host::{Guest, HostData};
+use slots_test_support::exports;
 use wasmer::{Module, RuntimeError, Store, Value};
 
 /// What a call of `run` gives: the guest's own result, or why the call
@@ -142,6 +143,20 @@ const VICTIM: &str = r#"
 /// defines at least `(func (export "run") (result i32) ...)`.
 pub(crate) fn guest(body: &str) -> String {
     slots_test_support::wat::module(IMPORTS, &format!("{PRELUDE}\n{body}"))
+}
+
+/// Compiles the guest `wasm` for `store` and instantiates it with `data`,
+/// on `host`, in `namespace`.
+pub(crate) fn start(
+    store: &mut Store,
+    wasm: &[u8],
+    data: HostData,
+    host: &Arc<SlotsHost>,
+    namespace: &str,
+) -> Guest<HostData> {
+    let module = Module::new(store, wasm).expect("the guest compiles");
+    Guest::new(store, &module, data, host.clone(), namespace)
+        .unwrap_or_else(|e| panic!("instantiation in `{namespace}` failed: {e}"))
 }
 
 /// A host of the `slots:host` world.
@@ -294,47 +309,29 @@ impl Arena {
         name: &str,
         args: &[Value],
     ) -> Result<Vec<Value>, RuntimeError> {
-        let func = instance
-            .instance()
-            .wasmer()
-            .exports
-            .get_function(name)
-            .unwrap_or_else(|e| panic!("no export `{name}`: {e}"))
-            .clone();
-        func.call(&mut self.store, args).map(Vec::from)
+        exports::call(exports_of(instance), &mut self.store, name, args)
+    }
+
+    /// Writes `inputs` into `instance`'s memory as `u32`s from 1024 up,
+    /// where the harness's guests read them with `$input`.
+    pub(crate) fn inputs(&self, instance: &Guest<HostData>, inputs: &[u32]) {
+        let bytes: Vec<u8> = inputs.iter().flat_map(|i| i.to_le_bytes()).collect();
+        self.write(instance, 1024, &bytes);
     }
 
     /// Writes `bytes` into `instance`'s memory at `ptr`.
     pub(crate) fn write(&self, instance: &Guest<HostData>, ptr: u32, bytes: &[u8]) {
-        memory(instance)
-            .view(&self.store)
-            .write(u64::from(ptr), bytes)
-            .expect("inside memory");
+        exports::write(exports_of(instance), &self.store, ptr, bytes);
     }
 
     /// `len` bytes of `instance`'s memory at `ptr`.
     pub(crate) fn read(&self, instance: &Guest<HostData>, ptr: u32, len: usize) -> Vec<u8> {
-        let mut bytes = vec![0; len];
-        memory(instance)
-            .view(&self.store)
-            .read(u64::from(ptr), &mut bytes)
-            .expect("inside memory");
-        bytes
+        exports::read(exports_of(instance), &self.store, ptr, len)
     }
 
     /// The value of `instance`'s exported i32 global `name`.
     pub(crate) fn global(&mut self, instance: &Guest<HostData>, name: &str) -> i32 {
-        let global = instance
-            .instance()
-            .wasmer()
-            .exports
-            .get_global(name)
-            .unwrap()
-            .clone();
-        match global.get(&mut self.store) {
-            Value::I32(v) => v,
-            other => panic!("{name} is {other:?}"),
-        }
+        exports::global_i32(exports_of(instance), &mut self.store, name)
     }
 
     /// Handles `instance` holds now.
@@ -344,28 +341,10 @@ impl Arena {
 
     /// The handles of the victims' buckets: near, far.
     pub(crate) fn victim_handles(&mut self) -> (i32, i32) {
-        let near = self
-            .near
-            .instance()
-            .wasmer()
-            .exports
-            .get_global("mine")
-            .unwrap()
-            .clone();
-        let far = self
-            .far
-            .instance()
-            .wasmer()
-            .exports
-            .get_global("mine")
-            .unwrap()
-            .clone();
-        let (Value::I32(near), Value::I32(far)) =
-            (near.get(&mut self.store), far.get(&mut self.far_store))
-        else {
-            panic!("`mine` is an i32");
-        };
-        (near, far)
+        (
+            exports::global_i32(exports_of(&self.near), &mut self.store, "mine"),
+            exports::global_i32(exports_of(&self.far), &mut self.far_store, "mine"),
+        )
     }
 
     /// Both victims still pass, each holding exactly its one bucket.
@@ -403,14 +382,9 @@ impl Arena {
     }
 }
 
-/// The exported memory of `instance`.
-fn memory(instance: &Guest<HostData>) -> &wasmer::Memory {
-    instance
-        .instance()
-        .wasmer()
-        .exports
-        .get_memory("memory")
-        .expect("the guest exports its memory")
+/// The core exports of `instance`.
+pub(crate) fn exports_of(instance: &Guest<HostData>) -> &wasmer::Exports {
+    &instance.instance().wasmer().exports
 }
 
 /// The little-endian `u32` at `at` in `bytes`.
