@@ -11,6 +11,24 @@ use slots_conformance::{Tenant, WasmtimeHost, componentize};
 use slots_host::{Census, HostData, Mailbox};
 use slots_test_support::guests::wasm;
 
+/// The counters `$c` of either host (each has its own `Counters` type, of
+/// the same fields), in the order of the WIT record.
+macro_rules! counters {
+    ($c:expr) => {{
+        let c = $c;
+        [
+            u64::from(c.live_handles),
+            c.opens,
+            c.intern_hits,
+            c.cache_hits,
+            c.cache_misses,
+            c.creations,
+            c.evictions,
+            c.drops,
+        ]
+    }};
+}
+
 /// What one `run` of a guest reported: its result (a trap as `Err`), and
 /// the instance's counters after it, in the order of the WIT record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,16 +106,7 @@ impl Side for OnWasmer {
         let c = instance.instance().counters(&self.store);
         Report {
             result,
-            counters: [
-                u64::from(c.live_handles),
-                c.opens,
-                c.intern_hits,
-                c.cache_hits,
-                c.cache_misses,
-                c.creations,
-                c.evictions,
-                c.drops,
-            ],
+            counters: counters!(c),
         }
     }
 }
@@ -142,16 +151,7 @@ impl Side for OnWasmtime {
         let c = tenant.counters();
         Report {
             result,
-            counters: [
-                u64::from(c.live_handles),
-                c.opens,
-                c.intern_hits,
-                c.cache_hits,
-                c.cache_misses,
-                c.creations,
-                c.evictions,
-                c.drops,
-            ],
+            counters: counters!(c),
         }
     }
 }

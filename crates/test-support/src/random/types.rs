@@ -84,13 +84,14 @@ pub struct Defs {
 }
 
 impl Defs {
-    fn name(&mut self, prefix: &str) -> String {
-        format!("{prefix}{}", self.names.len())
-    }
-
-    fn define(&mut self, name: String, text: String) {
-        self.names.push(name);
-        self.text.push(text);
+    /// Defines a `kind` (`record`, `variant`, ...) of `items`, named by
+    /// `prefix` and its place among the definitions; returns the name.
+    fn define(&mut self, prefix: &str, kind: &str, items: &[String]) -> String {
+        let name = format!("{prefix}{}", self.names.len());
+        self.text
+            .push(format!("{kind} {name} {{ {} }}", items.join(", ")));
+        self.names.push(name.clone());
+        name
     }
 }
 
@@ -159,11 +160,7 @@ pub fn ty<S: Source>(rng: &mut S, depth: u32, defs: &mut Defs, options: Options)
                 .iter()
                 .map(|(f, t)| format!("{f}: {}", wit(t)))
                 .collect();
-            let name = defs.name("r");
-            defs.define(
-                name.clone(),
-                format!("record {name} {{ {} }}", body.join(", ")),
-            );
+            let name = defs.define("r", "record", &body);
             Ty::Record(name, fields)
         }
         5 => {
@@ -182,11 +179,7 @@ pub fn ty<S: Source>(rng: &mut S, depth: u32, defs: &mut Defs, options: Options)
                     None => c.clone(),
                 })
                 .collect();
-            let name = defs.name("v");
-            defs.define(
-                name.clone(),
-                format!("variant {name} {{ {} }}", body.join(", ")),
-            );
+            let name = defs.define("v", "variant", &body);
             Ty::Variant(name, cases)
         }
         6 => {
@@ -195,11 +188,7 @@ pub fn ty<S: Source>(rng: &mut S, depth: u32, defs: &mut Defs, options: Options)
                 false => 1 + rng.below(5),
             };
             let cases: Vec<String> = (0..count).map(|i| format!("e{i}")).collect();
-            let name = defs.name("e");
-            defs.define(
-                name.clone(),
-                format!("enum {name} {{ {} }}", cases.join(", ")),
-            );
+            let name = defs.define("e", "enum", &cases);
             Ty::Enum(name, cases)
         }
         _ => {
@@ -209,11 +198,7 @@ pub fn ty<S: Source>(rng: &mut S, depth: u32, defs: &mut Defs, options: Options)
             };
             let count = counts[rng.below(counts.len() as u64) as usize];
             let flags: Vec<String> = (0..count).map(|i| format!("g{i}")).collect();
-            let name = defs.name("f");
-            defs.define(
-                name.clone(),
-                format!("flags {name} {{ {} }}", flags.join(", ")),
-            );
+            let name = defs.define("f", "flags", &flags);
             Ty::Flags(name, flags)
         }
     }
