@@ -9,26 +9,23 @@ use host_wasmer::abi::Val;
 use host_wasmer::typed::Own;
 use host_wasmer::{Ctx, HostError, Linker};
 use slots_core::{Handle, RawHandle};
-use support::{API, Gadget, Guest, Log, Thing, assert_trap, linker, log, module};
+use support::{API, BindApi, Gadget, Guest, Log, Thing, assert_trap, linker, log, module};
 use wasmer::Value;
 
 /// Every `thing` and `gadget` function bound to a typed closure.
 fn thing_linker() -> Linker<Log> {
     let mut linker = thing_linker_without_merge();
-    linker
-        .func(
-            API,
-            "[method]thing.merge",
-            |cx: &mut Ctx<'_, Log>, this: Handle<Thing>, other: Own<Thing>| {
-                let other = other
-                    .into_owned()
-                    .map_err(|_| HostError::msg("things are never shared"))?;
-                let this = cx.get_mut(this)?;
-                this.0.push_str(&other.0);
-                Ok::<_, HostError>(this.0.len() as u32)
-            },
-        )
-        .unwrap();
+    linker.bind(
+        "[method]thing.merge",
+        |cx: &mut Ctx<'_, Log>, this: Handle<Thing>, other: Own<Thing>| {
+            let other = other
+                .into_owned()
+                .map_err(|_| HostError::msg("things are never shared"))?;
+            let this = cx.get_mut(this)?;
+            this.0.push_str(&other.0);
+            Ok::<_, HostError>(this.0.len() as u32)
+        },
+    );
     linker
 }
 
@@ -36,41 +33,33 @@ fn thing_linker() -> Linker<Log> {
 fn thing_linker_without_merge() -> Linker<Log> {
     let mut linker = linker("imports");
     linker
-        .func(
-            API,
+        .bind(
             "[constructor]thing",
             |cx: &mut Ctx<'_, Log>, name: String| {
                 log(cx, format!("new {name}"));
                 Ok::<_, HostError>(Own::new(Thing(name)))
             },
         )
-        .unwrap()
-        .func(
-            API,
+        .bind(
             "[method]thing.name",
             |cx: &mut Ctx<'_, Log>, this: Handle<Thing>| {
                 Ok::<_, HostError>(cx.get(this)?.0.clone())
             },
         )
-        .unwrap()
-        .func(
-            API,
+        .bind(
             "[method]thing.split",
             |cx: &mut Ctx<'_, Log>, this: Handle<Thing>, suffix: String| {
                 let name = format!("{}{suffix}", cx.get(this)?.0);
                 Ok::<_, HostError>(Own::new(Thing(name)))
             },
         )
-        .unwrap()
-        .func(
-            API,
+        .bind(
             "[static]thing.peek",
             |cx: &mut Ctx<'_, Log>, t: Handle<Thing>| {
                 Ok::<_, HostError>(format!("<{}>", cx.get(t)?.0))
             },
         )
-        .unwrap()
-        .func(API, "make-thing", |cx: &mut Ctx<'_, Log>, name: String| {
+        .bind("make-thing", |cx: &mut Ctx<'_, Log>, name: String| {
             if name.is_empty() {
                 return Ok::<_, HostError>(Err("empty name".to_string()));
             }
@@ -79,11 +68,9 @@ fn thing_linker_without_merge() -> Linker<Log> {
                 .map_err(|e| HostError::msg(e.to_string()))?;
             Ok(Ok(handle))
         })
-        .unwrap()
-        .func(API, "[constructor]gadget", |_: &mut Ctx<'_, Log>| {
+        .bind("[constructor]gadget", |_: &mut Ctx<'_, Log>| {
             Ok::<_, HostError>(Own::new(Gadget))
-        })
-        .unwrap();
+        });
     linker
 }
 

@@ -6,6 +6,7 @@
 
 use std::fmt::Debug;
 
+use host_wasmer::typed::HostFunc;
 use host_wasmer::{Ctx, GuestInstance, GuestWorld, HostConfig, Linker, SlotsHost};
 use slots_core::Resource;
 use slots_test_support::exports;
@@ -57,6 +58,20 @@ pub(crate) fn linker(name: &str) -> Linker<Log> {
         .resource::<Gadget>(API, "gadget")
         .expect("`gadget` binds");
     linker
+}
+
+/// Binds the imports of [`API`] to typed host functions; an import that
+/// does not bind is a broken test.
+pub(crate) trait BindApi {
+    /// Binds the import `name` of [`API`] to `f`.
+    fn bind<M, F: HostFunc<Log, M>>(&mut self, name: &str, f: F) -> &mut Self;
+}
+
+impl BindApi for Linker<Log> {
+    fn bind<M, F: HostFunc<Log, M>>(&mut self, name: &str, f: F) -> &mut Self {
+        self.func(API, name, f)
+            .unwrap_or_else(|e| panic!("`{name}` does not bind: {e}"))
+    }
 }
 
 /// Appends what a host function saw to the instance's log.

@@ -161,7 +161,7 @@ proptest! {
         let (fixture, ty, _) = single_param(&func)?;
         let (_, val) = &other.params[0];
         let mut mem = VecMemory::new(64);
-        let _ = fixture.abi.lower_flat(&ty, &val, &mut mem, &mut Vec::new());
-        let _ = fixture.abi.store(&ty, &val, 8, &mut mem);
+        let _ = fixture.abi.lower_flat(&ty, val, &mut mem, &mut Vec::new());
+        let _ = fixture.abi.store(&ty, val, 8, &mut mem);
     }
 }
