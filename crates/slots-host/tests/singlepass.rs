@@ -9,10 +9,10 @@
 mod support;
 
 use host_wasmer::{HostConfig, SlotsHost};
-use slots_host::{Guest, HostData};
+use slots_host::HostData;
 use slots_test_support::guests::wasm;
 use wasmer::sys::Singlepass;
-use wasmer::{Module, Store};
+use wasmer::Store;
 
 #[test]
 fn guest_examples_pass_on_singlepass() {

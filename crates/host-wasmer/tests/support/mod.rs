@@ -90,6 +90,19 @@ pub(crate) fn forwarding(name: &str, sig: &str, params: usize) -> String {
     )
 }
 
+/// A [`forwarding`] guest of the world `imports`, its import `name` bound
+/// to the typed host function `f`.
+pub(crate) fn forwarding_to<M, F: HostFunc<Log, M>>(
+    name: &str,
+    sig: &str,
+    params: usize,
+    f: F,
+) -> Guest {
+    let mut linker = linker("imports");
+    linker.bind(name, f);
+    Guest::new(&linker, &forwarding(name, sig, params))
+}
+
 /// One instantiated guest in its own store.
 pub(crate) struct Guest {
     pub(crate) store: Store,
