@@ -11,8 +11,8 @@ mod support;
 use host_wasmer::{HostConfig, SlotsHost};
 use slots_host::HostData;
 use slots_test_support::guests::wasm;
-use wasmer::sys::Singlepass;
 use wasmer::Store;
+use wasmer::sys::Singlepass;
 
 #[test]
 fn guest_examples_pass_on_singlepass() {
