@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use host_wasmer::{CallError, Counters, HostConfig, SlotsHost, TrapKind, validate_module};
 use slots_core::HandleError;
-use slots_host::{Guest, HostData, world};
-use support::built::{wasm, workspace};
+use slots_host::{HostData, world};
+use slots_test_support::guests::{names, wasm};
 use wasmer::{Module, Store};
 
 /// The guests with a test; `every_guest_example_has_a_test` keeps it equal
@@ -38,15 +38,13 @@ struct Run {
 
 fn run_on(host: &Arc<SlotsHost>, name: &str, namespace: &str) -> Run {
     let mut store = Store::default();
-    let module = Module::new(&store, wasm(name)).unwrap();
-    let guest = Guest::new(
+    let guest = support::start(
         &mut store,
-        &module,
+        &wasm(name),
         HostData::default(),
-        host.clone(),
+        host,
         namespace,
-    )
-    .unwrap();
+    );
     let outcome = guest.call_run(&mut store);
     let counters = guest.instance().counters(&store);
     let slots = guest.instance().env(&store).table().slots_allocated();
@@ -79,13 +77,7 @@ fn run_guest(name: &str) -> Run {
 
 #[test]
 fn every_guest_example_has_a_test() {
-    let mut found: Vec<String> = std::fs::read_dir(workspace().join("guest-examples"))
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().join("Cargo.toml").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    found.sort();
+    let found = names().unwrap();
     assert_eq!(found, TESTED, "each guest example needs a test here");
 }
 

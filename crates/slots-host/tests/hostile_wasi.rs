@@ -128,7 +128,7 @@ fn dropping_the_store_without_teardown_releases_handles_and_the_wasi_state() {
     let host = SlotsHost::new(HostConfig::default());
     let wasi = WasiHost::new().unwrap();
     let mut store = Store::default();
-    let module = Module::new(&store, support::built::wasi_wasm("printing")).unwrap();
+    let module = Module::new(&store, slots_test_support::guests::wasi_wasm("printing")).unwrap();
     let config = WasiConfig::new("printing").stdout(Output::Capture { limit: 16 });
     let guest = support::wasi::start_wasi(&mut store, &module, &host, &wasi, "t", &config).unwrap();
     assert_eq!(wasi.live_environments(), 1);

@@ -11,7 +11,7 @@ mod support;
 
 use host_wasmer::wasi::{WasiConfig, WasiHost};
 use host_wasmer::{HostConfig, HostError, SlotsHost};
-use support::built::wasi_wasm;
+use slots_test_support::guests::wasi_wasm;
 use support::wasi::{Scratch, pattern_files, run_wasi, start_wasi};
 use wasmer::{Module, Store};
 

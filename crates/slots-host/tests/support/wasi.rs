@@ -13,7 +13,7 @@ use slots_host::HostData;
 use slots_host::generated::Guest;
 use wasmer::{Module, Store};
 
-use super::built::wasi_wasm;
+use slots_test_support::guests::wasi_wasm;
 
 /// What one run of a WASI guest left behind.
 pub(crate) struct WasiRun {
