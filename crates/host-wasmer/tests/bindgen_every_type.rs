@@ -10,7 +10,7 @@ use std::sync::Arc;
 use host_wasmer::abi::{Abi, Val, WasmerMemory};
 use host_wasmer::bindings::Caller;
 use host_wasmer::typed::Own;
-use host_wasmer::{CallError, Ctx, HostConfig, HostError, SlotsHost};
+use host_wasmer::{CallError, Ctx, HostConfig, HostError, SharedHost};
 use slots_core::{Borrowed, Handle, Resource};
 use slots_test_support::exports;
 use wasmer::{Module, Store, Value};
@@ -328,7 +328,7 @@ impl Run {
             &mut store,
             &module,
             Data::default(),
-            SlotsHost::new(HostConfig::default()),
+            SharedHost::new(HostConfig::default()),
             "test",
         )
         .unwrap();

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::panic, missing_docs, unreachable_pub)]
 
 use host_wasmer::bindings::{Caller, new_env};
-use host_wasmer::{Ctx, HostConfig, HostError, InstantiateError, Problem, SlotsHost};
+use host_wasmer::{Ctx, HostConfig, HostError, InstantiateError, Problem, SharedHost};
 use slots_core::{Borrowed, Resource};
 use wasmer::{Function, Imports, Module, Store, imports};
 
@@ -89,7 +89,7 @@ fn problems(error: InstantiateError) -> Vec<Problem> {
 #[test]
 fn a_guest_of_the_world_passes_the_check_and_runs() {
     let mut store = Store::default();
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let module = module(&store, &good(""));
     let guest = Checked::new(&mut store, &module, Data, host.clone(), "t").unwrap();
     assert_eq!(guest.call_run(&mut store).unwrap(), "checked");
@@ -100,7 +100,7 @@ fn a_guest_of_the_world_passes_the_check_and_runs() {
 #[test]
 fn every_problem_of_a_module_is_listed_at_once_and_nothing_is_instantiated() {
     let mut store = Store::default();
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let bad = module(
         &store,
         r#"(module
@@ -129,7 +129,7 @@ fn every_problem_of_a_module_is_listed_at_once_and_nothing_is_instantiated() {
 #[test]
 fn imports_without_the_worlds_functions_are_unbound_problems() {
     let mut store = Store::default();
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let module = module(&store, &good(""));
     let env = new_env(&mut store, Data, host, "t");
     // `Checked::add_to_imports` was not called on these imports.
@@ -146,7 +146,7 @@ fn imports_without_the_worlds_functions_are_unbound_problems() {
 #[test]
 fn imports_of_other_modules_are_checked_against_what_the_embedder_defined() {
     let wat = good(r#"(import "env" "tick" (func (param i32)))"#);
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
 
     // Defined with the module's type: it instantiates.
     let mut store = Store::default();

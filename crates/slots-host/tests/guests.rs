@@ -7,7 +7,7 @@ mod support;
 
 use std::sync::Arc;
 
-use host_wasmer::{CallError, Counters, HostConfig, SlotsHost, TrapKind, validate_module};
+use host_wasmer::{CallError, Counters, HostConfig, SharedHost, TrapKind, validate_module};
 use slots_core::HandleError;
 use slots_host::{HostData, world};
 use slots_test_support::guests::{names, wasm};
@@ -36,7 +36,7 @@ struct Run {
     slots: usize,
 }
 
-fn run_on(host: &Arc<SlotsHost>, name: &str, namespace: &str) -> Run {
+fn run_on(host: &Arc<SharedHost>, name: &str, namespace: &str) -> Run {
     let mut store = Store::default();
     let guest = support::start(
         &mut store,
@@ -63,7 +63,7 @@ fn assert_passed(run: &Run, name: &str) {
 }
 
 fn run_guest(name: &str) -> Run {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let run = run_on(&host, name, "test");
     assert_passed(&run, name);
     assert_eq!(
@@ -123,7 +123,7 @@ fn caching_guest_passes_and_hits_the_cache() {
 
 #[test]
 fn caching_guest_run_twice_finds_its_patterns_warm() {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let first = run_on(&host, "caching", "tenant");
     assert_passed(&first, "caching");
     let second = run_on(&host, "caching", "tenant");
@@ -156,7 +156,7 @@ fn many_guest_passes_and_its_table_stays_bounded() {
 
 #[test]
 fn stale_guest_is_trapped_naming_the_import_the_resource_and_the_handle() {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let run = run_on(&host, "stale", "test");
     let Err(CallError::Trap {
         message,

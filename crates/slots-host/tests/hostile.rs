@@ -9,7 +9,7 @@ mod support;
 use std::sync::Arc;
 use std::thread;
 
-use host_wasmer::{CallError, HostConfig, InstantiateError, SlotsHost};
+use host_wasmer::{CallError, HostConfig, InstantiateError, SharedHost};
 use slots_core::TableLimits;
 use slots_host::{Budget, Guest, HostData, Mailbox};
 use slots_test_support::exports;
@@ -886,7 +886,7 @@ struct Report {
 /// Runs `count` worker instances in one store, named `{prefix}-{i}`, then
 /// has each probe the others with its bucket handle.
 fn run_workers(
-    host: &Arc<SlotsHost>,
+    host: &Arc<SharedHost>,
     module_bytes: &[u8],
     prefix: &str,
     count: usize,
@@ -969,7 +969,7 @@ fn many_instances_on_many_threads_never_cross_handles_and_match_a_single_threade
     const PER_STORE: usize = 6;
     let module_bytes = wat::parse_str(guest(WORKER)).unwrap();
 
-    let single = SlotsHost::new(HostConfig::default());
+    let single = SharedHost::new(HostConfig::default());
     let expected: Vec<Vec<Report>> = (0..THREADS)
         .map(|t| run_workers(&single, &module_bytes, &format!("t{t}"), PER_STORE))
         .collect();
@@ -977,7 +977,7 @@ fn many_instances_on_many_threads_never_cross_handles_and_match_a_single_threade
     assert_eq!(single.totals().leaked(), 0);
     assert_eq!(single.cache_stats().creations, 1, "one `a+` for the tenant");
 
-    let shared = SlotsHost::new(HostConfig::default());
+    let shared = SharedHost::new(HostConfig::default());
     let threads: Vec<_> = (0..THREADS)
         .map(|t| {
             let host = shared.clone();

@@ -9,7 +9,7 @@
 
 use std::alloc::System;
 
-use host_wasmer::{HostConfig, SlotsHost};
+use host_wasmer::{HostConfig, SharedHost};
 use slots_host::HostData;
 use slots_host::generated::Guest;
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
@@ -55,7 +55,7 @@ fn guest() -> String {
 fn keyed_open_of_a_held_key_allocates_nothing_and_a_copy_would_be_counted() {
     let mut store = Store::default();
     let module = Module::new(&store, wat::parse_str(guest()).unwrap()).unwrap();
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let guest = Guest::new(&mut store, &module, HostData::default(), host, "tenant").unwrap();
     let exports = guest.instance().wasmer().exports.clone();
     let n = exports.get_global("n").unwrap();

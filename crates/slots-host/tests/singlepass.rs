@@ -8,7 +8,7 @@
 
 mod support;
 
-use host_wasmer::{HostConfig, SlotsHost};
+use host_wasmer::{HostConfig, SharedHost};
 use slots_host::HostData;
 use slots_test_support::guests::wasm;
 use wasmer::Store;
@@ -17,7 +17,7 @@ use wasmer::sys::Singlepass;
 #[test]
 fn guest_examples_pass_on_singlepass() {
     for name in ["identity", "caching", "stale"] {
-        let host = SlotsHost::new(HostConfig::default());
+        let host = SharedHost::new(HostConfig::default());
         let mut store = Store::new(Singlepass::default());
         let guest = support::start(&mut store, &wasm(name), HostData::default(), &host, "test");
         let outcome = guest.call_run(&mut store);

@@ -9,7 +9,7 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use host_wasmer::{CallError, HostConfig, SlotsHost, TrapKind};
+use host_wasmer::{CallError, HostConfig, SharedHost, TrapKind};
 use slots_core::GrantLimits;
 use slots_host::patterns::cache_key;
 use slots_host::{Census, Guest, HostData, Mailbox, MatchOptions, Pattern, Token};
@@ -21,7 +21,7 @@ const GRANTED_SOURCE: &str = "slots-[0-9]+";
 
 /// One host, its mailbox, and the census of the objects it makes.
 struct Host {
-    host: Arc<SlotsHost>,
+    host: Arc<SharedHost>,
     mailbox: Arc<Mailbox>,
     census: Arc<Census>,
 }
@@ -36,7 +36,7 @@ struct Tenant {
 impl Host {
     fn new(config: HostConfig) -> Self {
         Self {
-            host: SlotsHost::new(config),
+            host: SharedHost::new(config),
             mailbox: Mailbox::new(Mailbox::DEFAULT_CAPACITY),
             census: Census::new(),
         }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use host_wasmer::{CallError, HostConfig, SlotsHost};
+use host_wasmer::{CallError, HostConfig, SharedHost};
 use slots_conformance::{Tenant, WasmtimeHost, componentize};
 use slots_host::{Census, HostData, Mailbox};
 use slots_test_support::guests::wasm;
@@ -47,7 +47,7 @@ pub(crate) trait Side {
 
 /// host-wasmer, through slots-host's generated bindings.
 pub(crate) struct OnWasmer {
-    host: Arc<SlotsHost>,
+    host: Arc<SharedHost>,
     mailbox: Arc<Mailbox>,
     census: Arc<Census>,
     module: wasmer::Module,
@@ -57,7 +57,7 @@ pub(crate) struct OnWasmer {
 
 impl OnWasmer {
     pub(crate) fn new(guest: &str) -> Self {
-        let host = SlotsHost::new(HostConfig::default());
+        let host = SharedHost::new(HostConfig::default());
         let store = wasmer::Store::default();
         let module = wasmer::Module::new(&store, wasm(guest)).unwrap();
         Self {

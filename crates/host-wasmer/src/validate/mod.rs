@@ -79,11 +79,12 @@ pub(crate) fn check_module(
     outside: impl Fn(&ImportType) -> Option<Problem>,
 ) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let known_modules = world.modules();
+    // Only a module's problems need the set of the world's modules.
+    let known = std::cell::OnceCell::new();
+    let known = || known.get_or_init(|| world.modules());
     for import in module.imports() {
-        let (module_name, name) = (import.module().to_string(), import.name().to_string());
-        if !known_modules.contains(module_name.as_str()) && !versioned(&known_modules, &module_name)
-        {
+        let (module_name, name) = (import.module(), import.name());
+        if !world.has_module(module_name) && !versioned(known(), module_name) {
             // Imports of modules the world does not have (WASI, say) are the
             // embedder's.
             problems.extend(outside(&import));
@@ -91,28 +92,27 @@ pub(crate) fn check_module(
         }
         let ExternType::Function(found) = import.ty() else {
             problems.push(Problem::NotAFunction {
-                module: module_name,
-                name,
+                module: module_name.into(),
+                name: name.into(),
             });
             continue;
         };
-        match world.import_type(&module_name, &name) {
-            Some(expected) => {
-                if &expected != found {
-                    problems.push(Problem::SignatureMismatch {
-                        module: module_name,
-                        name,
-                        expected: render_type(&expected),
-                        found: render_type(found),
-                    });
-                } else if !is_bound(&module_name, &name) {
-                    problems.push(Problem::Unbound {
-                        module: module_name,
-                        name,
-                    });
-                }
-            }
-            None => problems.push(unknown(&known_modules, module_name, name)),
+        match world.import_fits(module_name, name, found) {
+            Some(true) if !is_bound(module_name, name) => problems.push(Problem::Unbound {
+                module: module_name.into(),
+                name: name.into(),
+            }),
+            Some(true) => {}
+            Some(false) => problems.push(Problem::SignatureMismatch {
+                module: module_name.into(),
+                name: name.into(),
+                expected: world
+                    .import_type(module_name, name)
+                    .map(|expected| render_type(&expected))
+                    .unwrap_or_default(),
+                found: render_type(found),
+            }),
+            None => problems.push(unknown(known(), module_name.into(), name.into())),
         }
     }
     check_exports(world, module, &mut problems);

@@ -6,8 +6,8 @@
 
 use std::fmt::Debug;
 
-use host_wasmer::typed::HostFunc;
-use host_wasmer::{Ctx, GuestInstance, GuestWorld, HostConfig, Linker, SlotsHost};
+use host_wasmer::HostFunc;
+use host_wasmer::{Ctx, GuestInstance, GuestWorld, HostConfig, Linker, SharedHost};
 use slots_core::Resource;
 use slots_test_support::exports;
 use wasmer::{Module, RuntimeError, Store, Value};
@@ -51,7 +51,7 @@ pub(crate) fn world(name: &str) -> GuestWorld {
 /// A linker for the world `name`, with `thing` and `gadget` bound and no
 /// function yet.
 pub(crate) fn linker(name: &str) -> Linker<Log> {
-    let mut linker = Linker::new(world(name), SlotsHost::new(HostConfig::default()));
+    let mut linker = Linker::new(world(name), SharedHost::new(HostConfig::default()));
     linker
         .resource::<Thing>(API, "thing")
         .expect("`thing` binds")

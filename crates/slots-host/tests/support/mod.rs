@@ -9,7 +9,7 @@ pub(crate) mod wasi;
 
 use std::sync::Arc;
 
-use host_wasmer::{CallError, HostConfig, InstantiateError, SlotsHost};
+use host_wasmer::{CallError, HostConfig, InstantiateError, SharedHost};
 use slots_host::{Guest, HostData};
 use slots_test_support::exports;
 use wasmer::{Module, RuntimeError, Store, Value};
@@ -151,7 +151,7 @@ pub(crate) fn start(
     store: &mut Store,
     wasm: &[u8],
     data: HostData,
-    host: &Arc<SlotsHost>,
+    host: &Arc<SharedHost>,
     namespace: &str,
 ) -> Guest<HostData> {
     let module = Module::new(store, wasm).expect("the guest compiles");
@@ -161,14 +161,14 @@ pub(crate) fn start(
 
 /// A host of the `slots:host` world.
 pub(crate) struct World {
-    pub(crate) host: Arc<SlotsHost>,
+    pub(crate) host: Arc<SharedHost>,
 }
 
 impl World {
     /// A host with `config`.
     pub(crate) fn new(config: HostConfig) -> Self {
         Self {
-            host: SlotsHost::new(config),
+            host: SharedHost::new(config),
         }
     }
 
