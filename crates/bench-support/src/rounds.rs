@@ -114,7 +114,11 @@ pub struct Paired {
 /// let p = paired(5, || 30.0, || 20.0);
 /// assert_eq!((p.ours, p.base, p.ratio.median), (30.0, 20.0, 1.5));
 /// ```
-pub fn paired(rounds: usize, mut ours: impl FnMut() -> f64, mut base: impl FnMut() -> f64) -> Paired {
+pub fn paired(
+    rounds: usize,
+    mut ours: impl FnMut() -> f64,
+    mut base: impl FnMut() -> f64,
+) -> Paired {
     let r = Rounds::run(rounds, [&mut ours, &mut base]);
     Paired {
         ours: r.median(0),

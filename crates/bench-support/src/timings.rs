@@ -9,7 +9,10 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use criterion::Bencher;
+use criterion::measurement::WallTime;
 
 use crate::clock::in_chunks;
 use crate::stats::median;
@@ -19,7 +22,7 @@ use crate::stats::median;
 /// # Examples
 ///
 /// ```
-/// use std::time::Duration;
+/// use std::time::{Duration, Instant};
 /// use slots_bench_support::timings::Timings;
 ///
 /// static TIMES: Timings = Timings::new();
@@ -75,6 +78,71 @@ impl Timings {
         self.record(name, in_chunks(iters, call), iters)
     }
 
+    /// Times `iters` iterations of `routine`, each on a fresh value from
+    /// `setup`, and records them as `name`. Only `routine` is timed: the
+    /// setup, and dropping what `routine` returns, are not.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use slots_bench_support::timings::Timings;
+    ///
+    /// let t = Timings::new();
+    /// t.fresh_each("sort", 3, || vec![3, 1, 2], |mut v| {
+    ///     v.sort();
+    ///     v
+    /// });
+    /// assert!(t.latest("sort").is_some());
+    /// ```
+    pub fn fresh_each<T, U>(
+        &self,
+        name: &str,
+        iters: u64,
+        mut setup: impl FnMut() -> T,
+        mut routine: impl FnMut(T) -> U,
+    ) -> Duration {
+        let mut total = Duration::ZERO;
+        for _ in 0..iters {
+            let value = setup();
+            let start = Instant::now();
+            let left = routine(value);
+            total += start.elapsed();
+            drop(left);
+        }
+        self.record(name, total, iters)
+    }
+
+    /// The routine of a criterion benchmark of a guest loop: each call
+    /// timed with [`guest_loop`](Self::guest_loop) and recorded as `name`.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use slots_bench_support::timings::Timings;
+    ///
+    /// static TIMES: Timings = Timings::new();
+    /// let mut c = criterion::Criterion::default();
+    /// let mut group = c.benchmark_group("loops");
+    /// group.bench_function(
+    ///     "a loop of n",
+    ///     TIMES.bench_loop("loop", |n| {
+    ///         for i in 0..n {
+    ///             std::hint::black_box(i);
+    ///         }
+    ///     }),
+    /// );
+    /// group.finish();
+    /// println!("{:?} ns", TIMES.latest("loop"));
+    /// ```
+    pub fn bench_loop<'a>(
+        &'a self,
+        name: impl Into<String>,
+        mut call: impl FnMut(i32) + 'a,
+    ) -> impl FnMut(&mut Bencher<'_, WallTime>) + 'a {
+        let name = name.into();
+        move |b| b.iter_custom(|iters| self.guest_loop(&name, iters, &mut call))
+    }
+
     /// Nanoseconds per iteration of each recorded call of `name`.
     fn per_iteration(&self, name: &str) -> Vec<f64> {
         let calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
@@ -109,7 +177,7 @@ impl Timings {
     /// # Examples
     ///
     /// ```
-    /// use std::time::Duration;
+    /// use std::time::{Duration, Instant};
     /// use slots_bench_support::timings::Timings;
     ///
     /// let t = Timings::new();

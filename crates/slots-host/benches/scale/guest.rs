@@ -1,6 +1,5 @@
 //! The scale guest and what it runs on: one engine, module and host shared
-//! by every instance, the guest's handle list, and the process's
-//! resident memory.
+//! by every instance, and the guest's handle list.
 
 use std::sync::Arc;
 
@@ -216,16 +215,4 @@ impl ScaleGuest {
             .teardown(&mut self.store)
             .expect("the guest is torn down in its own store");
     }
-}
-
-/// The process's resident memory, in bytes (`VmRSS` of /proc/self/status).
-pub(crate) fn rss_bytes() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
-    let kib: u64 = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|v| v.parse().ok())
-        .unwrap();
-    kib * 1024
 }
