@@ -15,6 +15,7 @@
 //! stays out of the figure. [`crate::clock::cpu_ns_per`] times a pass by
 //! the thread's CPU time.
 
+use crate::report::{Bar, Table};
 use crate::stats::{Spread, median};
 
 /// The figures of every round, one per side.
@@ -102,6 +103,56 @@ pub struct Paired {
     pub base: f64,
     /// Ours against the baseline, round by round.
     pub ratio: Spread,
+}
+
+impl Paired {
+    /// A table of paired comparisons, one row each from
+    /// [`Paired::row`]: the columns name our side's and the baseline's
+    /// time, and what the ratio is of.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use slots_bench_support::report::Bar;
+    /// use slots_bench_support::rounds::{Paired, paired};
+    ///
+    /// let mut t = Paired::table("slots ns", "wasmtime ns", "slots / wasmtime");
+    /// let p = paired(3, || 10.0, || 20.0);
+    /// t.row(p.row("open", Some(0.52), Some(Bar::at_most(0.8))));
+    /// assert!(t.to_string().ends_with(
+    ///     "| open | 10.0 | 20.0 | 0.50x | 0.50x - 0.50x | 0.52x | 0.8x | pass |\n"
+    /// ));
+    /// ```
+    pub fn table(ours: &str, base: &str, ratio: &str) -> Table {
+        Table::new(&[
+            "operation",
+            ours,
+            base,
+            &format!("{ratio} (median of rounds)"),
+            "quartiles",
+            "criterion's ratio",
+            "bar",
+            "verdict",
+        ])
+        .left(7)
+    }
+
+    /// The row of [`Paired::table`] for `label`: criterion's ratio of the
+    /// same two sides beside the paired one, where it has one, and the
+    /// verdict on the paired one.
+    pub fn row(&self, label: &str, criterion: Option<f64>, bar: Option<Bar>) -> [String; 8] {
+        let [bar, verdict] = Bar::cells(bar, self.ratio.median);
+        [
+            label.to_string(),
+            format!("{:.1}", self.ours),
+            format!("{:.1}", self.base),
+            format!("{:.2}x", self.ratio.median),
+            self.ratio.quartiles(),
+            criterion.map_or_else(|| "-".to_string(), |r| format!("{r:.2}x")),
+            bar,
+            verdict,
+        ]
+    }
 }
 
 /// `rounds` paired rounds of `ours` against `base`, the order alternating.

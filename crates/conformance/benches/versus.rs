@@ -12,7 +12,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use host_wasmer::{HostConfig, SlotsHost};
 use slots_bench_support::clock::cpu_ns_per;
 use slots_bench_support::estimates::quick;
-use slots_bench_support::report::{Bar, Section, Table, load_note};
+use slots_bench_support::report::{Bar, Section, load_note};
 use slots_bench_support::rounds::{Paired, paired};
 use slots_bench_support::timings::Timings;
 use slots_bench_support::wat::BUMP_CABI_REALLOC;
@@ -230,30 +230,10 @@ struct Row {
 }
 
 fn report(rows: Vec<Row>, rounds: usize) {
-    let mut table = Table::new(&[
-        "operation",
-        "host-wasmer ns",
-        "wasmtime ns",
-        "host-wasmer / wasmtime (median of rounds)",
-        "quartiles",
-        "criterion's ratio",
-        "bar",
-        "verdict",
-    ])
-    .left(7);
+    let mut table = Paired::table("host-wasmer ns", "wasmtime ns", "host-wasmer / wasmtime");
     for row in rows {
-        let p = &row.paired;
-        let [bar, verdict] = Bar::cells(row.bar, p.ratio.median);
-        table.row([
-            row.operation.to_string(),
-            format!("{:.1}", p.ours),
-            format!("{:.1}", p.base),
-            format!("{:.2}x", p.ratio.median),
-            p.ratio.quartiles(),
-            format!("{:.2}x", row.criterion.0 / row.criterion.1),
-            bar,
-            verdict,
-        ]);
+        let criterion = row.criterion.0 / row.criterion.1;
+        table.row(row.paired.row(row.operation, Some(criterion), row.bar));
     }
     Section::new("host-wasmer against wasmtime's component model")
         .paragraph(&format!(

@@ -23,7 +23,7 @@ use host_wasmer::bindings::Caller;
 use host_wasmer::{Ctx, HostConfig, HostError, SlotsHost};
 use slots_bench_support::clock::cpu_ns_per;
 use slots_bench_support::estimates::{criterion, quick};
-use slots_bench_support::report::{Bar, Section, Table, load_note};
+use slots_bench_support::report::{Bar, Section, load_note};
 use slots_bench_support::rounds::{Paired, paired};
 use slots_bench_support::timings::Timings;
 use slots_core::{Borrowed, RawHandle, Resource, ResourceTable};
@@ -465,33 +465,13 @@ fn profile(spec: &str) {
 }
 
 fn report(results: &[Paired], rounds: usize) {
-    let mut table = Table::new(&[
-        "operation",
-        "ns per call",
-        "baseline ns",
-        "ratio (median of rounds)",
-        "quartiles",
-        "criterion's ratio",
-        "bar",
-        "verdict",
-    ])
-    .left(7);
+    let mut table = Paired::table("ns per call", "baseline ns", "ratio");
     for (c, p) in COMPARISONS.iter().zip(results) {
-        let crit = match (TIMES.overall(c.names.0), TIMES.overall(c.names.1)) {
-            (Some(a), Some(b)) => format!("{:.2}x", a / b),
-            _ => "-".into(),
-        };
-        let [bar, verdict] = Bar::cells(c.bar, p.ratio.median);
-        table.row([
-            c.label.to_string(),
-            format!("{:.1}", p.ours),
-            format!("{:.1}", p.base),
-            format!("{:.2}x", p.ratio.median),
-            p.ratio.quartiles(),
-            crit,
-            bar,
-            verdict,
-        ]);
+        let criterion = TIMES
+            .overall(c.names.0)
+            .zip(TIMES.overall(c.names.1))
+            .map(|(ours, base)| ours / base);
+        table.row(p.row(c.label, criterion, c.bar));
     }
     Section::new("Generated bindings against hand-written imports")
         .paragraph(

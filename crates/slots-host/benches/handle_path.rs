@@ -164,41 +164,21 @@ fn handle_path(c: &mut Criterion) {
     for (size, label) in [(16usize, "16 B"), (4096, "4 KiB")] {
         guest.write(1024, &vec![b'z'; size]);
         let named = new_bucket.call(&mut guest.store, size as i32).unwrap();
-        let (arg, result, list) = names(label);
-        group.bench_function(
-            &arg,
-            TIMES.bench_loop(arg.as_str(), |n| {
-                string_arg
-                    .call(&mut guest.store, pattern, size as i32, n)
-                    .unwrap()
-            }),
-        );
-        group.bench_function(
-            &result,
-            TIMES.bench_loop(result.as_str(), |n| {
-                string_result.call(&mut guest.store, named, n).unwrap()
-            }),
-        );
-        group.bench_function(
-            &list,
-            TIMES.bench_loop(list.as_str(), |n| {
-                list_round_trip
-                    .call(&mut guest.store, named, size as i32, n)
-                    .unwrap()
-            }),
-        );
+        for kind in ["string arg", "string result", "list<u8> round trip"] {
+            let name = format!("{kind} {label}");
+            let mut guest_loop = |n| match kind {
+                "string arg" => string_arg.call(&mut guest.store, pattern, size as i32, n),
+                "string result" => string_result.call(&mut guest.store, named, n),
+                _ => list_round_trip.call(&mut guest.store, named, size as i32, n),
+            };
+            group.bench_function(
+                &name,
+                TIMES.bench_loop(name.as_str(), |n| guest_loop(n).unwrap()),
+            );
+        }
     }
     group.finish();
     report();
-}
-
-/// The names of the string and list benchmarks at size `label`.
-fn names(label: &str) -> (String, String, String) {
-    (
-        format!("string arg {label}"),
-        format!("string result {label}"),
-        format!("list<u8> round trip {label}"),
-    )
 }
 
 /// The rows of the report: (benchmark name, what it measures, bar on the
