@@ -337,8 +337,6 @@ struct Comparison {
     base: (Side, Op),
     /// The bar, or none for a row that only explains another.
     bar: Option<Bar>,
-    /// criterion's names of the two sides, for their means.
-    names: (&'static str, &'static str),
 }
 
 const COMPARISONS: [Comparison; 5] = [
@@ -347,47 +345,30 @@ const COMPARISONS: [Comparison; 5] = [
         ours: (Side::Generated, Op::Constant),
         base: (Side::Hand, Op::Constant),
         bar: Some(Bar::at_most(1.05)),
-        names: (
-            "generated constant",
-            "hand-written constant reading its env",
-        ),
     },
     Comparison {
         label: "method on a handle",
         ours: (Side::Generated, Op::Method),
         base: (Side::Hand, Op::Method),
         bar: Some(Bar::at_most(1.10)),
-        names: ("generated method", "hand-written method"),
     },
     Comparison {
         label: "constructor + method + drop",
         ours: (Side::Generated, Op::Lifecycle),
         base: (Side::Hand, Op::Lifecycle),
         bar: Some(Bar::at_most(1.10)),
-        names: (
-            "generated constructor + method + drop",
-            "hand-written constructor + method + drop",
-        ),
     },
     Comparison {
         label: "hand-written method against the floor",
         ours: (Side::Hand, Op::Method),
         base: (Side::Floor, Op::Constant),
         bar: Some(Bar::at_most(1.5)),
-        names: (
-            "hand-written method",
-            "floor: typed import returning a constant",
-        ),
     },
     Comparison {
         label: "(no bar) generated constant against a hand-written fallible one",
         ours: (Side::Generated, Op::Constant),
         base: (Side::Fallible, Op::Constant),
         bar: None,
-        names: (
-            "generated constant",
-            "hand-written constant returning a Result",
-        ),
     },
 ];
 
@@ -407,19 +388,48 @@ fn rounds_of(sides: &mut Sides, c: &Comparison, rounds: usize) -> Paired {
 /// included), by name.
 static TIMES: Timings = Timings::new();
 
+/// criterion's benchmarks: each side's loops, by name.
+const BENCHES: [(&str, Side, Op); 8] = [
+    (
+        "floor: typed import returning a constant",
+        Side::Floor,
+        Op::Constant,
+    ),
+    (
+        "hand-written constant reading its env",
+        Side::Hand,
+        Op::Constant,
+    ),
+    (
+        "hand-written constant returning a Result",
+        Side::Fallible,
+        Op::Constant,
+    ),
+    ("generated constant", Side::Generated, Op::Constant),
+    ("hand-written method", Side::Hand, Op::Method),
+    ("generated method", Side::Generated, Op::Method),
+    (
+        "hand-written constructor + method + drop",
+        Side::Hand,
+        Op::Lifecycle,
+    ),
+    (
+        "generated constructor + method + drop",
+        Side::Generated,
+        Op::Lifecycle,
+    ),
+];
+
+/// criterion's mean ns per call of `side`'s `op` loop, every iteration it
+/// ran.
+fn criterion_mean((side, op): (Side, Op)) -> Option<f64> {
+    let (name, _, _) = BENCHES.iter().find(|b| (b.1, b.2) == (side, op))?;
+    TIMES.overall(name)
+}
+
 fn bindings(c: &mut Criterion, sides: &mut Sides) {
     let mut group = c.benchmark_group("bindgen");
-    let benches: [(&'static str, Side, Op); 8] = [
-        (COMPARISONS[3].names.1, Side::Floor, Op::Constant),
-        (COMPARISONS[0].names.1, Side::Hand, Op::Constant),
-        (COMPARISONS[4].names.1, Side::Fallible, Op::Constant),
-        (COMPARISONS[0].names.0, Side::Generated, Op::Constant),
-        (COMPARISONS[1].names.1, Side::Hand, Op::Method),
-        (COMPARISONS[1].names.0, Side::Generated, Op::Method),
-        (COMPARISONS[2].names.1, Side::Hand, Op::Lifecycle),
-        (COMPARISONS[2].names.0, Side::Generated, Op::Lifecycle),
-    ];
-    for (name, side, op) in benches {
+    for (name, side, op) in BENCHES {
         let loops = sides.side(side);
         group.bench_function(name, TIMES.bench_loop(name, |n| loops.run(op, n as u32)));
     }
@@ -467,9 +477,8 @@ fn profile(spec: &str) {
 fn report(results: &[Paired], rounds: usize) {
     let mut table = Paired::table("ns per call", "baseline ns", "ratio");
     for (c, p) in COMPARISONS.iter().zip(results) {
-        let criterion = TIMES
-            .overall(c.names.0)
-            .zip(TIMES.overall(c.names.1))
+        let criterion = criterion_mean(c.ours)
+            .zip(criterion_mean(c.base))
             .map(|(ours, base)| ours / base);
         table.row(p.row(c.label, criterion, c.bar));
     }

@@ -77,39 +77,31 @@ impl Table for SlotTable<u64> {
     }
 }
 
-impl Table for SlotMap<DefaultKey, u64> {
-    type Key = DefaultKey;
-    const NAME: &'static str = "slotmap";
-    #[inline(always)]
-    fn put(&mut self, value: u64) -> Self::Key {
-        self.insert(value)
-    }
-    #[inline(always)]
-    fn find(&self, key: Self::Key) -> Option<&u64> {
-        self.get(key)
-    }
-    #[inline(always)]
-    fn take(&mut self, key: Self::Key) -> Option<u64> {
-        self.remove(key)
-    }
+/// `Table` for a baseline whose `insert`, `get` and `remove` already have
+/// the adapters' shape (no `Result`s to unwrap).
+macro_rules! baseline_table {
+    ($table:ty, $key:ty, $name:literal) => {
+        impl Table for $table {
+            type Key = $key;
+            const NAME: &'static str = $name;
+            #[inline(always)]
+            fn put(&mut self, value: u64) -> Self::Key {
+                self.insert(value)
+            }
+            #[inline(always)]
+            fn find(&self, key: Self::Key) -> Option<&u64> {
+                self.get(key)
+            }
+            #[inline(always)]
+            fn take(&mut self, key: Self::Key) -> Option<u64> {
+                self.remove(key)
+            }
+        }
+    };
 }
 
-impl Table for Arena<u64> {
-    type Key = generational_arena::Index;
-    const NAME: &'static str = "generational-arena";
-    #[inline(always)]
-    fn put(&mut self, value: u64) -> Self::Key {
-        self.insert(value)
-    }
-    #[inline(always)]
-    fn find(&self, key: Self::Key) -> Option<&u64> {
-        self.get(key)
-    }
-    #[inline(always)]
-    fn take(&mut self, key: Self::Key) -> Option<u64> {
-        self.remove(key)
-    }
-}
+baseline_table!(SlotMap<DefaultKey, u64>, DefaultKey, "slotmap");
+baseline_table!(Arena<u64>, generational_arena::Index, "generational-arena");
 
 const SIZES: [(usize, &str); 2] = [(1_000, "1k"), (1_000_000, "1M")];
 
