@@ -31,7 +31,7 @@ pub fn criterion() -> Criterion {
     configured(Criterion::default())
 }
 
-/// [`criterion`] with `warm_up` and `measurement` times for a full run.
+/// [`criterion()`] with `warm_up` and `measurement` times for a full run.
 pub fn criterion_timed(warm_up: Duration, measurement: Duration) -> Criterion {
     configured(
         Criterion::default()

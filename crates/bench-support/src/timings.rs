@@ -60,7 +60,7 @@ impl Timings {
     }
 
     /// Times `iters` iterations of a guest loop with
-    /// [`in_chunks`](crate::clock::in_chunks) and records them as `name`:
+    /// [`in_chunks`] and records them as `name`:
     /// the whole body of a guest loop's `iter_custom`.
     ///
     /// # Examples
