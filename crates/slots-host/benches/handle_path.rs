@@ -33,7 +33,11 @@ struct Guest {
 impl Guest {
     fn new() -> Self {
         let mut store = Store::default();
-        let module = Module::new(&store, include_str!("bench_guest.wat")).unwrap();
+        let module = Module::new(
+            &store,
+            wat::parse_str(include_str!("bench_guest.wat")).unwrap(),
+        )
+        .unwrap();
         // The bench guest exports loops, not the world's `run`: the world's
         // imports are defined, and the instance taken as it is.
         let host = SlotsHost::new(HostConfig::default());
@@ -71,7 +75,11 @@ impl Guest {
 /// is a host function with a (unit) environment, as every slots import is.
 fn floor(env: bool) -> (Store, TypedFunction<(i32, i32), ()>) {
     let mut store = Store::default();
-    let module = Module::new(&store, include_str!("floor_guest.wat")).unwrap();
+    let module = Module::new(
+        &store,
+        wat::parse_str(include_str!("floor_guest.wat")).unwrap(),
+    )
+    .unwrap();
     let constant = if env {
         let env = FunctionEnv::new(&mut store, ());
         Function::new_typed_with_env(

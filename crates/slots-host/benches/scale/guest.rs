@@ -36,7 +36,8 @@ impl Shared {
     /// A host whose tables allow 2^20 live handles, with the guest compiled.
     pub(crate) fn new() -> Self {
         let engine = Engine::default();
-        let module = Module::new(&engine, include_str!("guest.wat")).unwrap();
+        let module =
+            Module::new(&engine, wat::parse_str(include_str!("guest.wat")).unwrap()).unwrap();
         let host = SlotsHost::new(HostConfig {
             table: TableLimits::new(1 << 20).unwrap(),
             ..HostConfig::default()

@@ -395,6 +395,7 @@ fn chart(run: &Run) -> Result<String, Box<dyn std::error::Error>> {
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 15))
             .margin(12)
+            .margin_right(36)
             .x_label_area_size(40)
             .y_label_area_size(60)
             .build_cartesian_2d((first..last).log_scale(), 0.0..nice_ceiling(max * 1.1))?;
@@ -419,9 +420,11 @@ fn chart(run: &Run) -> Result<String, Box<dyn std::error::Error>> {
             } else {
                 chart.draw_series(LineSeries::new(points.clone(), line))?
             };
-            drawn
-                .label(label)
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], line));
+            // A gap of 0 draws the legend's line solid.
+            let (dash, gap) = if dashed { (6, 4) } else { (24, 0) };
+            drawn.label(label).legend(move |(x, y)| {
+                DashedPathElement::new([(x, y), (x + 24, y)], dash, gap, line)
+            });
             chart.draw_series(
                 points
                     .into_iter()
