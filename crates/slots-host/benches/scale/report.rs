@@ -2,6 +2,7 @@
 //! its baseline in the same run and as absolute numbers, and an SVG chart
 //! (plotters) of time per operation against table size.
 
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use slots_bench_support::memory::Figures;
 use slots_bench_support::report::{Section, Table, thousands, write_result};
