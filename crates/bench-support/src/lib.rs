@@ -26,7 +26,6 @@
 //! - [`report`]: markdown tables, bars and verdicts, and the fragment
 //!   each bench leaves for `cargo xtask bench` to gather into
 //!   BENCHMARKS.md.
-//! - [`wat`]: pieces of guest text more than one bench guest repeats.
 //!
 //! What a report says is what its run measured: a fragment holds figures,
 //! the method that produced them and what follows from them, never a
@@ -75,4 +74,3 @@ pub mod report;
 pub mod rounds;
 pub mod stats;
 pub mod timings;
-pub mod wat;

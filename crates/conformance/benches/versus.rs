@@ -9,16 +9,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use host_wasmer::{HostConfig, SlotsHost};
+use host_wasmer::{HostConfig, SharedHost};
 use slots_bench_support::clock::cpu_ns_per;
 use slots_bench_support::estimates::quick;
 use slots_bench_support::report::{Bar, Section, load_note};
 use slots_bench_support::rounds::{Paired, paired};
 use slots_bench_support::timings::Timings;
-use slots_bench_support::wat::BUMP_CABI_REALLOC;
 use slots_conformance::{WasmtimeHost, componentize};
 use slots_host::HostData;
 use slots_host::generated::Guest;
+use slots_test_support::wat::HEAP;
 use wit_component::StringEncoding;
 
 /// Operations per `run`.
@@ -53,25 +53,23 @@ const OPERATIONS: &[(&str, &str, Option<Bar>)] = &[
 ];
 
 fn guest(body: &str) -> String {
-    format!(
-        r#"(module
+    let imports = r#"
   (import "slots:host/buckets@0.1.0" "[constructor]bucket" (func $new (param i32 i32) (result i32)))
   (import "slots:host/buckets@0.1.0" "[method]bucket.len" (func $len (param i32) (result i32)))
   (import "slots:host/buckets@0.1.0" "[method]bucket.name" (func $name (param i32 i32)))
   (import "slots:host/patterns@0.1.0" "[static]pattern.open" (func $open (param i32 i32 i32 i32)))
   (import "slots:host/patterns@0.1.0" "[method]pattern.is-match" (func $is_match (param i32 i32 i32) (result i32)))
-  (import "slots:host/patterns@0.1.0" "[resource-drop]pattern" (func $pattern_drop (param i32)))
-  (memory (export "memory") 1)
+  (import "slots:host/patterns@0.1.0" "[resource-drop]pattern" (func $pattern_drop (param i32)))"#;
+    let run = format!(
+        r#"
   (data (i32.const 64) "bench-bucket-16b")
   (data (i32.const 96) "a+")
   (data (i32.const 128) "xxxxxxxxaaaaaaab")
   (global $b (mut i32) (i32.const 0))
   (global $p (mut i32) (i32.const 0))
-  (global $heap (mut i32) (i32.const 32768))
-  {BUMP_CABI_REALLOC}
   (func (export "run") (result i32)
     (local $i i32)
-    (global.set $heap (i32.const 32768))
+    (global.set $heap (i32.const {HEAP}))
     (if (i32.eqz (global.get $b))
       (then
         (global.set $b (call $new (i32.const 64) (i32.const 16)))
@@ -82,8 +80,9 @@ fn guest(body: &str) -> String {
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $again (i32.lt_u (local.get $i) (i32.const {REPEAT}))))
     ;; ok: a zeroed result area.
-    (i32.const 256)))"#
-    )
+    (i32.const 256))"#
+    );
+    slots_test_support::wat::module(imports, &run)
 }
 
 /// The core module of `wat` with the `guest` world embedded, as
@@ -117,7 +116,7 @@ impl Sides {
             &mut store,
             &compiled,
             HostData::default(),
-            SlotsHost::new(HostConfig::default()),
+            SharedHost::new(HostConfig::default()),
             "bench",
         )
         .unwrap();

@@ -20,7 +20,7 @@
 
 use criterion::Criterion;
 use host_wasmer::bindings::Caller;
-use host_wasmer::{Ctx, HostConfig, HostError, SlotsHost};
+use host_wasmer::{Ctx, HostConfig, HostError, SharedHost};
 use slots_bench_support::clock::cpu_ns_per;
 use slots_bench_support::estimates::{criterion, quick};
 use slots_bench_support::report::{Bar, Section, load_note};
@@ -149,7 +149,7 @@ impl Loops {
             &mut store,
             &module,
             Data,
-            SlotsHost::new(HostConfig::default()),
+            SharedHost::new(HostConfig::default()),
             "bench",
         )
         .unwrap();

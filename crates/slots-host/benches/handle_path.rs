@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use host_wasmer::bindings::{BoundInstance, new_env};
-use host_wasmer::{HostConfig, SlotsHost};
+use host_wasmer::{HostConfig, SharedHost};
 use slots_bench_support::report::{Bar, Section, Table};
 use slots_bench_support::timings::Timings;
 use slots_host::{HostData, MatchOptions, Pattern};
@@ -40,7 +40,7 @@ impl Guest {
         .unwrap();
         // The bench guest exports loops, not the world's `run`: the world's
         // imports are defined, and the instance taken as it is.
-        let host = SlotsHost::new(HostConfig::default());
+        let host = SharedHost::new(HostConfig::default());
         let env = new_env(&mut store, HostData::default(), host, "bench");
         let mut imports = Imports::new();
         slots_host::Guest::add_to_imports(&mut store, &env, &mut imports);

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use host_wasmer::bindings;
 use host_wasmer::wasi::{WasiConfig, WasiGuest, WasiHost, WasiState};
-use host_wasmer::{HostConfig, InstanceEnv, SlotsHost};
+use host_wasmer::{HostConfig, InstanceEnv, SharedHost};
 use slots_bench_support::clock::in_chunks;
 use slots_bench_support::estimates::quick;
 use slots_bench_support::report::{Bar, Section, Table, load_average};
@@ -70,7 +70,7 @@ fn loop_guests() -> (String, String) {
 
 /// What is built once per host.
 struct Bench {
-    host: Arc<SlotsHost>,
+    host: Arc<SharedHost>,
     wasi: Arc<WasiHost>,
     engine: Engine,
 }
@@ -142,7 +142,7 @@ impl Bench {
 fn setup() -> (Bench, Module, Module) {
     let engine = Store::default().engine().clone();
     let bench = Bench {
-        host: SlotsHost::new(HostConfig::default()),
+        host: SharedHost::new(HostConfig::default()),
         wasi: WasiHost::new().unwrap(),
         engine: engine.clone(),
     };

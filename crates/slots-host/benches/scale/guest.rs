@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use host_wasmer::bindings::{BoundInstance, new_env};
-use host_wasmer::{HostConfig, SlotsHost};
+use host_wasmer::{HostConfig, SharedHost};
 use slots_core::TableLimits;
 use slots_host::{Guest, HostData};
 use wasmer::{
@@ -29,7 +29,7 @@ pub(crate) const PATTERN: &str = r"(?:error|warn(?:ing)?|fatal)\s*[:=]\s*(\w+)\s
 pub(crate) struct Shared {
     pub(crate) engine: Engine,
     pub(crate) module: Module,
-    pub(crate) host: Arc<SlotsHost>,
+    pub(crate) host: Arc<SharedHost>,
 }
 
 impl Shared {
@@ -38,7 +38,7 @@ impl Shared {
         let engine = Engine::default();
         let module =
             Module::new(&engine, wat::parse_str(include_str!("guest.wat")).unwrap()).unwrap();
-        let host = SlotsHost::new(HostConfig {
+        let host = SharedHost::new(HostConfig {
             table: TableLimits::new(1 << 20).unwrap(),
             ..HostConfig::default()
         });

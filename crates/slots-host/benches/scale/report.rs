@@ -295,7 +295,7 @@ fn instances(run: &Run, md: &mut Section) {
     let stat = |k: &str| bytes(get(s, k));
     md.heading(&format!("{} instances sharing one host", num(run.instances)))
         .paragraph(
-            "One compiled `Module`, one `SlotsHost`, a `Store` each, all in one namespace. The \
+            "One compiled `Module`, one `SharedHost`, a `Store` each, all in one namespace. The \
              baseline is the same module instantiated by Wasmer alone, with stub imports. Resident \
              memory counts touched pages only: the guest's linear memory is reserved address space \
              until it is used.",
