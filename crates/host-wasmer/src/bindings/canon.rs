@@ -554,12 +554,6 @@ pair_type!(
     |mem, items| store_list(mem, items),
 );
 
-/// Reads a one-byte discriminant of an option or result.
-#[inline]
-fn load_case<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<u32, HostError> {
-    Ok(u32::from(u8::from_le_bytes(cx.read(ptr)?)))
-}
-
 impl<T: Layout> Layout for Option<T> {
     const SIZE: u32 = align_to(align_to(1, T::ALIGN) + T::SIZE, max(1, T::ALIGN));
     const ALIGN: u32 = max(1, T::ALIGN);
@@ -583,7 +577,7 @@ impl<T: LiftGuest> LiftGuest for Option<T> {
     }
 
     fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
-        match load_case(cx, ptr)? {
+        match read_tag8(cx, ptr)? {
             0 => Ok(None),
             1 => T::load(cx, ptr.wrapping_add(align_to(1, T::ALIGN))).map(Some),
             other => Err(bad_discriminant("option", other, 2)),
@@ -655,7 +649,7 @@ impl<T: LiftGuest, E: LiftGuest> LiftGuest for Result<T, E> {
 
     fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
         let payload = ptr.wrapping_add(align_to(1, max(T::ALIGN, E::ALIGN)));
-        match load_case(cx, ptr)? {
+        match read_tag8(cx, ptr)? {
             0 => T::load(cx, payload).map(Ok),
             1 => E::load(cx, payload).map(Err),
             other => Err(bad_discriminant("result", other, 2)),
@@ -781,61 +775,36 @@ tuple!(A a, B b, C c, D d, E e, F f);
 tuple!(A a, B b, C c, D d, E e, F f, G g);
 tuple!(A a, B b, C c, D d, E e, F f, G g, H h);
 
-/// Reads a one-byte discriminant.
-#[inline]
-pub fn read_tag8<M: GuestMemory + ?Sized>(
-    cx: &mut LiftCx<'_, M>,
-    ptr: u32,
-) -> Result<u32, HostError> {
-    Ok(u32::from(u8::from_le_bytes(cx.read(ptr)?)))
+/// The functions that read and write a discriminant of one width: the
+/// canonical ABI stores a case number in the fewest bytes that hold every
+/// case of its type.
+macro_rules! tag_width {
+    ($($read:ident, $write:ident, $ty:ty, $width:literal;)*) => {$(
+        #[doc = concat!("Reads a ", $width, " discriminant.")]
+        #[inline]
+        pub fn $read<M: GuestMemory + ?Sized>(
+            cx: &mut LiftCx<'_, M>,
+            ptr: u32,
+        ) -> Result<u32, HostError> {
+            <$ty as LiftGuest>::load(cx, ptr).map(u32::from)
+        }
+
+        #[doc = concat!("Writes a ", $width, " discriminant.")]
+        #[inline]
+        pub fn $write<M: GuestMemory + ?Sized>(
+            mem: &mut M,
+            ptr: u32,
+            case: u32,
+        ) -> Result<(), HostError> {
+            (case as $ty).store(mem, ptr)
+        }
+    )*};
 }
 
-/// Reads a two-byte discriminant.
-#[inline]
-pub fn read_tag16<M: GuestMemory + ?Sized>(
-    cx: &mut LiftCx<'_, M>,
-    ptr: u32,
-) -> Result<u32, HostError> {
-    Ok(u32::from(u16::from_le_bytes(cx.read(ptr)?)))
-}
-
-/// Reads a four-byte discriminant.
-#[inline]
-pub fn read_tag32<M: GuestMemory + ?Sized>(
-    cx: &mut LiftCx<'_, M>,
-    ptr: u32,
-) -> Result<u32, HostError> {
-    Ok(u32::from_le_bytes(cx.read(ptr)?))
-}
-
-/// Writes a one-byte discriminant.
-#[inline]
-pub fn write_tag8<M: GuestMemory + ?Sized>(
-    mem: &mut M,
-    ptr: u32,
-    case: u32,
-) -> Result<(), HostError> {
-    Ok(mem.write(ptr, &[case as u8])?)
-}
-
-/// Writes a two-byte discriminant.
-#[inline]
-pub fn write_tag16<M: GuestMemory + ?Sized>(
-    mem: &mut M,
-    ptr: u32,
-    case: u32,
-) -> Result<(), HostError> {
-    Ok(mem.write(ptr, &(case as u16).to_le_bytes())?)
-}
-
-/// Writes a four-byte discriminant.
-#[inline]
-pub fn write_tag32<M: GuestMemory + ?Sized>(
-    mem: &mut M,
-    ptr: u32,
-    case: u32,
-) -> Result<(), HostError> {
-    Ok(mem.write(ptr, &case.to_le_bytes())?)
+tag_width! {
+    read_tag8, write_tag8, u8, "one-byte";
+    read_tag16, write_tag16, u16, "two-byte";
+    read_tag32, write_tag32, u32, "four-byte";
 }
 
 /// Allocates `size` bytes aligned to `align` from the guest's `cabi_realloc`,
