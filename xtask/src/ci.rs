@@ -1,9 +1,13 @@
 //! `cargo xtask ci`: the static checks CI runs before the tests.
 
-use crate::guests;
 use crate::run::{cargo, root, step};
+use crate::{guests, layers};
 
 pub(crate) fn run() -> Result<(), String> {
+    for krate in LAYERED {
+        println!("==> {krate}: its modules form no circle");
+        layers::check(&root().join("crates").join(krate).join("src"))?;
+    }
     step(
         "checking formatting",
         cargo()
@@ -73,3 +77,6 @@ const PUBLISHED: &[&str] = &[
     "host-wasmer",
     "slots-guest-sdk",
 ];
+
+/// The crates whose modules are checked to form layers, with no circle.
+const LAYERED: &[&str] = &["slots-core", "host-wasmer", "host-wasmer-bindgen"];

@@ -1,5 +1,7 @@
 //! `cargo xtask demo`: the example guests, run on the host for people to see.
 
+use std::path::PathBuf;
+
 use crate::guests;
 use crate::run::{cargo, root, step};
 
@@ -8,12 +10,18 @@ pub(crate) fn run() -> Result<(), String> {
     println!("The first run compiles Wasmer (about 4 minutes on 2 cores); later runs are quick.");
     let built = guests::build()?;
     step(
-        "building the host runner (slots-host)",
+        "building the host runner (slots-runner)",
         cargo()
-            .args(["build", "--locked", "--release", "--package", "slots-host"])
+            .args([
+                "build",
+                "--locked",
+                "--release",
+                "--package",
+                "slots-runner",
+            ])
             .current_dir(root()),
     )?;
-    let runner = root().join("target/release/slots-host");
+    let runner = target_dir().join("release/slots-runner");
     let mut failed = Vec::new();
     for guest in &built {
         let (name, wasm) = (&guest.name, &guest.wasm);
@@ -66,5 +74,14 @@ pub(crate) fn run() -> Result<(), String> {
         Ok(())
     } else {
         Err(failed.join("\n"))
+    }
+}
+
+/// Where cargo builds the runner: `CARGO_TARGET_DIR` (relative to the
+/// workspace root, where cargo runs) if set, `target/` otherwise.
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
     }
 }

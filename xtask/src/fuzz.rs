@@ -1,13 +1,16 @@
-//! `cargo xtask fuzz [--seconds N] [--runs N] [--parallel] [TARGET ...]`:
-//! each fuzz target under libFuzzer for a bounded time or number of inputs,
-//! one after the other or all at once, with the inputs run, inputs per
-//! second and the crashes found.
+//! `cargo xtask fuzz [--seconds N] [--runs N] [--parallel] [--record]
+//! [--from-logs] [TARGET ...]`: each fuzz target under libFuzzer for a
+//! bounded time or number of inputs, one after the other or all at once,
+//! with the inputs run, inputs per second and the crashes found. With
+//! `--record`, the figures go into SECURITY.md; with `--from-logs`, nothing
+//! runs and the figures of the last run are read from `fuzz/logs/`.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::Instant;
 
+use crate::fuzz_record::{self, Figures};
 use crate::run::{cargo, root, step};
 
 /// The targets of `fuzz/`, in the order they run.
@@ -108,13 +111,29 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         .copied()
         .filter(|t| named.is_empty() || named.iter().any(|n| n == t))
         .collect();
-    ensure_cargo_fuzz()?;
     let fuzz = root().join("fuzz");
+    let command = format!("cargo xtask fuzz {}", args.join(" "));
+    if args.iter().any(|a| a == "--from-logs") {
+        // A run made earlier (or elsewhere): its logs are all there is.
+        let figures = targets
+            .iter()
+            .map(|&target| from_log(&fuzz, target))
+            .collect::<Result<Vec<_>, _>>()?;
+        // The commit the logged run built, which the run wrote beside them.
+        let commit = std::fs::read_to_string(fuzz.join("logs").join("commit"))
+            .map_or_else(|_| "?".into(), |c| c.trim().to_string());
+        return fuzz_record::write(&figures, &command, &commit);
+    }
+    ensure_cargo_fuzz()?;
     step(
         "building the fuzz targets (release; this project's crates coverage-instrumented, \
          Wasmer, Cranelift and wasmtime not; the first build compiles them, many minutes)",
         fuzz_command(&fuzz)?.args(["build", "-O", "--sanitizer", "none"]),
     )?;
+    let logs = fuzz.join("logs");
+    std::fs::create_dir_all(&logs).map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
+    std::fs::write(logs.join("commit"), fuzz_record::commit())
+        .map_err(|e| format!("cannot write {}: {e}", logs.display()))?;
     let mut report = Vec::new();
     if args.iter().any(|a| a == "--parallel") {
         // All at once: each run is one thread, so on a machine with cores
@@ -169,10 +188,36 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         }
         failed |= !outcome.ok || !outcome.crashes.is_empty();
     }
+    if args.iter().any(|a| a == "--record") {
+        let figures: Vec<Figures> = report
+            .iter()
+            .map(|o| {
+                let log = std::fs::read_to_string(&o.log).unwrap_or_default();
+                Figures::from_log(o.target, &log, o.seconds, o.crashes.len())
+            })
+            .collect();
+        fuzz_record::write(&figures, &command, &fuzz_record::commit())?;
+    }
     if failed {
         return Err("a fuzz target crashed or failed; see the artifacts above".into());
     }
     Ok(())
+}
+
+/// The figures of `target`'s last run, from its log in `fuzz/logs/` (the
+/// time libFuzzer reports) and the crash files in its artifacts.
+fn from_log(fuzz: &Path, target: &'static str) -> Result<Figures, String> {
+    let path = fuzz.join("logs").join(format!("{target}.log"));
+    let log = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    // `Done 1000000 runs in 948 second(s)`
+    let seconds = log
+        .lines()
+        .find_map(|l| l.strip_prefix("Done ")?.split(" runs in ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next()?.parse::<f64>().ok())
+        .ok_or(format!("{}: the run did not finish", path.display()))?;
+    let crashes = crash_files(&fuzz.join("artifacts").join(target)).len();
+    Ok(Figures::from_log(target, &log, seconds, crashes))
 }
 
 /// One target's libFuzzer run, started.
@@ -399,7 +444,7 @@ fn ensure_cargo_fuzz() -> Result<(), String> {
 }
 
 /// The number after `key` in libFuzzer's final stats.
-fn stat(log: &str, key: &str) -> Option<u64> {
+pub(crate) fn stat(log: &str, key: &str) -> Option<u64> {
     log.lines()
         .find_map(|line| line.strip_prefix(key))
         .and_then(|rest| rest.trim().parse().ok())

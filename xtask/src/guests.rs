@@ -6,16 +6,8 @@ use std::process::Command;
 
 use crate::run::{cargo, root, step};
 
-/// The target of plain guests: a core module importing the world alone.
-pub(crate) const TARGET: &str = "wasm32-unknown-unknown";
-
-/// The WASI target: the same guests import `wasi_snapshot_preview1` too.
-pub(crate) const WASI_TARGET: &str = "wasm32-wasip1";
-
-/// Guests that only make sense on WASI (they print, read files, take
-/// arguments): the host runs their wasm32-wasip1 build. Every other guest
-/// is built for both targets and run from its wasm32-unknown-unknown build.
-pub(crate) const WASI_GUESTS: &[&str] = &["files", "printing"];
+pub(crate) use slots_test_support::guests::{TARGET, WASI_TARGET};
+use slots_test_support::guests::{WASI_GUESTS, file_name, guest_workspace, names, out_dir_for};
 
 /// One guest example, built.
 pub(crate) struct Built {
@@ -27,14 +19,6 @@ pub(crate) struct Built {
     pub(crate) wasi: bool,
 }
 
-/// Where the guests built for `target` land.
-pub(crate) fn out_dir_for(target: &str) -> PathBuf {
-    root()
-        .join("guest-examples/target")
-        .join(target)
-        .join("release")
-}
-
 /// Where the plain guests land.
 pub(crate) fn out_dir() -> PathBuf {
     out_dir_for(TARGET)
@@ -43,21 +27,6 @@ pub(crate) fn out_dir() -> PathBuf {
 /// Where the WASI guests land.
 pub(crate) fn wasi_out_dir() -> PathBuf {
     out_dir_for(WASI_TARGET)
-}
-
-/// The guest examples: every directory of guest-examples/ with a Cargo.toml.
-pub(crate) fn names() -> Result<Vec<String>, String> {
-    let dir = root().join("guest-examples");
-    let mut names = Vec::new();
-    let entries =
-        std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    for entry in entries.flatten() {
-        if entry.path().join("Cargo.toml").is_file() {
-            names.push(entry.file_name().to_string_lossy().into_owned());
-        }
-    }
-    names.sort();
-    Ok(names)
 }
 
 /// Adds `target` when the toolchain lacks it: rustup does not add the
@@ -91,13 +60,13 @@ pub(crate) fn build() -> Result<Vec<Built>, String> {
             cargo()
                 .args(["build", "--release", "--locked", "--target", target])
                 // Where `out_dir_for` looks, whatever CARGO_TARGET_DIR says.
-                .env("CARGO_TARGET_DIR", root().join("guest-examples/target"))
-                .current_dir(root().join("guest-examples")),
+                .env("CARGO_TARGET_DIR", guest_workspace().join("target"))
+                .current_dir(guest_workspace()),
         )?;
     }
     let mut built = Vec::new();
     for name in names()? {
-        let file = format!("{}.wasm", name.replace('-', "_"));
+        let file = file_name(&name);
         for dir in [out_dir(), wasi_out_dir()] {
             if !dir.join(&file).is_file() {
                 return Err(format!(

@@ -20,7 +20,7 @@
 
 use anyhow::Context;
 use host_wasmer::abi::Val as HwVal;
-use host_wasmer::{GuestWorld, HostConfig, HostError, Linker, SlotsHost};
+use host_wasmer::{GuestWorld, HostConfig, HostError, Linker, SharedHost};
 use wasmtime::component::{Component, InstancePre, Val as WtVal};
 use wit_parser::abi::{AbiVariant, WasmSignature, WasmType};
 
@@ -334,7 +334,7 @@ fn on_wasmer(
     case: &Case,
 ) -> anyhow::Result<(Linker<Probe<HwVal>>, wasmer::Module)> {
     let world = GuestWorld::from_str(&case.wit, "diff")?;
-    let mut linker = Linker::<Probe<HwVal>>::new(world, SlotsHost::new(HostConfig::default()));
+    let mut linker = Linker::<Probe<HwVal>>::new(world, SharedHost::new(HostConfig::default()));
     linker
         .func_dynamic("test:diff/t", "echo", |ctx, params| {
             let x = params.into_iter().next().ok_or(HostError::msg("no x"))?;

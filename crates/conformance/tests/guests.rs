@@ -8,7 +8,8 @@
 
 mod support;
 
-use support::{Report, both, workspace};
+use slots_test_support::guests::names;
+use support::{Report, both};
 
 /// Examples both hosts must agree on, step by step.
 const SAME: &[&str] = &["grants", "identity", "tenants"];
@@ -41,13 +42,7 @@ fn assert_same(guest: &str, steps: &[(&str, &[&str])]) {
 
 #[test]
 fn every_guest_example_is_compared_or_its_difference_pinned() {
-    let mut found: Vec<String> = std::fs::read_dir(workspace().join("guest-examples"))
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().join("Cargo.toml").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    found.sort();
+    let found = names().unwrap();
     let mut known: Vec<&str> = SAME.iter().chain(DIFFERENT).chain(WASI).copied().collect();
     known.sort();
     assert_eq!(found, known);

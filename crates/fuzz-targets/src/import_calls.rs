@@ -5,7 +5,7 @@
 use std::sync::{Arc, OnceLock};
 
 use arbitrary::Arbitrary;
-use host_wasmer::{GuestTrap, HostConfig, HostError, SlotsHost};
+use host_wasmer::{GuestTrap, HostConfig, HostError, SharedHost};
 use slots_core::{GrantLimits, TableLimits};
 use slots_host::generated::Guest;
 use slots_host::{HostData, world};
@@ -43,8 +43,8 @@ fn fixture() -> &'static Fixture {
 
 /// A host of its own for one input, so that no input sees another's
 /// cached objects or outstanding grants.
-fn host() -> Arc<SlotsHost> {
-    SlotsHost::new(HostConfig {
+fn host() -> Arc<SharedHost> {
+    SharedHost::new(HostConfig {
         table: TableLimits::new(64).expect("a valid limit"),
         lift_limit: 1 << 20,
         grants: GrantLimits {

@@ -23,7 +23,7 @@ wit_bindgen::generate!({
     // Relative to this crate's Cargo.toml: `wit` links to the workspace's
     // `wit/`, so that the published crate carries the WIT it is built from.
     path: "wit",
-    // Guests call `slots_guest::export!(MyGuest)`, so the macro must be
+    // Guests call `slots_guest_sdk::export!(MyGuest)`, so the macro must be
     // exported from this crate and must find these bindings through `$crate`
     // (which also keeps working if a guest renames the dependency).
     pub_export_macro: true,

@@ -14,7 +14,7 @@
 /// # Examples
 ///
 /// ```
-/// use slots_guest::ensure;
+/// use slots_guest_sdk::ensure;
 ///
 /// fn check(len: u32) -> Result<(), String> {
 ///     ensure!(len > 0);
@@ -58,7 +58,7 @@ macro_rules! ensure {
 /// # Examples
 ///
 /// ```
-/// use slots_guest::ensure_eq;
+/// use slots_guest_sdk::ensure_eq;
 ///
 /// fn check(entries: &[&str]) -> Result<(), String> {
 ///     ensure_eq!(entries.len(), 2, "entries: {entries:?}");
@@ -74,43 +74,12 @@ macro_rules! ensure {
 #[macro_export]
 macro_rules! ensure_eq {
     ($left:expr, $right:expr $(,)?) => {
-        match (&$left, &$right) {
-            (left, right) => {
-                if !(*left == *right) {
-                    return ::core::result::Result::Err(::core::convert::From::from(
-                        ::std::format!(
-                            "{}:{}: check failed: `{} == {}`\n  left: {:?}\n right: {:?}",
-                            ::core::file!(),
-                            ::core::line!(),
-                            ::core::stringify!($left),
-                            ::core::stringify!($right),
-                            left,
-                            right,
-                        ),
-                    ));
-                }
-            }
-        }
+        $crate::__ensure_compare!(==, $left, $right, ::core::option::Option::None)
     };
     ($left:expr, $right:expr, $($arg:tt)+) => {
-        match (&$left, &$right) {
-            (left, right) => {
-                if !(*left == *right) {
-                    return ::core::result::Result::Err(::core::convert::From::from(
-                        ::std::format!(
-                            "{}:{}: check failed: `{} == {}`: {}\n  left: {:?}\n right: {:?}",
-                            ::core::file!(),
-                            ::core::line!(),
-                            ::core::stringify!($left),
-                            ::core::stringify!($right),
-                            ::core::format_args!($($arg)+),
-                            left,
-                            right,
-                        ),
-                    ));
-                }
-            }
-        }
+        $crate::__ensure_compare!(
+            ==, $left, $right, ::core::option::Option::Some(::core::format_args!($($arg)+))
+        )
     };
 }
 
@@ -121,7 +90,7 @@ macro_rules! ensure_eq {
 /// # Examples
 ///
 /// ```
-/// use slots_guest::ensure_ne;
+/// use slots_guest_sdk::ensure_ne;
 ///
 /// fn check(old: u32, new: u32) -> Result<(), String> {
 ///     ensure_ne!(old, new, "the handle was reused as is");
@@ -137,17 +106,34 @@ macro_rules! ensure_ne {
         $crate::ensure_ne!($left, $right, "both sides are equal")
     };
     ($left:expr, $right:expr, $($arg:tt)+) => {
+        $crate::__ensure_compare!(
+            !=, $left, $right, ::core::option::Option::Some(::core::format_args!($($arg)+))
+        )
+    };
+}
+
+/// What [`ensure_eq!`] and [`ensure_ne!`] expand to: both sides evaluated
+/// once, compared with `$op`, and on failure an `Err` that names the
+/// comparison, the optional message and both values.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __ensure_compare {
+    ($op:tt, $left:expr, $right:expr, $message:expr) => {
         match (&$left, &$right) {
             (left, right) => {
-                if *left == *right {
+                if !(*left $op *right) {
                     return ::core::result::Result::Err(::core::convert::From::from(
-                        ::std::format!(
-                            "{}:{}: check failed: `{} != {}`: {}\n  left: {:?}\n right: {:?}",
+                        $crate::__comparison_failed(
                             ::core::file!(),
                             ::core::line!(),
-                            ::core::stringify!($left),
-                            ::core::stringify!($right),
-                            ::core::format_args!($($arg)+),
+                            ::core::concat!(
+                                ::core::stringify!($left),
+                                " ",
+                                ::core::stringify!($op),
+                                " ",
+                                ::core::stringify!($right)
+                            ),
+                            $message,
                             left,
                             right,
                         ),
@@ -158,6 +144,22 @@ macro_rules! ensure_ne {
     };
 }
 
+/// The message of a failed [`ensure_eq!`] or [`ensure_ne!`].
+#[doc(hidden)]
+pub fn comparison_failed(
+    file: &str,
+    line: u32,
+    comparison: &str,
+    message: Option<core::fmt::Arguments<'_>>,
+    left: &dyn core::fmt::Debug,
+    right: &dyn core::fmt::Debug,
+) -> String {
+    let message = message.map(|m| format!(": {m}")).unwrap_or_default();
+    format!(
+        "{file}:{line}: check failed: `{comparison}`{message}\n  left: {left:?}\n right: {right:?}"
+    )
+}
+
 /// Returns `Err` from the enclosing function unless `value` matches the
 /// pattern (with an optional `if` guard).
 ///
@@ -166,7 +168,7 @@ macro_rules! ensure_ne {
 /// # Examples
 ///
 /// ```
-/// use slots_guest::{ensure_matches, Error};
+/// use slots_guest_sdk::{ensure_matches, Error};
 ///
 /// fn check(result: Result<Vec<u8>, Error>) -> Result<(), String> {
 ///     ensure_matches!(result, Err(Error::NotFound(_)));

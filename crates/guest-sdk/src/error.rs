@@ -17,7 +17,7 @@ use std::fmt;
 /// # Examples
 ///
 /// ```
-/// use slots_guest::Error;
+/// use slots_guest_sdk::Error;
 ///
 /// let error = Error::NotFound("key `a`".to_string());
 /// assert_eq!(error.to_string(), "not found: key `a`");
@@ -41,7 +41,7 @@ impl Error {
     /// # Examples
     ///
     /// ```
-    /// let error = slots_guest::Error::Invalid("unclosed group".to_string());
+    /// let error = slots_guest_sdk::Error::Invalid("unclosed group".to_string());
     /// assert_eq!(error.message(), "unclosed group");
     /// ```
     pub fn message(&self) -> &str {
@@ -72,7 +72,7 @@ impl std::error::Error for Error {}
 ///
 /// ```
 /// fn run_step() -> Result<(), String> {
-///     Err(slots_guest::Error::Invalid("unclosed group".to_string()))?
+///     Err(slots_guest_sdk::Error::Invalid("unclosed group".to_string()))?
 /// }
 ///
 /// assert_eq!(run_step(), Err("invalid argument: unclosed group".to_string()));

@@ -15,12 +15,12 @@ impl Pattern {
     /// # Examples
     ///
     /// ```no_run
-    /// use slots_guest::{MatchOptions, Pattern, mailbox};
+    /// use slots_guest_sdk::{MatchOptions, Pattern, mailbox};
     ///
     /// let pattern = Pattern::open("[a-z]+", MatchOptions::empty())?;
     /// let token = pattern.grant()?;
     /// mailbox::send("tenant-b", "pattern", Some(token))?;
-    /// # Ok::<(), slots_guest::Error>(())
+    /// # Ok::<(), slots_guest_sdk::Error>(())
     /// ```
     pub fn grant(&self) -> Result<Token, Error> {
         grants::grant_pattern(self)
@@ -33,7 +33,7 @@ impl Pattern {
     /// # Examples
     ///
     /// ```no_run
-    /// use slots_guest::{Pattern, RedeemError, mailbox};
+    /// use slots_guest_sdk::{Pattern, RedeemError, mailbox};
     ///
     /// while let Some(message) = mailbox::receive() {
     ///     let Some(token) = message.token else { continue };
@@ -70,7 +70,7 @@ impl RedeemError {
     /// # Examples
     ///
     /// ```
-    /// use slots_guest::RedeemError;
+    /// use slots_guest_sdk::RedeemError;
     ///
     /// let error = RedeemError::WrongType("bucket".to_string());
     /// assert_eq!(error.describe(), "the token is for a `bucket`");

@@ -24,14 +24,14 @@ impl Pattern {
     /// # Examples
     ///
     /// ```no_run
-    /// use slots_guest::{MatchOptions, Pattern};
+    /// use slots_guest_sdk::{MatchOptions, Pattern};
     ///
     /// let a = Pattern::open("a+b", MatchOptions::empty())?;
     /// let b = Pattern::open("a+b", MatchOptions::empty())?;
     /// let c = Pattern::open("a+b", MatchOptions::CASE_INSENSITIVE)?;
     /// assert!(Pattern::same(&a, &b));
     /// assert!(!Pattern::same(&a, &c));
-    /// # Ok::<(), slots_guest::Error>(())
+    /// # Ok::<(), slots_guest_sdk::Error>(())
     /// ```
     pub fn same(a: &Pattern, b: &Pattern) -> bool {
         a.handle() == b.handle()
@@ -58,7 +58,7 @@ impl Bucket {
     /// # Examples
     ///
     /// ```no_run
-    /// use slots_guest::Bucket;
+    /// use slots_guest_sdk::Bucket;
     ///
     /// let a = Bucket::new("twin");
     /// let b = Bucket::new("twin");
@@ -74,7 +74,7 @@ impl Bucket {
     /// # Examples
     ///
     /// ```no_run
-    /// let bucket = slots_guest::Bucket::new("empty");
+    /// let bucket = slots_guest_sdk::Bucket::new("empty");
     /// assert!(bucket.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {

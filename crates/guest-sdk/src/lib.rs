@@ -17,7 +17,7 @@
 //! [`Error`] converts into that `String` with `?`.
 //!
 //! ```no_run
-//! use slots_guest::{Bucket, Error, Guest, MatchOptions, Pattern, ensure_eq, ensure_matches};
+//! use slots_guest_sdk::{Bucket, Error, Guest, MatchOptions, Pattern, ensure_eq, ensure_matches};
 //!
 //! struct MyGuest;
 //!
@@ -34,7 +34,7 @@
 //!     }
 //! }
 //!
-//! slots_guest::export!(MyGuest);
+//! slots_guest_sdk::export!(MyGuest);
 //! # fn main() {}
 //! ```
 //!
@@ -83,6 +83,9 @@
 
 pub mod bindings;
 mod check;
+
+#[doc(hidden)]
+pub use check::comparison_failed as __comparison_failed;
 mod error;
 mod grants;
 mod identity;
@@ -115,7 +118,7 @@ pub use patterns::{MatchOptions, Pattern, Span};
 /// # Examples
 ///
 /// ```no_run
-/// use slots_guest::{Bucket, counters};
+/// use slots_guest_sdk::{Bucket, counters};
 ///
 /// let before = counters();
 /// let bucket = Bucket::new("counted");

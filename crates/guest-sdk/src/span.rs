@@ -10,7 +10,7 @@ impl Span {
     /// # Examples
     ///
     /// ```
-    /// use slots_guest::Span;
+    /// use slots_guest_sdk::Span;
     ///
     /// assert_eq!(Span { start: 1, end: 4 }.len(), 3);
     /// ```
@@ -25,7 +25,7 @@ impl Span {
     /// # Examples
     ///
     /// ```
-    /// use slots_guest::Span;
+    /// use slots_guest_sdk::Span;
     ///
     /// assert!(Span { start: 2, end: 2 }.is_empty());
     /// ```
@@ -38,7 +38,7 @@ impl Span {
     /// # Examples
     ///
     /// ```
-    /// use slots_guest::Span;
+    /// use slots_guest_sdk::Span;
     ///
     /// let text = "xaab";
     /// let span = Span { start: 1, end: 4 };

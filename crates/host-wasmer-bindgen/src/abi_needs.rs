@@ -9,6 +9,8 @@
 use wit_parser::abi::{AbiVariant, WasmSignature, WasmType};
 use wit_parser::{Function, Resolve, Type, TypeDefKind, WorldId, WorldItem};
 
+use crate::walk::any_part;
+
 /// The guest exports a world needs beside its functions.
 ///
 /// # Examples
@@ -108,25 +110,8 @@ fn through_memory(signature: &WasmSignature) -> bool {
 
 /// Whether a value of `ty` can hold a string or a list.
 fn holds_lists(resolve: &Resolve, ty: &Type) -> bool {
-    let Type::Id(id) = ty else {
-        return matches!(ty, Type::String);
-    };
-    match &resolve.types[*id].kind {
-        TypeDefKind::List(_) | TypeDefKind::Map(..) => true,
-        TypeDefKind::Type(t) | TypeDefKind::Option(t) | TypeDefKind::FixedLengthList(t, _) => {
-            holds_lists(resolve, t)
-        }
-        TypeDefKind::Record(r) => r.fields.iter().any(|f| holds_lists(resolve, &f.ty)),
-        TypeDefKind::Tuple(t) => t.types.iter().any(|t| holds_lists(resolve, t)),
-        TypeDefKind::Result(r) => [r.ok, r.err]
-            .iter()
-            .flatten()
-            .any(|t| holds_lists(resolve, t)),
-        TypeDefKind::Variant(v) => v
-            .cases
-            .iter()
-            .filter_map(|c| c.ty.as_ref())
-            .any(|t| holds_lists(resolve, t)),
-        _ => false,
-    }
+    any_part(resolve, ty, |t, kind| {
+        matches!(t, Type::String)
+            || matches!(kind, Some(TypeDefKind::List(_) | TypeDefKind::Map(..)))
+    })
 }

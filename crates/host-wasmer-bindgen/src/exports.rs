@@ -201,7 +201,7 @@ impl Gen<'_> {
                     store: &mut #wasmer::Store,
                     module: &#wasmer::Module,
                     data: D,
-                    host: ::std::sync::Arc<#rt::SlotsHost>,
+                    host: ::std::sync::Arc<#rt::SharedHost>,
                     namespace: impl Into<::std::sync::Arc<str>>,
                 ) -> Result<Self, #rt::InstantiateError>
                 where

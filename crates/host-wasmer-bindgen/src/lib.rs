@@ -54,6 +54,7 @@ mod gen_;
 mod names;
 mod shape;
 mod types;
+pub mod walk;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -37,3 +37,35 @@ pub(crate) fn snake(name: &str) -> Ident {
 pub(crate) fn camel(name: &str) -> Ident {
     ident(&name.to_upper_camel_case())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{camel, snake};
+
+    #[test]
+    fn the_names_of_the_slots_world_are_spelled_as_rust_spells_them() {
+        let cases = [
+            ("find-all", "find_all", "FindAll"),
+            ("keys-matching", "keys_matching", "KeysMatching"),
+            ("match-options", "match_options", "MatchOptions"),
+            ("redeem-error", "redeem_error", "RedeemError"),
+            ("live-handles", "live_handles", "LiveHandles"),
+            ("guest", "guest", "Guest"),
+            ("utf8-error", "utf8_error", "Utf8Error"),
+            ("i-o", "i_o", "IO"),
+        ];
+        for (wit, snake_name, camel_name) in cases {
+            assert_eq!(snake(wit).to_string(), snake_name, "{wit}");
+            assert_eq!(camel(wit).to_string(), camel_name, "{wit}");
+        }
+    }
+
+    #[test]
+    fn a_keyword_is_raw_or_given_a_trailing_underscore() {
+        assert_eq!(snake("type").to_string(), "r#type");
+        assert_eq!(snake("match").to_string(), "r#match");
+        assert_eq!(snake("self").to_string(), "self_");
+        assert_eq!(camel("self").to_string(), "Self_");
+        assert_eq!(camel("type").to_string(), "Type");
+    }
+}

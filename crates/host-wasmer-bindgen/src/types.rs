@@ -8,6 +8,7 @@ use wit_parser::{Enum, Flags, Handle, Int, Record, Type, TypeDefKind, TypeId, Va
 use crate::Error;
 use crate::gen_::Gen;
 use crate::names::{camel, snake};
+use crate::walk::any_part;
 
 /// Where a type appears, which decides how a handle in it is spelled.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -137,70 +138,31 @@ impl Gen<'_> {
 
     /// Whether `ty` holds a handle anywhere.
     pub(crate) fn has_handle(&self, ty: &Type) -> bool {
-        let Type::Id(id) = ty else { return false };
-        match &self.resolve.types[*id].kind {
-            TypeDefKind::Handle(_) | TypeDefKind::Resource => true,
-            TypeDefKind::Type(t) | TypeDefKind::List(t) | TypeDefKind::Option(t) => {
-                self.has_handle(t)
-            }
-            TypeDefKind::Result(r) => {
-                r.ok.as_ref().is_some_and(|t| self.has_handle(t))
-                    || r.err.as_ref().is_some_and(|t| self.has_handle(t))
-            }
-            TypeDefKind::Tuple(t) => t.types.iter().any(|t| self.has_handle(t)),
-            TypeDefKind::Record(r) => r.fields.iter().any(|f| self.has_handle(&f.ty)),
-            TypeDefKind::Variant(v) => v
-                .cases
-                .iter()
-                .any(|c| c.ty.as_ref().is_some_and(|t| self.has_handle(t))),
-            _ => false,
-        }
+        any_part(self.resolve, ty, |_, kind| {
+            matches!(kind, Some(TypeDefKind::Handle(_) | TypeDefKind::Resource))
+        })
     }
 
     /// Whether `ty` holds an `own` and whether it holds a `borrow`.
     pub(crate) fn handles_in(&self, ty: &Type) -> (bool, bool) {
-        let Type::Id(id) = ty else {
-            return (false, false);
+        let holds = |wanted: fn(&Handle) -> bool| {
+            any_part(
+                self.resolve,
+                ty,
+                |_, kind| matches!(kind, Some(TypeDefKind::Handle(h)) if wanted(h)),
+            )
         };
-        let either = |a: (bool, bool), b: (bool, bool)| (a.0 || b.0, a.1 || b.1);
-        let all = |types: &mut dyn Iterator<Item = &Type>| {
-            types.fold((false, false), |acc, t| either(acc, self.handles_in(t)))
-        };
-        match &self.resolve.types[*id].kind {
-            TypeDefKind::Handle(Handle::Own(_)) => (true, false),
-            TypeDefKind::Handle(Handle::Borrow(_)) => (false, true),
-            TypeDefKind::Type(t) | TypeDefKind::List(t) | TypeDefKind::Option(t) => {
-                self.handles_in(t)
-            }
-            TypeDefKind::Result(r) => all(&mut r.ok.iter().chain(r.err.iter())),
-            TypeDefKind::Tuple(t) => all(&mut t.types.iter()),
-            TypeDefKind::Record(r) => all(&mut r.fields.iter().map(|f| &f.ty)),
-            TypeDefKind::Variant(v) => all(&mut v.cases.iter().filter_map(|c| c.ty.as_ref())),
-            _ => (false, false),
-        }
+        (
+            holds(|h| matches!(h, Handle::Own(_))),
+            holds(|h| matches!(h, Handle::Borrow(_))),
+        )
     }
 
     /// Whether `ty` holds a string or list: lowering it allocates.
     pub(crate) fn allocates(&self, ty: &Type) -> bool {
-        match ty {
-            Type::String => true,
-            Type::Id(id) => match &self.resolve.types[*id].kind {
-                TypeDefKind::List(_) => true,
-                TypeDefKind::Type(t) | TypeDefKind::Option(t) => self.allocates(t),
-                TypeDefKind::Result(r) => {
-                    r.ok.as_ref().is_some_and(|t| self.allocates(t))
-                        || r.err.as_ref().is_some_and(|t| self.allocates(t))
-                }
-                TypeDefKind::Tuple(t) => t.types.iter().any(|t| self.allocates(t)),
-                TypeDefKind::Record(r) => r.fields.iter().any(|f| self.allocates(&f.ty)),
-                TypeDefKind::Variant(v) => v
-                    .cases
-                    .iter()
-                    .any(|c| c.ty.as_ref().is_some_and(|t| self.allocates(t))),
-                _ => false,
-            },
-            _ => false,
-        }
+        any_part(self.resolve, ty, |t, kind| {
+            matches!(t, Type::String) || matches!(kind, Some(TypeDefKind::List(_)))
+        })
     }
 
     pub(crate) fn unsupported(&self, id: TypeId, reason: &'static str) -> Error {
@@ -376,19 +338,54 @@ impl Gen<'_> {
             lowers.push(quote!(#rt::bindings::LowerGuest::lower_flat(&self.#ident, mem, out)?;));
             stores.push(quote!(#rt::bindings::LowerGuest::store(&self.#ident, mem, ptr.wrapping_add(#offset))?;));
         }
+        let guest_impls = self.guest_impls(
+            name,
+            quote! {
+                Ok(Self { #(#lifts,)* })
+            },
+            quote! {
+                Ok(Self { #(#loads,)* })
+            },
+            quote! {
+                #(#lowers)*
+                Ok(())
+            },
+            quote! {
+                #(#stores)*
+                Ok(())
+            },
+        );
         Ok(quote! {
             #[derive(Clone, Debug, PartialEq)]
             pub struct #name {
                 #(#fields,)*
             }
 
+            #guest_impls
+        })
+    }
+
+    /// A generated type's `LiftGuest` and `LowerGuest` impls around their
+    /// bodies, which see `cx`, `flat`, `ptr`, `mem` and `out` (each may go
+    /// unused).
+    fn guest_impls(
+        &self,
+        name: &proc_macro2::Ident,
+        lift_flat: TokenStream,
+        load: TokenStream,
+        lower_flat: TokenStream,
+        store: TokenStream,
+    ) -> TokenStream {
+        let rt = &self.rt;
+        quote! {
             impl #rt::bindings::LiftGuest for #name {
+                #[inline]
                 fn lift_flat<M: #rt::abi::GuestMemory + ?Sized>(
                     cx: &mut #rt::bindings::LiftCx<'_, M>,
                     flat: &mut #rt::bindings::Flat<'_>,
                 ) -> Result<Self, #rt::HostError> {
                     let _ = (&cx, &flat);
-                    Ok(Self { #(#lifts,)* })
+                    #lift_flat
                 }
 
                 fn load<M: #rt::abi::GuestMemory + ?Sized>(
@@ -396,19 +393,19 @@ impl Gen<'_> {
                     ptr: u32,
                 ) -> Result<Self, #rt::HostError> {
                     let _ = (&cx, ptr);
-                    Ok(Self { #(#loads,)* })
+                    #load
                 }
             }
 
             impl #rt::bindings::LowerGuest for #name {
+                #[inline]
                 fn lower_flat<M: #rt::abi::GuestMemory + ?Sized>(
                     &self,
                     mem: &mut M,
                     out: &mut #rt::bindings::FlatOut<'_>,
                 ) -> Result<(), #rt::HostError> {
                     let _ = (&mem, &out);
-                    #(#lowers)*
-                    Ok(())
+                    #lower_flat
                 }
 
                 fn store<M: #rt::abi::GuestMemory + ?Sized>(
@@ -417,11 +414,10 @@ impl Gen<'_> {
                     ptr: u32,
                 ) -> Result<(), #rt::HostError> {
                     let _ = (&mem, ptr);
-                    #(#stores)*
-                    Ok(())
+                    #store
                 }
             }
-        })
+        }
     }
 
     fn variant(
@@ -487,59 +483,40 @@ impl Gen<'_> {
                 }
             }
         }
+        let guest_impls = self.guest_impls(
+            name,
+            quote! {
+                Ok(match flat.next_bits() as u32 {
+                #(#lifts)*
+                other => return Err(#rt::bindings::rt::bad_discriminant(#wit, other, #count)),
+                })
+            },
+            quote! {
+                Ok(match #read_tag(cx, ptr)? {
+                #(#loads,)*
+                other => return Err(#rt::bindings::rt::bad_discriminant(#wit, other, #count)),
+                })
+            },
+            quote! {
+                match self {
+                #(#lowers)*
+                }
+                Ok(())
+            },
+            quote! {
+                match self {
+                #(#stores)*
+                }
+                Ok(())
+            },
+        );
         Ok(quote! {
             #[derive(Clone, Debug, PartialEq)]
             pub enum #name {
                 #(#cases,)*
             }
 
-            impl #rt::bindings::LiftGuest for #name {
-                fn lift_flat<M: #rt::abi::GuestMemory + ?Sized>(
-                    cx: &mut #rt::bindings::LiftCx<'_, M>,
-                    flat: &mut #rt::bindings::Flat<'_>,
-                ) -> Result<Self, #rt::HostError> {
-                    let _ = &cx;
-                    Ok(match flat.next_bits() as u32 {
-                        #(#lifts)*
-                        other => return Err(#rt::bindings::rt::bad_discriminant(#wit, other, #count)),
-                    })
-                }
-
-                fn load<M: #rt::abi::GuestMemory + ?Sized>(
-                    cx: &mut #rt::bindings::LiftCx<'_, M>,
-                    ptr: u32,
-                ) -> Result<Self, #rt::HostError> {
-                    Ok(match #read_tag(cx, ptr)? {
-                        #(#loads,)*
-                        other => return Err(#rt::bindings::rt::bad_discriminant(#wit, other, #count)),
-                    })
-                }
-            }
-
-            impl #rt::bindings::LowerGuest for #name {
-                fn lower_flat<M: #rt::abi::GuestMemory + ?Sized>(
-                    &self,
-                    mem: &mut M,
-                    out: &mut #rt::bindings::FlatOut<'_>,
-                ) -> Result<(), #rt::HostError> {
-                    let _ = &mem;
-                    match self {
-                        #(#lowers)*
-                    }
-                    Ok(())
-                }
-
-                fn store<M: #rt::abi::GuestMemory + ?Sized>(
-                    &self,
-                    mem: &mut M,
-                    ptr: u32,
-                ) -> Result<(), #rt::HostError> {
-                    match self {
-                        #(#stores)*
-                    }
-                    Ok(())
-                }
-            }
+            #guest_impls
         })
     }
 
@@ -553,6 +530,22 @@ impl Gen<'_> {
         let indices: Vec<_> = (0..e.cases.len())
             .map(|i| Literal::u32_unsuffixed(i as u32))
             .collect();
+        let guest_impls = self.guest_impls(
+            name,
+            quote! {
+                Self::from_case(flat.next_bits() as u32)
+            },
+            quote! {
+                Self::from_case(#read_tag(cx, ptr)?)
+            },
+            quote! {
+                out.push(u64::from(self.case()));
+                Ok(())
+            },
+            quote! {
+                #write_tag(mem, ptr, self.case())
+            },
+        );
         quote! {
             #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
             pub enum #name {
@@ -574,47 +567,11 @@ impl Gen<'_> {
                 }
             }
 
-            impl #rt::bindings::LiftGuest for #name {
-                #[inline]
-                fn lift_flat<M: #rt::abi::GuestMemory + ?Sized>(
-                    _: &mut #rt::bindings::LiftCx<'_, M>,
-                    flat: &mut #rt::bindings::Flat<'_>,
-                ) -> Result<Self, #rt::HostError> {
-                    Self::from_case(flat.next_bits() as u32)
-                }
-
-                fn load<M: #rt::abi::GuestMemory + ?Sized>(
-                    cx: &mut #rt::bindings::LiftCx<'_, M>,
-                    ptr: u32,
-                ) -> Result<Self, #rt::HostError> {
-                    Self::from_case(#read_tag(cx, ptr)?)
-                }
-            }
-
-            impl #rt::bindings::LowerGuest for #name {
-                #[inline]
-                fn lower_flat<M: #rt::abi::GuestMemory + ?Sized>(
-                    &self,
-                    _: &mut M,
-                    out: &mut #rt::bindings::FlatOut<'_>,
-                ) -> Result<(), #rt::HostError> {
-                    out.push(u64::from(self.case()));
-                    Ok(())
-                }
-
-                fn store<M: #rt::abi::GuestMemory + ?Sized>(
-                    &self,
-                    mem: &mut M,
-                    ptr: u32,
-                ) -> Result<(), #rt::HostError> {
-                    #write_tag(mem, ptr, self.case())
-                }
-            }
+            #guest_impls
         }
     }
 
     fn flags(&self, name: &proc_macro2::Ident, flags: &Flags) -> TokenStream {
-        let rt = &self.rt;
         let idents: Vec<_> = flags.flags.iter().map(|f| snake(&f.name)).collect();
         let docs = flags.flags.iter().map(|f| self.docs(&f.docs));
         let count = flags.flags.len();
@@ -663,6 +620,27 @@ impl Gen<'_> {
                 }
             }
         };
+        let guest_impls = self.guest_impls(
+            name,
+            quote! {
+                let mut words = [0u32; #words_lit];
+                for word in &mut words { *word = flat.next_bits() as u32; }
+                Ok(Self::from_words(words))
+            },
+            quote! {
+                #load_words
+                Ok(Self::from_words(words))
+            },
+            quote! {
+                for word in self.words() { out.push(u64::from(word)); }
+                Ok(())
+            },
+            quote! {
+                let words = self.words();
+                #store_words
+                Ok(())
+            },
+        );
         quote! {
             #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
             pub struct #name {
@@ -689,47 +667,7 @@ impl Gen<'_> {
                 }
             }
 
-            impl #rt::bindings::LiftGuest for #name {
-                #[inline]
-                fn lift_flat<M: #rt::abi::GuestMemory + ?Sized>(
-                    _: &mut #rt::bindings::LiftCx<'_, M>,
-                    flat: &mut #rt::bindings::Flat<'_>,
-                ) -> Result<Self, #rt::HostError> {
-                    let mut words = [0u32; #words_lit];
-                    for word in &mut words { *word = flat.next_bits() as u32; }
-                    Ok(Self::from_words(words))
-                }
-
-                fn load<M: #rt::abi::GuestMemory + ?Sized>(
-                    cx: &mut #rt::bindings::LiftCx<'_, M>,
-                    ptr: u32,
-                ) -> Result<Self, #rt::HostError> {
-                    #load_words
-                    Ok(Self::from_words(words))
-                }
-            }
-
-            impl #rt::bindings::LowerGuest for #name {
-                #[inline]
-                fn lower_flat<M: #rt::abi::GuestMemory + ?Sized>(
-                    &self,
-                    _: &mut M,
-                    out: &mut #rt::bindings::FlatOut<'_>,
-                ) -> Result<(), #rt::HostError> {
-                    for word in self.words() { out.push(u64::from(word)); }
-                    Ok(())
-                }
-
-                fn store<M: #rt::abi::GuestMemory + ?Sized>(
-                    &self,
-                    mem: &mut M,
-                    ptr: u32,
-                ) -> Result<(), #rt::HostError> {
-                    let words = self.words();
-                    #store_words
-                    Ok(())
-                }
-            }
+            #guest_impls
         }
     }
 }

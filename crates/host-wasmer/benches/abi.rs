@@ -7,7 +7,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
@@ -105,11 +104,6 @@ fn lower_and_lift(
 
 fn abi(c: &mut Criterion) {
     let mut group = c.benchmark_group("abi");
-    if std::env::var_os("SLOTS_BENCH_QUICK").is_some() {
-        group.warm_up_time(Duration::from_millis(200));
-        group.measurement_time(Duration::from_millis(500));
-        group.sample_size(10);
-    }
     let f = Fixture::new();
     let abi = &f.abi;
 
@@ -184,5 +178,9 @@ fn abi(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, abi);
+criterion_group! {
+    name = benches;
+    config = slots_bench_support::estimates::criterion();
+    targets = abi
+}
 criterion_main!(benches);

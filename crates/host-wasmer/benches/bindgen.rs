@@ -18,13 +18,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::collections::BTreeMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
 use criterion::Criterion;
 use host_wasmer::bindings::Caller;
-use host_wasmer::{Ctx, HostConfig, HostError, SlotsHost};
+use host_wasmer::{Ctx, HostConfig, HostError, SharedHost};
+use slots_bench_support::clock::cpu_ns_per;
+use slots_bench_support::estimates::{criterion, quick};
+use slots_bench_support::report::{Bar, Section, load_note};
+use slots_bench_support::rounds::{Paired, paired};
+use slots_bench_support::timings::Timings;
 use slots_core::{Borrowed, RawHandle, Resource, ResourceTable};
 use wasmer::{
     Function, FunctionEnv, FunctionEnvMut, Imports, Instance, Module, RuntimeError, Store,
@@ -148,7 +149,7 @@ impl Loops {
             &mut store,
             &module,
             Data,
-            SlotsHost::new(HostConfig::default()),
+            SharedHost::new(HostConfig::default()),
             "bench",
         )
         .unwrap();
@@ -272,40 +273,23 @@ impl Loops {
 
     /// ns of CPU time per call of `n` calls of `op`.
     fn per_call(&mut self, op: Op, n: u32) -> f64 {
-        let start = cpu_now();
-        self.run(op, n);
-        (cpu_now() - start).as_secs_f64() * 1e9 / f64::from(n)
+        cpu_ns_per(f64::from(n), || self.run(op, n))
     }
 }
 
-/// The calling thread's CPU time: what it ran, not the time it waited
-/// while other processes of a shared machine ran. Elsewhere than Linux,
-/// the wall clock.
-fn cpu_now() -> Duration {
-    #[cfg(target_os = "linux")]
-    if let Ok(now) = nix::time::ClockId::CLOCK_THREAD_CPUTIME_ID.now() {
-        return Duration::from(now);
-    }
-    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
-    START.get_or_init(Instant::now).elapsed()
-}
-
-/// The three sides, in one process.
+/// The four sides, in one process, in [`Side`]'s order.
 struct Sides {
-    floor: Loops,
-    hand: Loops,
-    fallible: Loops,
-    generated: Loops,
+    loops: [Loops; 4],
     /// Keeps the generated instance (and its teardown) alive.
     _guest: Bench<Data>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Side {
-    Floor,
-    Hand,
-    Fallible,
-    Generated,
+    Floor = 0,
+    Hand = 1,
+    Fallible = 2,
+    Generated = 3,
 }
 
 impl Side {
@@ -324,21 +308,25 @@ impl Sides {
     fn new() -> Self {
         let (generated, guest) = Loops::generated();
         Self {
-            floor: Loops::hand_written(Constant::Floor),
-            hand: Loops::hand_written(Constant::ReadsEnv),
-            fallible: Loops::hand_written(Constant::Fallible),
-            generated,
+            loops: [
+                Loops::hand_written(Constant::Floor),
+                Loops::hand_written(Constant::ReadsEnv),
+                Loops::hand_written(Constant::Fallible),
+                generated,
+            ],
             _guest: guest,
         }
     }
 
     fn side(&mut self, side: Side) -> &mut Loops {
-        match side {
-            Side::Floor => &mut self.floor,
-            Side::Hand => &mut self.hand,
-            Side::Fallible => &mut self.fallible,
-            Side::Generated => &mut self.generated,
-        }
+        &mut self.loops[side as usize]
+    }
+
+    /// Two different sides at once.
+    fn two(&mut self, a: Side, b: Side) -> [&mut Loops; 2] {
+        self.loops
+            .get_disjoint_mut([a as usize, b as usize])
+            .expect("a comparison has two different sides")
     }
 }
 
@@ -348,9 +336,7 @@ struct Comparison {
     ours: (Side, Op),
     base: (Side, Op),
     /// The bar, or none for a row that only explains another.
-    bar: Option<f64>,
-    /// criterion's names of the two sides, for their means.
-    names: (&'static str, &'static str),
+    bar: Option<Bar>,
 }
 
 const COMPARISONS: [Comparison; 5] = [
@@ -358,148 +344,94 @@ const COMPARISONS: [Comparison; 5] = [
         label: "constant import",
         ours: (Side::Generated, Op::Constant),
         base: (Side::Hand, Op::Constant),
-        bar: Some(1.05),
-        names: (
-            "generated constant",
-            "hand-written constant reading its env",
-        ),
+        bar: Some(Bar::at_most(1.05)),
     },
     Comparison {
         label: "method on a handle",
         ours: (Side::Generated, Op::Method),
         base: (Side::Hand, Op::Method),
-        bar: Some(1.10),
-        names: ("generated method", "hand-written method"),
+        bar: Some(Bar::at_most(1.10)),
     },
     Comparison {
         label: "constructor + method + drop",
         ours: (Side::Generated, Op::Lifecycle),
         base: (Side::Hand, Op::Lifecycle),
-        bar: Some(1.10),
-        names: (
-            "generated constructor + method + drop",
-            "hand-written constructor + method + drop",
-        ),
+        bar: Some(Bar::at_most(1.10)),
     },
     Comparison {
         label: "hand-written method against the floor",
         ours: (Side::Hand, Op::Method),
         base: (Side::Floor, Op::Constant),
-        bar: Some(1.5),
-        names: (
-            "hand-written method",
-            "floor: typed import returning a constant",
-        ),
+        bar: Some(Bar::at_most(1.5)),
     },
     Comparison {
         label: "(no bar) generated constant against a hand-written fallible one",
         ours: (Side::Generated, Op::Constant),
         base: (Side::Fallible, Op::Constant),
         bar: None,
-        names: (
-            "generated constant",
-            "hand-written constant returning a Result",
-        ),
     },
 ];
 
-/// What the paired rounds of one comparison found.
-struct Paired {
-    ours: f64,
-    base: f64,
-    ratio: f64,
-    /// The first and third quartiles of the rounds' ratios.
-    spread: (f64, f64),
-}
-
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let at = ((sorted.len() - 1) as f64 * q).round() as usize;
-    sorted[at]
-}
-
-fn sorted(mut values: Vec<f64>) -> Vec<f64> {
-    values.sort_by(f64::total_cmp);
-    values
-}
-
-/// `rounds` paired rounds of `c`: both sides back to back, the order
-/// alternating, so that neither always runs on a warmer cache or right
-/// after the other's slow spell.
-fn paired(sides: &mut Sides, c: &Comparison, rounds: usize) -> Paired {
+/// `rounds` paired rounds of `c`, each side running about a millisecond of
+/// calls, timed by the thread's CPU time.
+fn rounds_of(sides: &mut Sides, c: &Comparison, rounds: usize) -> Paired {
     let n = c.ours.1.round_calls().min(c.base.1.round_calls());
-    let (mut ours, mut base, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-    // Warm both sides (code, caches, the table's free list) first.
-    sides.side(c.ours.0).run(c.ours.1, n);
-    sides.side(c.base.0).run(c.base.1, n);
-    for round in 0..rounds {
-        let (a, b) = if round % 2 == 0 {
-            let a = sides.side(c.ours.0).per_call(c.ours.1, n);
-            (a, sides.side(c.base.0).per_call(c.base.1, n))
-        } else {
-            let b = sides.side(c.base.0).per_call(c.base.1, n);
-            (sides.side(c.ours.0).per_call(c.ours.1, n), b)
-        };
-        ours.push(a);
-        base.push(b);
-        ratios.push(a / b);
-    }
-    let ratios = sorted(ratios);
-    Paired {
-        ours: quantile(&sorted(ours), 0.5),
-        base: quantile(&sorted(base), 0.5),
-        ratio: quantile(&ratios, 0.5),
-        spread: (quantile(&ratios, 0.25), quantile(&ratios, 0.75)),
-    }
+    let [ours, base] = sides.two(c.ours.0, c.base.0);
+    paired(
+        rounds,
+        || ours.per_call(c.ours.1, n),
+        || base.per_call(c.base.1, n),
+    )
 }
 
-/// criterion's mean per call of each benchmark: every iteration it ran
-/// (warm-up included), by name.
-static MEANS: Mutex<BTreeMap<&'static str, (Duration, u64)>> = Mutex::new(BTreeMap::new());
+/// criterion's time of each benchmark, every iteration it ran (warm-up
+/// included), by name.
+static TIMES: Timings = Timings::new();
 
-fn timed(name: &'static str, iters: u64, mut call: impl FnMut(u32)) -> Duration {
-    let start = Instant::now();
-    let mut left = iters;
-    while left > 0 {
-        let n = left.min(1 << 24);
-        call(n as u32);
-        left -= n;
-    }
-    let total = start.elapsed();
-    let mut means = MEANS.lock().unwrap();
-    let entry = means.entry(name).or_default();
-    entry.0 += total;
-    entry.1 += iters;
-    total
+/// criterion's benchmarks: each side's loops, by name.
+const BENCHES: [(&str, Side, Op); 8] = [
+    (
+        "floor: typed import returning a constant",
+        Side::Floor,
+        Op::Constant,
+    ),
+    (
+        "hand-written constant reading its env",
+        Side::Hand,
+        Op::Constant,
+    ),
+    (
+        "hand-written constant returning a Result",
+        Side::Fallible,
+        Op::Constant,
+    ),
+    ("generated constant", Side::Generated, Op::Constant),
+    ("hand-written method", Side::Hand, Op::Method),
+    ("generated method", Side::Generated, Op::Method),
+    (
+        "hand-written constructor + method + drop",
+        Side::Hand,
+        Op::Lifecycle,
+    ),
+    (
+        "generated constructor + method + drop",
+        Side::Generated,
+        Op::Lifecycle,
+    ),
+];
+
+/// criterion's mean ns per call of `side`'s `op` loop, every iteration it
+/// ran.
+fn criterion_mean((side, op): (Side, Op)) -> Option<f64> {
+    let (name, _, _) = BENCHES.iter().find(|b| (b.1, b.2) == (side, op))?;
+    TIMES.overall(name)
 }
 
-fn criterion_mean(name: &str) -> Option<f64> {
-    let means = MEANS.lock().unwrap();
-    let (total, iters) = means.get(name)?;
-    Some(total.as_secs_f64() * 1e9 / (*iters).max(1) as f64)
-}
-
-fn bindings(c: &mut Criterion, sides: &mut Sides, quick: bool) {
+fn bindings(c: &mut Criterion, sides: &mut Sides) {
     let mut group = c.benchmark_group("bindgen");
-    if quick {
-        group.warm_up_time(Duration::from_millis(200));
-        group.measurement_time(Duration::from_millis(500));
-        group.sample_size(10);
-    }
-    let benches: [(&'static str, Side, Op); 8] = [
-        (COMPARISONS[3].names.1, Side::Floor, Op::Constant),
-        (COMPARISONS[0].names.1, Side::Hand, Op::Constant),
-        (COMPARISONS[4].names.1, Side::Fallible, Op::Constant),
-        (COMPARISONS[0].names.0, Side::Generated, Op::Constant),
-        (COMPARISONS[1].names.1, Side::Hand, Op::Method),
-        (COMPARISONS[1].names.0, Side::Generated, Op::Method),
-        (COMPARISONS[2].names.1, Side::Hand, Op::Lifecycle),
-        (COMPARISONS[2].names.0, Side::Generated, Op::Lifecycle),
-    ];
-    for (name, side, op) in benches {
+    for (name, side, op) in BENCHES {
         let loops = sides.side(side);
-        group.bench_function(name, |b| {
-            b.iter_custom(|iters| timed(name, iters, |n| loops.run(op, n)))
-        });
+        group.bench_function(name, TIMES.bench_loop(name, |n| loops.run(op, n as u32)));
     }
     group.finish();
 }
@@ -512,15 +444,14 @@ fn main() {
         profile(&spec);
         return;
     }
-    let quick = std::env::var_os("SLOTS_BENCH_QUICK").is_some();
     let mut sides = Sides::new();
-    let mut criterion = Criterion::default().configure_from_args();
-    bindings(&mut criterion, &mut sides, quick);
+    let mut criterion = criterion();
+    bindings(&mut criterion, &mut sides);
     criterion.final_summary();
-    let rounds = if quick { 41 } else { ROUNDS };
+    let rounds = if quick() { 41 } else { ROUNDS };
     let results: Vec<Paired> = COMPARISONS
         .iter()
-        .map(|c| paired(&mut sides, c, rounds))
+        .map(|c| rounds_of(&mut sides, c, rounds))
         .collect();
     report(&results, rounds);
 }
@@ -544,60 +475,31 @@ fn profile(spec: &str) {
 }
 
 fn report(results: &[Paired], rounds: usize) {
-    let mut md = format!(
-        "## Generated bindings against hand-written imports\n\n\
-         `bindgen!` imports against `Function::new_typed_with_env` imports written by hand \
-         in the bench over the same slots-core `ResourceTable`, on one WAT guest, in one \
-         process. The hand-written constant reads its environment, as every slots import \
-         must; the floor is a typed import that does not.\n\n\
-         The verdict is on the paired figure: {rounds} rounds, each running both sides back \
-         to back (about a millisecond each, the order alternating), timed by the thread's \
-         CPU time (`CLOCK_THREAD_CPUTIME_ID`: the time other processes hold the core is not \
-         charged), and the median of the rounds' ratios; a slow spell of a shared machine \
-         falls on both sides of a round. The quartiles of the rounds' ratios show the \
-         spread. criterion's means (wall clock, every iteration of its groups) are given \
-         beside it; on a loaded machine they can differ by tens of percent between runs.\n\n\
-         | operation | ns per call | baseline ns | ratio (median of rounds) | quartiles | criterion's ratio | bar | verdict |\n\
-         |---|---:|---:|---:|---:|---:|---:|---|\n",
-    );
-    println!("\nbindgen, generated against hand-written: median of {rounds} paired rounds");
+    let mut table = Paired::table("ns per call", "baseline ns", "ratio");
     for (c, p) in COMPARISONS.iter().zip(results) {
-        let crit = match (criterion_mean(c.names.0), criterion_mean(c.names.1)) {
-            (Some(a), Some(b)) => format!("{:.2}x", a / b),
-            _ => "-".into(),
-        };
-        let (bar, verdict) = match c.bar {
-            Some(bar) if p.ratio <= bar => (format!("{bar}x"), "pass"),
-            Some(bar) => (format!("{bar}x"), "miss"),
-            None => ("-".to_string(), "-"),
-        };
-        println!(
-            "  {:<40} {:>7.1} ns vs {:>7.1} ns  {:.2}x [{:.2}x..{:.2}x]  criterion {crit}  bar {bar} {verdict}",
-            c.label, p.ours, p.base, p.ratio, p.spread.0, p.spread.1
-        );
-        md.push_str(&format!(
-            "| {} | {:.1} | {:.1} | {:.2}x | {:.2}x - {:.2}x | {crit} | {bar} | {verdict} |\n",
-            c.label, p.ours, p.base, p.ratio, p.spread.0, p.spread.1
-        ));
+        let criterion = criterion_mean(c.ours)
+            .zip(criterion_mean(c.base))
+            .map(|(ours, base)| ours / base);
+        table.row(p.row(c.label, criterion, c.bar));
     }
-    md.push_str(&load_note());
-    let dir = std::env::var_os("SLOTS_BENCH_RESULTS")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-results")
-        });
-    if std::fs::create_dir_all(&dir).is_ok() {
-        let _ = std::fs::write(dir.join("bindgen.md"), md);
-    }
-}
-
-/// The machine's load while the rounds ran, so a reader can weigh them.
-fn load_note() -> String {
-    match std::fs::read_to_string("/proc/loadavg") {
-        Ok(load) => {
-            let one = load.split_whitespace().next().unwrap_or("?");
-            format!("\nLoad average (1 min) when the rounds ended: {one}.\n")
-        }
-        Err(_) => String::new(),
-    }
+    Section::new("Generated bindings against hand-written imports")
+        .paragraph(
+            "`bindgen!` imports against `Function::new_typed_with_env` imports written by hand \
+             in the bench over the same slots-core `ResourceTable`, on one WAT guest, in one \
+             process. The hand-written constant reads its environment, as every slots import \
+             must; the floor is a typed import that does not.",
+        )
+        .paragraph(&format!(
+            "The verdict is on the paired figure: {rounds} rounds, each running both sides back \
+             to back (about a millisecond each, the order alternating), timed by the thread's \
+             CPU time (`CLOCK_THREAD_CPUTIME_ID`: the time other processes hold the core is not \
+             charged), and the median of the rounds' ratios; a slow spell of a shared machine \
+             falls on both sides of a round. The quartiles of the rounds' ratios show the \
+             spread. criterion's means (wall clock, every iteration of its groups) are given \
+             beside it; on a loaded machine they can differ by tens of percent between runs."
+        ))
+        .table(&table)
+        .paragraph(&load_note())
+        .write("bindgen")
+        .expect("the bindgen fragment is written");
 }

@@ -3,12 +3,12 @@
 use std::sync::Arc;
 
 use slots_core::{
-    AsHandle, GrantError, Handle, InsertError, Lookup, RedeemError, Resource, ResourceTable,
-    Shared, Token,
+    AsHandle, GrantError, Handle, InsertError, Lookup, OpenError, RedeemError, Resource,
+    ResourceTable, Shared, Token,
 };
 
 use crate::typed::Own;
-use crate::{CacheKey, Counters, HostError, InstanceEnv, SharedObject, SlotsHost};
+use crate::{CacheKey, Counters, HostError, InstanceEnv, SharedHost, SharedObject};
 
 /// The calling instance, as a host function sees it: the embedder's data,
 /// the instance's handles, and the host's shared cache.
@@ -207,12 +207,7 @@ impl<'a, D> Ctx<'a, D> {
             lookup = Some(how);
             Ok(object)
         });
-        let opened = match opened {
-            Ok(opened) => opened,
-            Err(slots_core::OpenError::Create(error)) => return Err(error),
-            Err(slots_core::OpenError::Insert(error)) => return Err(OpenError::Insert(error)),
-            Err(_) => return Err(OpenError::TypeClash { resource: T::NAME }),
-        };
+        let opened = opened.map_err(OpenError::flatten)?;
         let handle = opened.handle.raw();
         let from = match (opened.interned, lookup) {
             (true, _) => {
@@ -315,7 +310,7 @@ impl<'a, D> Ctx<'a, D> {
 /// The `T` for `key` from the host's cache, or made by `create` and cached.
 /// A revoked object found there is forgotten and made anew.
 fn cached<T, E>(
-    host: &SlotsHost,
+    host: &SharedHost,
     key: &CacheKey,
     create: impl FnOnce(&str) -> Result<T, E>,
 ) -> Result<(Arc<Shared<T>>, Lookup), OpenError<E>>
@@ -367,29 +362,4 @@ pub enum OpenedFrom {
     Cache,
     /// The object was created.
     Created,
-}
-
-/// A keyed open that failed.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum OpenError<E> {
-    /// The object could not be created.
-    #[error("creating the object failed")]
-    Create(#[source] E),
-    /// The instance's handle table refused a new handle.
-    #[error(transparent)]
-    Insert(#[from] InsertError),
-    /// The object was revoked while it was being opened.
-    #[error("the `{resource}` was revoked while it was being opened")]
-    Revoked {
-        /// The resource's WIT name.
-        resource: &'static str,
-    },
-    /// The cache holds an object of another Rust type under this key: two
-    /// types were registered for one resource.
-    #[error("the cache holds another type under a `{resource}` key")]
-    TypeClash {
-        /// The resource's WIT name.
-        resource: &'static str,
-    },
 }

@@ -3,11 +3,10 @@
 
 use std::sync::Arc;
 
-use slots_core::ResourceTable;
+use slots_core::{ResourceTable, TakenObject};
 use wasmer::{Function, FunctionEnv, Imports, Instance, Memory, Module, Store, TypedFunction};
 
-use crate::ownership::Passed;
-use crate::{InstantiateError, SlotsHost};
+use crate::{InstantiateError, SharedHost};
 
 /// The guest's `cabi_realloc(old_ptr, old_len, align, new_len) -> ptr`.
 pub(crate) type Realloc = TypedFunction<(i32, i32, i32, i32), i32>;
@@ -43,7 +42,7 @@ crate::wit_record! {
 pub struct InstanceEnv<D> {
     pub(crate) data: D,
     pub(crate) table: ResourceTable<String>,
-    pub(crate) host: Arc<SlotsHost>,
+    pub(crate) host: Arc<SharedHost>,
     pub(crate) namespace: Arc<str>,
     pub(crate) memory: Option<Memory>,
     pub(crate) realloc: Option<Realloc>,
@@ -64,7 +63,7 @@ pub struct InstanceEnv<D> {
 }
 
 impl<D> InstanceEnv<D> {
-    pub(crate) fn new(data: D, host: Arc<SlotsHost>, namespace: Arc<str>) -> Self {
+    pub(crate) fn new(data: D, host: Arc<SharedHost>, namespace: Arc<str>) -> Self {
         host.instance_started();
         Self {
             data,
@@ -104,7 +103,7 @@ impl<D> InstanceEnv<D> {
     }
 
     /// The host this instance belongs to.
-    pub fn host(&self) -> &Arc<SlotsHost> {
+    pub fn host(&self) -> &Arc<SharedHost> {
         &self.host
     }
 
@@ -188,5 +187,29 @@ pub(crate) fn start<D: Send + 'static>(
 impl<D> Drop for InstanceEnv<D> {
     fn drop(&mut self) {
         self.teardown();
+    }
+}
+
+/// The objects the guest gave the host function being called, by the
+/// handle bits it passed.
+#[derive(Debug, Default)]
+pub(crate) struct Passed {
+    objects: Vec<(u32, TakenObject)>,
+}
+
+impl Passed {
+    /// The object given as `bits` in this call, taken out of the list.
+    pub(crate) fn take(&mut self, bits: u32) -> Option<TakenObject> {
+        let at = self.objects.iter().position(|(b, _)| *b == bits)?;
+        Some(self.objects.swap_remove(at).1)
+    }
+
+    /// Drops every object the host function did not claim.
+    pub(crate) fn clear(&mut self) {
+        self.objects.clear();
+    }
+
+    pub(crate) fn push(&mut self, bits: u32, object: TakenObject) {
+        self.objects.push((bits, object));
     }
 }

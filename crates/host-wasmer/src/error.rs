@@ -4,16 +4,8 @@
 use slots_core::{HandleError, InsertError, Resource};
 
 use crate::abi::AbiError;
-use crate::typed::TypeMismatch;
+use crate::plural::count;
 use crate::validate::ValidationError;
-
-/// `n` and `noun`, in the plural unless `n` is 1: "1 parameter", "2 parameters".
-pub(crate) fn count(n: usize, noun: &str) -> String {
-    match n {
-        1 => format!("1 {noun}"),
-        n => format!("{n} {noun}s"),
-    }
-}
 
 /// Why a host function failed. Wasmer turns it into a trap of the guest,
 /// naming the import ([`GuestTrap`]); the host and other instances go on.
@@ -347,4 +339,34 @@ pub enum CallError {
         /// The export that was called.
         export: String,
     },
+}
+
+/// A Rust type that does not fit a WIT type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("WIT type `{wit}` does not fit Rust type `{rust}`{}", .detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default())]
+pub struct TypeMismatch {
+    /// The WIT type, as WIT spells it.
+    pub wit: String,
+    /// The Rust type.
+    pub rust: &'static str,
+    /// More about the mismatch, where there is more to say.
+    pub detail: Option<String>,
+}
+
+impl CallError {
+    /// The error of a call of `export` that trapped with `error`: a host
+    /// function's [`GuestTrap`] keeps its kind, a Wasm trap its code.
+    pub(crate) fn trapped(export: &str, error: wasmer::RuntimeError) -> Self {
+        let message = error.message();
+        let code = error.clone().to_trap();
+        let kind = match error.downcast::<GuestTrap>() {
+            Ok(trap) => TrapKind::Host(Box::new(trap)),
+            Err(_) => code.map_or(TrapKind::Other, TrapKind::Wasm),
+        };
+        Self::Trap {
+            export: export.into(),
+            message,
+            kind,
+        }
+    }
 }

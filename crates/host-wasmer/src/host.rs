@@ -1,4 +1,4 @@
-//! `SlotsHost`: what every instance of a host shares — the object cache,
+//! `SharedHost`: what every instance of a host shares — the object cache,
 //! the limits, and host-wide totals for leak accounting.
 
 use std::any::{Any, TypeId};
@@ -114,13 +114,13 @@ impl HostTotals {
 /// # Examples
 ///
 /// ```
-/// use host_wasmer::{HostConfig, SlotsHost};
+/// use host_wasmer::{HostConfig, SharedHost};
 ///
-/// let host = SlotsHost::new(HostConfig::default());
+/// let host = SharedHost::new(HostConfig::default());
 /// assert_eq!(host.totals().instances, 0);
 /// assert_eq!(host.cache_stats().entries, 0);
 /// ```
-pub struct SlotsHost {
+pub struct SharedHost {
     config: HostConfig,
     cache: ObjectCache<CacheKey, dyn Any + Send + Sync>,
     grants: GrantRegistry,
@@ -130,7 +130,7 @@ pub struct SlotsHost {
     created: AtomicU64,
 }
 
-impl SlotsHost {
+impl SharedHost {
     /// A host with `config`, shared by its instances through an `Arc`.
     pub fn new(config: HostConfig) -> Arc<Self> {
         Arc::new(Self {
@@ -167,11 +167,11 @@ impl SlotsHost {
     /// # Examples
     ///
     /// ```
-    /// use host_wasmer::{HostConfig, SlotsHost};
+    /// use host_wasmer::{HostConfig, SharedHost};
     /// # struct Pattern;
     /// # impl slots_core::Resource for Pattern { const NAME: &'static str = "pattern"; }
     ///
-    /// let host = SlotsHost::new(HostConfig::default());
+    /// let host = SharedHost::new(HostConfig::default());
     /// assert!(!host.revoke_key::<Pattern>("tenant-a", "no such key"));
     /// ```
     pub fn revoke_key<T: Resource>(&self, namespace: &str, key: &str) -> bool {

@@ -7,8 +7,8 @@ use slots_core::{AsHandle, Handle, Resource, Shared};
 use wasmer::{AsStoreRef, Instance, Store};
 
 use crate::abi::{Abi, Val, WasmerMemory};
-use crate::bindings::BoundInstance;
-use crate::{CallError, Counters, GuestTrap, GuestWorld, HostError, InstanceEnv, TrapKind};
+use crate::bindings::{BoundInstance, World};
+use crate::{CallError, Counters, GuestWorld, HostError, InstanceEnv};
 
 /// A guest instantiated by a [`Linker`](crate::Linker).
 ///
@@ -151,7 +151,7 @@ impl<D: Send + 'static> GuestInstance<D> {
         let args = args.map_err(abi_error)?;
         let results = function
             .call(store, &args)
-            .map_err(|error| trapped(name, error))?;
+            .map_err(|error| CallError::trapped(name, error))?;
         let result = {
             let mut mem = WasmerMemory::optional(store, memory, realloc);
             self.abi
@@ -162,7 +162,7 @@ impl<D: Send + 'static> GuestInstance<D> {
             self.env_mut(store).in_host_call = true;
             let done = post_return.call(store, &results);
             self.env_mut(store).in_host_call = false;
-            done.map_err(|error| trapped(&export.post_return, error))?;
+            done.map_err(|error| CallError::trapped(&export.post_return, error))?;
         }
         Ok(result)
     }
@@ -228,16 +228,13 @@ impl<D: Send + 'static> GuestInstance<D> {
     }
 }
 
-pub(crate) fn trapped(export: &str, error: wasmer::RuntimeError) -> CallError {
-    let message = error.message();
-    let code = error.clone().to_trap();
-    let kind = match error.downcast::<GuestTrap>() {
-        Ok(trap) => TrapKind::Host(Box::new(trap)),
-        Err(_) => code.map_or(TrapKind::Other, TrapKind::Wasm),
-    };
-    CallError::Trap {
-        export: export.into(),
-        message,
-        kind,
+/// A `GuestInstance` is a world's instance like a generated world type's,
+/// so that generic helpers (WASI's [`WasiGuest`](crate::wasi::WasiGuest),
+/// with feature `wasi`) serve both.
+impl<D: Send + 'static> World for GuestInstance<D> {
+    type Data = D;
+
+    fn instance(&self) -> &BoundInstance<D> {
+        &self.bound
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! An embedder:
 //! 1. loads the WIT world its guests are built against ([`GuestWorld`]);
-//! 2. makes a [`SlotsHost`], the cache and limits all instances share;
+//! 2. makes a [`SharedHost`], the cache and limits all instances share;
 //! 3. binds a Rust type to each WIT resource and a typed closure to each
 //!    WIT function ([`Linker::resource`], [`Linker::func`]); the closure's
 //!    types are checked against the WIT signature right there;
@@ -23,7 +23,7 @@
 //! # Examples
 //!
 //! ```
-//! use host_wasmer::{Ctx, GuestWorld, HostConfig, HostError, Linker, SlotsHost};
+//! use host_wasmer::{Ctx, GuestWorld, HostConfig, HostError, Linker, SharedHost};
 //! use host_wasmer::typed::Own;
 //! use slots_core::{Handle, Resource};
 //!
@@ -44,7 +44,7 @@
 //!     "guest",
 //! )?;
 //! let module = "demo:count/api@1.0.0";
-//! let mut linker = Linker::<()>::new(world, SlotsHost::new(HostConfig::default()));
+//! let mut linker = Linker::<()>::new(world, SharedHost::new(HostConfig::default()));
 //! linker.resource::<Counter>(module, "counter")?;
 //! linker.func(module, "[constructor]counter", |_: &mut Ctx<'_, ()>| {
 //!     Ok::<_, HostError>(Own::new(Counter(0)))
@@ -62,17 +62,14 @@
 
 pub mod abi;
 pub mod bindings;
-mod compose;
 mod ctx;
-mod direct;
 mod env;
 mod error;
 mod host;
 mod host_call;
 mod instance;
-mod introspect;
 mod linker;
-mod ownership;
+mod plural;
 mod shape;
 pub mod typed;
 mod validate;
@@ -127,15 +124,14 @@ pub use host_wasmer_macro::bindgen;
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoctests;
 
-pub use compose::{InstantiateOptions, UndefinedImportCalled, UndefinedImports};
-pub use ctx::{Ctx, KeyedOpen, OpenError, OpenedFrom};
+pub use ctx::{Ctx, KeyedOpen, OpenedFrom};
 pub use env::{Counters, InstanceEnv};
 pub use error::{BindError, CallError, GuestTrap, HostError, InstantiateError, TrapKind};
-pub use host::{CacheKey, HostConfig, HostTotals, SharedObject, SlotsHost};
+pub use host::{CacheKey, HostConfig, HostTotals, SharedHost, SharedObject};
 pub use instance::GuestInstance;
-pub use introspect::{INTROSPECT_INTERFACE, add_introspection};
-pub use linker::Linker;
-pub use validate::{Problem, ValidationError, validate_module};
+pub use linker::{HostFunc, InstantiateOptions, Linker, UndefinedImportCalled};
 /// Wasmer's codes for the traps of guest code ([`TrapKind::Wasm`]).
+pub use slots_core::OpenError;
+pub use validate::{Problem, UndefinedImports, ValidationError, validate_module};
 pub use wasmer_types::TrapCode;
 pub use world::{ExportFunc, GuestWorld, ImportFunc, ImportResource, WorldError};

@@ -83,8 +83,18 @@ pub(crate) struct ExportSig<'a> {
 pub(crate) trait Shape {
     /// The core modules the world's imports come from.
     fn modules(&self) -> BTreeSet<&str>;
+    /// Whether one of the world's imports comes from `module`.
+    fn has_module(&self, module: &str) -> bool {
+        self.modules().contains(module)
+    }
     /// The core type of import `module`/`name`, if the world has it.
     fn import_type(&self, module: &str, name: &str) -> Option<FunctionType>;
+    /// Whether import `module`/`name` has the core type `found`, if the
+    /// world has it.
+    fn import_fits(&self, module: &str, name: &str, found: &FunctionType) -> Option<bool> {
+        self.import_type(module, name)
+            .map(|expected| &expected == found)
+    }
     /// The functions a guest must export.
     fn exports(&self) -> Vec<ExportSig<'_>>;
     /// Whether a guest must export `memory`.
@@ -129,16 +139,25 @@ impl Shape for GuestWorld {
     }
 }
 
+/// A generated world is checked every time it is instantiated: its
+/// answers look the constants up and allocate nothing.
 impl Shape for WorldShape {
     fn modules(&self) -> BTreeSet<&str> {
         self.imports.iter().map(|i| i.module).collect()
     }
 
+    fn has_module(&self, module: &str) -> bool {
+        self.imports.iter().any(|i| i.module == module)
+    }
+
     fn import_type(&self, module: &str, name: &str) -> Option<FunctionType> {
-        self.imports
-            .iter()
-            .find(|i| i.module == module && i.name == name)
+        self.import(module, name)
             .map(|i| FunctionType::new(i.params, i.results))
+    }
+
+    fn import_fits(&self, module: &str, name: &str, found: &FunctionType) -> Option<bool> {
+        self.import(module, name)
+            .map(|i| found.params() == i.params && found.results() == i.results)
     }
 
     fn exports(&self) -> Vec<ExportSig<'_>> {
@@ -158,6 +177,16 @@ impl Shape for WorldShape {
 
     fn needs_realloc(&self) -> bool {
         self.needs_realloc
+    }
+}
+
+impl WorldShape {
+    /// The import `module`/`name`: names differ sooner than modules, which
+    /// share their package's prefix.
+    fn import(&self, module: &str, name: &str) -> Option<&CoreImport> {
+        self.imports
+            .iter()
+            .find(|i| i.name == name && i.module == module)
     }
 }
 

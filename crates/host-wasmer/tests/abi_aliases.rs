@@ -7,7 +7,7 @@
 mod support;
 
 use host_wasmer::{Ctx, HostError};
-use support::{API, Guest, Log, forwarding, linker, log};
+use support::{API, Guest, Log, forwarding, forwarding_to, linker, log};
 use wasmer::Value;
 
 host_wasmer::wit_record! {
@@ -158,15 +158,11 @@ scalar_alias!(
 
 #[test]
 fn an_alias_of_char_still_refuses_a_surrogate() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-my-char", |_: &mut Ctx<'_, Log>, x: char| {
-            Ok::<_, HostError>(x)
-        })
-        .unwrap();
-    let mut guest = Guest::new(
-        &linker,
-        &forwarding("echo-my-char", "(param i32) (result i32)", 1),
+    let mut guest = forwarding_to(
+        "echo-my-char",
+        "(param i32) (result i32)",
+        1,
+        |_: &mut Ctx<'_, Log>, x: char| Ok::<_, HostError>(x),
     );
     support::assert_trap(
         guest.call("go", &[Value::I32(0xD800)]),
@@ -216,13 +212,14 @@ fn an_alias_of_an_alias_of_string_binds_to_string_both_ways() {
 
 #[test]
 fn an_alias_of_string_binds_to_str_as_a_result() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-label", |_: &mut Ctx<'_, Log>, s: String| {
+    let mut guest = forwarding_to(
+        "echo-label",
+        "(param i32 i32 i32)",
+        3,
+        |_: &mut Ctx<'_, Log>, s: String| {
             Ok::<_, HostError>(if s.is_empty() { "empty" } else { "full" })
-        })
-        .unwrap();
-    let mut guest = Guest::new(&linker, &forwarding("echo-label", "(param i32 i32 i32)", 3));
+        },
+    );
     guest
         .call("go", &[Value::I32(2048), Value::I32(0), Value::I32(0)])
         .unwrap();

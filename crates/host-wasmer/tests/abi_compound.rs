@@ -9,7 +9,7 @@
 mod support;
 
 use host_wasmer::{Ctx, HostError};
-use support::{API, Guest, HEAP, Log, assert_trap, forwarding, linker, log, module};
+use support::{API, Guest, HEAP, Log, assert_trap, forwarding, forwarding_to, linker, log, module};
 use wasmer::Value;
 
 host_wasmer::wit_record! {
@@ -52,16 +52,14 @@ fn le32(values: &[u32]) -> Vec<u8> {
 
 #[test]
 fn string_params_are_read_from_guest_memory_and_results_allocated_by_cabi_realloc() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-string", |cx: &mut Ctx<'_, Log>, s: String| {
+    let mut guest = forwarding_to(
+        "echo-string",
+        "(param i32 i32 i32)",
+        3,
+        |cx: &mut Ctx<'_, Log>, s: String| {
             log(cx, s.clone());
             Ok::<_, HostError>(s.to_uppercase() + "!")
-        })
-        .unwrap();
-    let mut guest = Guest::new(
-        &linker,
-        &forwarding("echo-string", "(param i32 i32 i32)", 3),
+        },
     );
     guest.write(1024, "héllo".as_bytes());
     assert_eq!(guest.call("go", &i32s(&[1024, 6, 0])).unwrap(), []);
@@ -73,16 +71,14 @@ fn string_params_are_read_from_guest_memory_and_results_allocated_by_cabi_reallo
 
 #[test]
 fn an_empty_string_crosses_both_ways() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-string", |cx: &mut Ctx<'_, Log>, s: String| {
+    let mut guest = forwarding_to(
+        "echo-string",
+        "(param i32 i32 i32)",
+        3,
+        |cx: &mut Ctx<'_, Log>, s: String| {
             log(cx, format!("[{s}]"));
             Ok::<_, HostError>(s)
-        })
-        .unwrap();
-    let mut guest = Guest::new(
-        &linker,
-        &forwarding("echo-string", "(param i32 i32 i32)", 3),
+        },
     );
     // An empty string may point anywhere, even past the end of memory.
     guest.call("go", &i32s(&[65536, 0, 0])).unwrap();
@@ -92,15 +88,16 @@ fn an_empty_string_crosses_both_ways() {
 
 #[test]
 fn list_params_and_results_keep_their_element_layout() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-list", |cx: &mut Ctx<'_, Log>, l: Vec<u32>| {
+    let mut guest = forwarding_to(
+        "echo-list",
+        "(param i32 i32 i32)",
+        3,
+        |cx: &mut Ctx<'_, Log>, l: Vec<u32>| {
             log(cx, format!("{l:?}"));
             let sum = l.iter().sum();
             Ok::<_, HostError>(l.into_iter().rev().chain([sum]).collect::<Vec<u32>>())
-        })
-        .unwrap();
-    let mut guest = Guest::new(&linker, &forwarding("echo-list", "(param i32 i32 i32)", 3));
+        },
+    );
     guest.write(1024, &le32(&[1, 2, u32::MAX - 10]));
     guest.call("go", &i32s(&[1024, 3, 8])).unwrap();
     assert_eq!(guest.log(), [format!("[1, 2, {}]", u32::MAX - 10)]);
@@ -115,9 +112,11 @@ fn list_params_and_results_keep_their_element_layout() {
 
 #[test]
 fn byte_lists_cross_both_ways_as_vec_u8() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-bytes", |cx: &mut Ctx<'_, Log>, b: Vec<u8>| {
+    let mut guest = forwarding_to(
+        "echo-bytes",
+        "(param i32 i32 i32)",
+        3,
+        |cx: &mut Ctx<'_, Log>, b: Vec<u8>| {
             log(cx, format!("{b:?}"));
             Ok::<_, HostError>(
                 b.iter()
@@ -125,9 +124,8 @@ fn byte_lists_cross_both_ways_as_vec_u8() {
                     .map(|x| x.wrapping_add(1))
                     .collect::<Vec<u8>>(),
             )
-        })
-        .unwrap();
-    let mut guest = Guest::new(&linker, &forwarding("echo-bytes", "(param i32 i32 i32)", 3));
+        },
+    );
     guest.write(1025, &[0, 1, 255]);
     guest.call("go", &i32s(&[1025, 3, 0])).unwrap();
     assert_eq!(guest.log(), ["[0, 1, 255]"]);
@@ -137,13 +135,12 @@ fn byte_lists_cross_both_ways_as_vec_u8() {
 
 #[test]
 fn a_misaligned_list_of_u32_traps_naming_the_import_and_the_alignment() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-list", |_: &mut Ctx<'_, Log>, l: Vec<u32>| {
-            Ok::<_, HostError>(l)
-        })
-        .unwrap();
-    let mut guest = Guest::new(&linker, &forwarding("echo-list", "(param i32 i32 i32)", 3));
+    let mut guest = forwarding_to(
+        "echo-list",
+        "(param i32 i32 i32)",
+        3,
+        |_: &mut Ctx<'_, Log>, l: Vec<u32>| Ok::<_, HostError>(l),
+    );
     assert_trap(
         guest.call("go", &i32s(&[1026, 1, 0])),
         &[
@@ -155,15 +152,11 @@ fn a_misaligned_list_of_u32_traps_naming_the_import_and_the_alignment() {
 
 #[test]
 fn a_misaligned_return_area_of_a_direct_import_is_named_as_the_return_area() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-string", |_: &mut Ctx<'_, Log>, s: String| {
-            Ok::<_, HostError>(s)
-        })
-        .unwrap();
-    let mut guest = Guest::new(
-        &linker,
-        &forwarding("echo-string", "(param i32 i32 i32)", 3),
+    let mut guest = forwarding_to(
+        "echo-string",
+        "(param i32 i32 i32)",
+        3,
+        |_: &mut Ctx<'_, Log>, s: String| Ok::<_, HostError>(s),
     );
     assert_trap(
         guest.call("go", &i32s(&[1024, 0, 2])),
@@ -184,25 +177,19 @@ fn a_misaligned_return_area_of_a_direct_import_is_named_as_the_return_area() {
 
 #[test]
 fn lists_of_strings_allocate_every_element_through_cabi_realloc() {
-    let mut linker = linker("imports");
-    linker
-        .func(
-            API,
-            "echo-strings",
-            |cx: &mut Ctx<'_, Log>, l: Vec<String>| {
-                log(cx, l.join(","));
-                Ok::<_, HostError>(
-                    l.into_iter()
-                        .rev()
-                        .map(|s| s.to_uppercase())
-                        .collect::<Vec<_>>(),
-                )
-            },
-        )
-        .unwrap();
-    let mut guest = Guest::new(
-        &linker,
-        &forwarding("echo-strings", "(param i32 i32 i32)", 3),
+    let mut guest = forwarding_to(
+        "echo-strings",
+        "(param i32 i32 i32)",
+        3,
+        |cx: &mut Ctx<'_, Log>, l: Vec<String>| {
+            log(cx, l.join(","));
+            Ok::<_, HostError>(
+                l.into_iter()
+                    .rev()
+                    .map(|s| s.to_uppercase())
+                    .collect::<Vec<_>>(),
+            )
+        },
     );
     guest.write(2048, b"abcde");
     guest.write(1024, &le32(&[2048, 3, 2051, 2]));
@@ -217,14 +204,15 @@ fn lists_of_strings_allocate_every_element_through_cabi_realloc() {
 
 #[test]
 fn records_are_flattened_going_in_and_stored_at_the_return_pointer_coming_out() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-point", |cx: &mut Ctx<'_, Log>, p: Point| {
+    let mut guest = forwarding_to(
+        "echo-point",
+        "(param i32 i32 i32)",
+        3,
+        |cx: &mut Ctx<'_, Log>, p: Point| {
             log(cx, format!("{p:?}"));
             Ok::<_, HostError>(Point { x: p.y, y: p.x })
-        })
-        .unwrap();
-    let mut guest = Guest::new(&linker, &forwarding("echo-point", "(param i32 i32 i32)", 3));
+        },
+    );
     guest.call("go", &i32s(&[-3, 4, 16])).unwrap();
     assert_eq!(guest.log(), ["Point { x: -3, y: 4 }"]);
     assert_eq!(guest.read(16, 8), [4, 0, 0, 0, 0xfd, 0xff, 0xff, 0xff]);
@@ -232,9 +220,11 @@ fn records_are_flattened_going_in_and_stored_at_the_return_pointer_coming_out() 
 
 #[test]
 fn records_with_strings_and_lists_cross_both_ways() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-person", |cx: &mut Ctx<'_, Log>, p: Person| {
+    let mut guest = forwarding_to(
+        "echo-person",
+        "(param i32 i32 i32 i32 i32 i32)",
+        6,
+        |cx: &mut Ctx<'_, Log>, p: Person| {
             log(cx, format!("{p:?}"));
             let mut tags = p.tags;
             tags.push("seen".into());
@@ -243,11 +233,7 @@ fn records_with_strings_and_lists_cross_both_ways() {
                 age: p.age.wrapping_add(1),
                 tags,
             })
-        })
-        .unwrap();
-    let mut guest = Guest::new(
-        &linker,
-        &forwarding("echo-person", "(param i32 i32 i32 i32 i32 i32)", 6),
+        },
     );
     guest.write(2048, b"adax");
     guest.write(1024, &le32(&[2051, 1]));
@@ -269,20 +255,14 @@ fn records_with_strings_and_lists_cross_both_ways() {
 
 #[test]
 fn tuples_cross_both_ways_with_their_padding() {
-    let mut linker = linker("imports");
-    linker
-        .func(
-            API,
-            "echo-tuple",
-            |cx: &mut Ctx<'_, Log>, t: (u8, String, f64)| {
-                log(cx, format!("{t:?}"));
-                Ok::<_, HostError>((t.0 + 1, t.1.chars().rev().collect::<String>(), t.2 * 2.0))
-            },
-        )
-        .unwrap();
-    let mut guest = Guest::new(
-        &linker,
-        &forwarding("echo-tuple", "(param i32 i32 i32 f64 i32)", 5),
+    let mut guest = forwarding_to(
+        "echo-tuple",
+        "(param i32 i32 i32 f64 i32)",
+        5,
+        |cx: &mut Ctx<'_, Log>, t: (u8, String, f64)| {
+            log(cx, format!("{t:?}"));
+            Ok::<_, HostError>((t.0 + 1, t.1.chars().rev().collect::<String>(), t.2 * 2.0))
+        },
     );
     guest.write(2048, b"abc");
     let args = [
@@ -301,17 +281,11 @@ fn tuples_cross_both_ways_with_their_padding() {
 
 #[test]
 fn a_return_area_misaligned_for_its_result_traps_before_the_host_writes() {
-    let mut linker = linker("imports");
-    linker
-        .func(
-            API,
-            "echo-tuple",
-            |_: &mut Ctx<'_, Log>, t: (u8, String, f64)| Ok::<_, HostError>(t),
-        )
-        .unwrap();
-    let mut guest = Guest::new(
-        &linker,
-        &forwarding("echo-tuple", "(param i32 i32 i32 f64 i32)", 5),
+    let mut guest = forwarding_to(
+        "echo-tuple",
+        "(param i32 i32 i32 f64 i32)",
+        5,
+        |_: &mut Ctx<'_, Log>, t: (u8, String, f64)| Ok::<_, HostError>(t),
     );
     guest.write(0, &[0xAA; 32]);
     let args = [
@@ -334,9 +308,11 @@ fn a_return_area_misaligned_for_its_result_traps_before_the_host_writes() {
 
 #[test]
 fn every_variant_case_crosses_with_its_payload_in_the_joined_slots() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-shape", |cx: &mut Ctx<'_, Log>, s: Shape| {
+    let mut guest = forwarding_to(
+        "echo-shape",
+        "(param i32 i64 i32 i32)",
+        4,
+        |cx: &mut Ctx<'_, Log>, s: Shape| {
             log(cx, format!("{s:?}"));
             Ok::<_, HostError>(match s {
                 Shape::Circle(r) => Shape::Square((r * 10.0) as u32),
@@ -344,11 +320,7 @@ fn every_variant_case_crosses_with_its_payload_in_the_joined_slots() {
                 Shape::Named(_) => Shape::Empty,
                 Shape::Empty => Shape::Circle(0.5),
             })
-        })
-        .unwrap();
-    let mut guest = Guest::new(
-        &linker,
-        &forwarding("echo-shape", "(param i32 i64 i32 i32)", 4),
+        },
     );
     let go = |guest: &mut Guest, case: i32, slot: i64, len: i32| {
         let args = [
@@ -379,15 +351,11 @@ fn every_variant_case_crosses_with_its_payload_in_the_joined_slots() {
 
 #[test]
 fn a_variant_discriminant_out_of_range_traps_naming_the_type() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-shape", |_: &mut Ctx<'_, Log>, s: Shape| {
-            Ok::<_, HostError>(s)
-        })
-        .unwrap();
-    let mut guest = Guest::new(
-        &linker,
-        &forwarding("echo-shape", "(param i32 i64 i32 i32)", 4),
+    let mut guest = forwarding_to(
+        "echo-shape",
+        "(param i32 i64 i32 i32)",
+        4,
+        |_: &mut Ctx<'_, Log>, s: Shape| Ok::<_, HostError>(s),
     );
     let args = [Value::I32(4), Value::I64(0), Value::I32(0), Value::I32(0)];
     assert_trap(
@@ -401,20 +369,18 @@ fn a_variant_discriminant_out_of_range_traps_naming_the_type() {
 
 #[test]
 fn enums_cross_as_their_case_index() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-color", |cx: &mut Ctx<'_, Log>, c: Color| {
+    let mut guest = forwarding_to(
+        "echo-color",
+        "(param i32) (result i32)",
+        1,
+        |cx: &mut Ctx<'_, Log>, c: Color| {
             log(cx, format!("{c:?}"));
             Ok::<_, HostError>(match c {
                 Color::Red => Color::Green,
                 Color::Green => Color::Blue,
                 Color::Blue => Color::Red,
             })
-        })
-        .unwrap();
-    let mut guest = Guest::new(
-        &linker,
-        &forwarding("echo-color", "(param i32) (result i32)", 1),
+        },
     );
     assert_eq!(guest.call("go", &[Value::I32(0)]).unwrap(), [Value::I32(1)]);
     assert_eq!(guest.call("go", &[Value::I32(2)]).unwrap(), [Value::I32(0)]);
@@ -430,24 +396,18 @@ fn enums_cross_as_their_case_index() {
 
 #[test]
 fn options_cross_as_a_discriminant_and_a_payload() {
-    let mut linker = linker("imports");
-    linker
-        .func(
-            API,
-            "echo-option",
-            |cx: &mut Ctx<'_, Log>, o: Option<u32>| {
-                log(cx, format!("{o:?}"));
-                Ok::<_, HostError>(match o {
-                    None => Some(0),
-                    Some(u32::MAX) => None,
-                    Some(n) => Some(n + 1),
-                })
-            },
-        )
-        .unwrap();
-    let mut guest = Guest::new(
-        &linker,
-        &forwarding("echo-option", "(param i32 i32 i32)", 3),
+    let mut guest = forwarding_to(
+        "echo-option",
+        "(param i32 i32 i32)",
+        3,
+        |cx: &mut Ctx<'_, Log>, o: Option<u32>| {
+            log(cx, format!("{o:?}"));
+            Ok::<_, HostError>(match o {
+                None => Some(0),
+                Some(u32::MAX) => None,
+                Some(n) => Some(n + 1),
+            })
+        },
     );
     guest.call("go", &i32s(&[0, 0, 0])).unwrap();
     assert_eq!((guest.read(0, 1)[0], guest.u32_at(4)), (1, 0));
@@ -467,23 +427,17 @@ fn options_cross_as_a_discriminant_and_a_payload() {
 
 #[test]
 fn results_cross_with_either_payload() {
-    let mut linker = linker("imports");
-    linker
-        .func(
-            API,
-            "echo-result",
-            |cx: &mut Ctx<'_, Log>, r: Result<u32, String>| {
-                log(cx, format!("{r:?}"));
-                Ok::<_, HostError>(match r {
-                    Ok(n) => Err(n.to_string()),
-                    Err(s) => Ok(s.len() as u32),
-                })
-            },
-        )
-        .unwrap();
-    let mut guest = Guest::new(
-        &linker,
-        &forwarding("echo-result", "(param i32 i32 i32 i32)", 4),
+    let mut guest = forwarding_to(
+        "echo-result",
+        "(param i32 i32 i32 i32)",
+        4,
+        |cx: &mut Ctx<'_, Log>, r: Result<u32, String>| {
+            log(cx, format!("{r:?}"));
+            Ok::<_, HostError>(match r {
+                Ok(n) => Err(n.to_string()),
+                Err(s) => Ok(s.len() as u32),
+            })
+        },
     );
     guest.call("go", &i32s(&[0, 1234, 0, 0])).unwrap();
     assert_eq!(guest.read(0, 1), [1]);
@@ -620,14 +574,15 @@ fn a_spilled_parameter_area_misaligned_or_past_the_end_traps() {
 
 #[test]
 fn a_result_of_several_values_goes_through_the_return_pointer() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "pair", |cx: &mut Ctx<'_, Log>, a: u32, b: u64| {
+    let mut guest = forwarding_to(
+        "pair",
+        "(param i32 i64 i32)",
+        3,
+        |cx: &mut Ctx<'_, Log>, a: u32, b: u64| {
             log(cx, format!("{a} {b}"));
             Ok::<_, HostError>((a + 1, b * 2))
-        })
-        .unwrap();
-    let mut guest = Guest::new(&linker, &forwarding("pair", "(param i32 i64 i32)", 3));
+        },
+    );
     let go = |ret: i32| [Value::I32(41), Value::I64(1 << 40), Value::I32(ret)];
     assert_eq!(guest.call("go", &go(24)).unwrap(), []);
     assert_eq!(guest.u32_at(24), 42);

@@ -9,26 +9,23 @@ use host_wasmer::abi::Val;
 use host_wasmer::typed::Own;
 use host_wasmer::{Ctx, HostError, Linker};
 use slots_core::{Handle, RawHandle};
-use support::{API, Gadget, Guest, Log, Thing, assert_trap, linker, log, module};
+use support::{API, BindApi, Gadget, Guest, Log, Thing, assert_trap, linker, log, module};
 use wasmer::Value;
 
 /// Every `thing` and `gadget` function bound to a typed closure.
 fn thing_linker() -> Linker<Log> {
     let mut linker = thing_linker_without_merge();
-    linker
-        .func(
-            API,
-            "[method]thing.merge",
-            |cx: &mut Ctx<'_, Log>, this: Handle<Thing>, other: Own<Thing>| {
-                let other = other
-                    .into_owned()
-                    .map_err(|_| HostError::msg("things are never shared"))?;
-                let this = cx.get_mut(this)?;
-                this.0.push_str(&other.0);
-                Ok::<_, HostError>(this.0.len() as u32)
-            },
-        )
-        .unwrap();
+    linker.bind(
+        "[method]thing.merge",
+        |cx: &mut Ctx<'_, Log>, this: Handle<Thing>, other: Own<Thing>| {
+            let other = other
+                .into_owned()
+                .map_err(|_| HostError::msg("things are never shared"))?;
+            let this = cx.get_mut(this)?;
+            this.0.push_str(&other.0);
+            Ok::<_, HostError>(this.0.len() as u32)
+        },
+    );
     linker
 }
 
@@ -36,41 +33,33 @@ fn thing_linker() -> Linker<Log> {
 fn thing_linker_without_merge() -> Linker<Log> {
     let mut linker = linker("imports");
     linker
-        .func(
-            API,
+        .bind(
             "[constructor]thing",
             |cx: &mut Ctx<'_, Log>, name: String| {
                 log(cx, format!("new {name}"));
                 Ok::<_, HostError>(Own::new(Thing(name)))
             },
         )
-        .unwrap()
-        .func(
-            API,
+        .bind(
             "[method]thing.name",
             |cx: &mut Ctx<'_, Log>, this: Handle<Thing>| {
                 Ok::<_, HostError>(cx.get(this)?.0.clone())
             },
         )
-        .unwrap()
-        .func(
-            API,
+        .bind(
             "[method]thing.split",
             |cx: &mut Ctx<'_, Log>, this: Handle<Thing>, suffix: String| {
                 let name = format!("{}{suffix}", cx.get(this)?.0);
                 Ok::<_, HostError>(Own::new(Thing(name)))
             },
         )
-        .unwrap()
-        .func(
-            API,
+        .bind(
             "[static]thing.peek",
             |cx: &mut Ctx<'_, Log>, t: Handle<Thing>| {
                 Ok::<_, HostError>(format!("<{}>", cx.get(t)?.0))
             },
         )
-        .unwrap()
-        .func(API, "make-thing", |cx: &mut Ctx<'_, Log>, name: String| {
+        .bind("make-thing", |cx: &mut Ctx<'_, Log>, name: String| {
             if name.is_empty() {
                 return Ok::<_, HostError>(Err("empty name".to_string()));
             }
@@ -79,11 +68,9 @@ fn thing_linker_without_merge() -> Linker<Log> {
                 .map_err(|e| HostError::msg(e.to_string()))?;
             Ok(Ok(handle))
         })
-        .unwrap()
-        .func(API, "[constructor]gadget", |_: &mut Ctx<'_, Log>| {
+        .bind("[constructor]gadget", |_: &mut Ctx<'_, Log>| {
             Ok::<_, HostError>(Own::new(Gadget))
-        })
-        .unwrap();
+        });
     linker
 }
 
@@ -129,6 +116,11 @@ fn thing_guest() -> String {
     module(&decls, &body)
 }
 
+/// [`thing_guest`] through [`thing_linker`], in its own store.
+fn things() -> Guest {
+    Guest::new(&thing_linker(), &thing_guest())
+}
+
 /// The guest's handle for a new `thing` called `name`.
 fn new_thing(guest: &mut Guest, name: &str) -> i32 {
     guest.write(2048, name.as_bytes());
@@ -147,6 +139,30 @@ fn name_of(guest: &mut Guest, handle: i32) -> Result<String, wasmer::RuntimeErro
     Ok(guest.string_at(0))
 }
 
+/// Asserts that the guest holds exactly `things`: each handle names its
+/// thing, and no other handle is live.
+fn assert_holds(guest: &mut Guest, things: &[(i32, &str)]) {
+    for (handle, name) in things {
+        assert_eq!(
+            name_of(guest, *handle).unwrap(),
+            *name,
+            "handle {handle:#x}"
+        );
+    }
+    assert_eq!(guest.live_handles() as usize, things.len());
+}
+
+/// Asserts that `handle` traps as `stale` as the `thing` of
+/// `[method]thing.name` and in `[resource-drop]thing`.
+fn assert_stale(guest: &mut Guest, handle: i32, stale: &str) {
+    assert_trap(
+        name_of(guest, handle),
+        &["#[method]thing.name", "bad `thing` handle", stale],
+    );
+    let dropped = guest.call("drop", &[Value::I32(handle)]);
+    assert_trap(dropped, &["#[resource-drop]thing", stale]);
+}
+
 fn one_i32(result: Vec<Value>) -> i32 {
     let [Value::I32(value)] = result[..] else {
         panic!("not one i32: {result:?}");
@@ -156,7 +172,7 @@ fn one_i32(result: Vec<Value>) -> i32 {
 
 #[test]
 fn a_constructor_gives_an_own_handle_that_methods_and_static_functions_borrow() {
-    let mut guest = Guest::new(&thing_linker(), &thing_guest());
+    let mut guest = things();
     let h = new_thing(&mut guest, "alpha");
     assert!(h != 0 && h != -1, "handles are never 0 or u32::MAX: {h:#x}");
     assert_eq!(name_of(&mut guest, h).unwrap(), "alpha");
@@ -168,7 +184,7 @@ fn a_constructor_gives_an_own_handle_that_methods_and_static_functions_borrow() 
 
 #[test]
 fn an_own_result_is_a_new_handle_to_a_new_object() {
-    let mut guest = Guest::new(&thing_linker(), &thing_guest());
+    let mut guest = things();
     let h = new_thing(&mut guest, "alpha");
     guest.write(2048, b"-2");
     let split = one_i32(
@@ -177,14 +193,12 @@ fn an_own_result_is_a_new_handle_to_a_new_object() {
             .unwrap(),
     );
     assert_ne!(split, h);
-    assert_eq!(name_of(&mut guest, split).unwrap(), "alpha-2");
-    assert_eq!(name_of(&mut guest, h).unwrap(), "alpha");
-    assert_eq!(guest.live_handles(), 2);
+    assert_holds(&mut guest, &[(split, "alpha-2"), (h, "alpha")]);
 }
 
 #[test]
 fn an_own_handle_inside_a_result_is_given_to_the_guest() {
-    let mut guest = Guest::new(&thing_linker(), &thing_guest());
+    let mut guest = things();
     guest.write(2048, b"made");
     guest
         .call("make", &[Value::I32(2048), Value::I32(4), Value::I32(0)])
@@ -202,7 +216,7 @@ fn an_own_handle_inside_a_result_is_given_to_the_guest() {
 
 #[test]
 fn an_own_param_moves_the_object_out_of_the_guest_table() {
-    let mut guest = Guest::new(&thing_linker(), &thing_guest());
+    let mut guest = things();
     let keep = new_thing(&mut guest, "alpha");
     let given = new_thing(&mut guest, "beta");
     let len = guest
@@ -228,7 +242,7 @@ fn an_own_param_moves_the_object_out_of_the_guest_table() {
 
 #[test]
 fn the_same_handle_as_borrow_and_own_in_one_call_traps_before_taking_anything() {
-    let mut guest = Guest::new(&thing_linker(), &thing_guest());
+    let mut guest = things();
     let h = new_thing(&mut guest, "alpha");
     let other = new_thing(&mut guest, "other");
     let hex = format!("{:#010x}", h as u32);
@@ -243,14 +257,12 @@ fn the_same_handle_as_borrow_and_own_in_one_call_traps_before_taking_anything() 
     );
     // As the canonical ABI requires, nothing was taken: both handles still
     // work, and the table still answers.
-    assert_eq!(name_of(&mut guest, h).unwrap(), "alpha");
-    assert_eq!(name_of(&mut guest, other).unwrap(), "other");
-    assert_eq!(guest.live_handles(), 2);
+    assert_holds(&mut guest, &[(h, "alpha"), (other, "other")]);
 }
 
 #[test]
 fn a_handle_of_another_resource_type_is_rejected_naming_both_types() {
-    let mut guest = Guest::new(&thing_linker(), &thing_guest());
+    let mut guest = things();
     let thing = new_thing(&mut guest, "alpha");
     let gadget = one_i32(guest.call("gadget", &[]).unwrap());
     let wrong = format!(
@@ -288,19 +300,12 @@ fn a_handle_of_another_resource_type_is_rejected_naming_both_types() {
 
 #[test]
 fn a_dropped_handle_is_stale_for_methods_and_for_a_second_drop() {
-    let mut guest = Guest::new(&thing_linker(), &thing_guest());
+    let mut guest = things();
     let h = new_thing(&mut guest, "alpha");
     guest.call("drop", &[Value::I32(h)]).unwrap();
     assert_eq!(guest.live_handles(), 0);
     let stale = format!("stale handle {:#010x}: its object was dropped", h as u32);
-    assert_trap(
-        name_of(&mut guest, h),
-        &["#[method]thing.name", "bad `thing` handle", &stale],
-    );
-    assert_trap(
-        guest.call("drop", &[Value::I32(h)]),
-        &["#[resource-drop]thing", &stale],
-    );
+    assert_stale(&mut guest, h, &stale);
     // The slot is reused under a new generation; the old handle stays stale.
     let reused = new_thing(&mut guest, "beta");
     assert_ne!(reused, h);
@@ -310,7 +315,7 @@ fn a_dropped_handle_is_stale_for_methods_and_for_a_second_drop() {
 
 #[test]
 fn forged_handles_are_rejected_as_reserved_or_never_issued() {
-    let mut guest = Guest::new(&thing_linker(), &thing_guest());
+    let mut guest = things();
     let h = new_thing(&mut guest, "alpha");
     assert_trap(
         name_of(&mut guest, 0),
@@ -446,14 +451,7 @@ fn a_dynamic_function_that_ignores_an_own_leaves_no_handle_behind() {
         "the `own` left the guest's table before the function ran"
     );
     let stale = format!("stale handle {:#010x}", given as u32);
-    assert_trap(
-        name_of(&mut guest, given),
-        &["[method]thing.name", "bad `thing` handle", &stale],
-    );
-    assert_trap(
-        guest.call("drop", &[Value::I32(given)]),
-        &["[resource-drop]thing", &stale],
-    );
+    assert_stale(&mut guest, given, &stale);
     let counters = guest.instance.counters(&guest.store);
     assert_eq!(
         counters.drops, 1,
@@ -499,6 +497,18 @@ fn a_dynamic_function_takes_the_object_an_own_gave_it() {
     );
 }
 
+/// A guest whose dynamic `merge` logs `ran` and returns 0, holding one
+/// thing, `alpha`: the guest and the thing's handle.
+fn alpha_with_logging_merge() -> (Guest, i32) {
+    let linker = dynamic_merge_linker(|cx, _| {
+        log(cx, "ran");
+        Ok(Some(Val::U32(0)))
+    });
+    let mut guest = Guest::new(&linker, &thing_guest());
+    let h = new_thing(&mut guest, "alpha");
+    (guest, h)
+}
+
 fn other_bits(params: &[Val]) -> u32 {
     match params.get(1) {
         Some(Val::Own(bits)) => *bits,
@@ -508,12 +518,7 @@ fn other_bits(params: &[Val]) -> u32 {
 
 #[test]
 fn a_dynamic_function_given_one_handle_as_borrow_and_own_traps_before_taking_anything() {
-    let linker = dynamic_merge_linker(|cx, _| {
-        log(cx, "ran");
-        Ok(Some(Val::U32(0)))
-    });
-    let mut guest = Guest::new(&linker, &thing_guest());
-    let h = new_thing(&mut guest, "alpha");
+    let (mut guest, h) = alpha_with_logging_merge();
     assert_trap(
         guest.call("merge", &[Value::I32(h), Value::I32(h)]),
         &[
@@ -527,18 +532,12 @@ fn a_dynamic_function_given_one_handle_as_borrow_and_own_traps_before_taking_any
         "the function never ran"
     );
     guest.instance.clear_poison();
-    assert_eq!(name_of(&mut guest, h).unwrap(), "alpha");
-    assert_eq!(guest.live_handles(), 1);
+    assert_holds(&mut guest, &[(h, "alpha")]);
 }
 
 #[test]
 fn a_dynamic_function_given_a_bad_borrow_or_own_traps_before_it_runs() {
-    let linker = dynamic_merge_linker(|cx, _| {
-        log(cx, "ran");
-        Ok(Some(Val::U32(0)))
-    });
-    let mut guest = Guest::new(&linker, &thing_guest());
-    let h = new_thing(&mut guest, "alpha");
+    let (mut guest, h) = alpha_with_logging_merge();
     let gadget = one_i32(guest.call("gadget", &[]).unwrap());
     assert_trap(
         guest.call("merge", &[Value::I32(0x7777), Value::I32(h)]),

@@ -6,6 +6,7 @@
 mod support;
 
 use host_wasmer::abi::Val;
+use host_wasmer::typed::{Lift, Lower};
 use host_wasmer::{Ctx, HostError};
 use support::{API, Guest, Log, assert_trap, forwarding, linker, log};
 use wasmer::Value;
@@ -16,184 +17,100 @@ fn scalar_guest(name: &str, core: &str) -> String {
     forwarding(name, &format!("(param {core}) (result {core})"), 1)
 }
 
-#[test]
-fn bool_is_any_nonzero_i32_going_in_and_zero_or_one_coming_out() {
+/// A [`scalar_guest`] of `name`, bound to a typed host function that logs
+/// its argument and returns `f` of it.
+fn echo<T>(name: &str, core: &str, f: fn(T) -> T) -> Guest
+where
+    T: Lift + Lower + ToString + 'static,
+{
     let mut linker = linker("imports");
     linker
-        .func(API, "echo-bool", |cx: &mut Ctx<'_, Log>, x: bool| {
+        .func(API, name, move |cx: &mut Ctx<'_, Log>, x: T| {
             log(cx, x.to_string());
-            Ok::<_, HostError>(!x)
+            Ok::<_, HostError>(f(x))
         })
         .unwrap();
-    let mut guest = Guest::new(&linker, &scalar_guest("echo-bool", "i32"));
-    assert_eq!(guest.call("go", &[Value::I32(7)]).unwrap(), [Value::I32(0)]);
-    assert_eq!(
-        guest.call("go", &[Value::I32(-1)]).unwrap(),
-        [Value::I32(0)]
-    );
-    assert_eq!(guest.call("go", &[Value::I32(0)]).unwrap(), [Value::I32(1)]);
-    assert_eq!(guest.log(), ["true", "true", "false"]);
+    Guest::new(&linker, &scalar_guest(name, core))
+}
+
+/// Asserts that `go` returns `out` for each `(in, out)` of `crossings`, and
+/// that the host function logged `logged`, in order.
+fn assert_crossings(guest: &mut Guest, crossings: &[(Value, Value)], logged: &[&str]) {
+    for (input, output) in crossings {
+        let back = guest.call("go", std::slice::from_ref(input)).unwrap();
+        assert_eq!(back, std::slice::from_ref(output), "for {input:?}");
+    }
+    assert_eq!(guest.log(), logged);
+}
+
+#[test]
+fn bool_is_any_nonzero_i32_going_in_and_zero_or_one_coming_out() {
+    let mut guest = echo("echo-bool", "i32", |x: bool| !x);
+    let crossings = [(7, 0), (-1, 0), (0, 1)].map(|(i, o)| (Value::I32(i), Value::I32(o)));
+    assert_crossings(&mut guest, &crossings, &["true", "true", "false"]);
 }
 
 #[test]
 fn u8_keeps_the_low_bits_going_in_and_is_zero_extended_coming_out() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-u8", |cx: &mut Ctx<'_, Log>, x: u8| {
-            log(cx, x.to_string());
-            Ok::<_, HostError>(x.wrapping_add(1))
-        })
-        .unwrap();
-    let mut guest = Guest::new(&linker, &scalar_guest("echo-u8", "i32"));
-    assert_eq!(
-        guest.call("go", &[Value::I32(0x1FE)]).unwrap(),
-        [Value::I32(255)]
-    );
-    assert_eq!(
-        guest.call("go", &[Value::I32(-1)]).unwrap(),
-        [Value::I32(0)]
-    );
-    assert_eq!(guest.log(), ["254", "255"]);
+    let mut guest = echo("echo-u8", "i32", |x: u8| x.wrapping_add(1));
+    let crossings = [(0x1FE, 255), (-1, 0)].map(|(i, o)| (Value::I32(i), Value::I32(o)));
+    assert_crossings(&mut guest, &crossings, &["254", "255"]);
 }
 
 #[test]
 fn u16_keeps_the_low_bits_going_in_and_is_zero_extended_coming_out() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-u16", |cx: &mut Ctx<'_, Log>, x: u16| {
-            log(cx, x.to_string());
-            Ok::<_, HostError>(x.wrapping_add(1))
-        })
-        .unwrap();
-    let mut guest = Guest::new(&linker, &scalar_guest("echo-u16", "i32"));
-    assert_eq!(
-        guest.call("go", &[Value::I32(0x1_FFFE)]).unwrap(),
-        [Value::I32(0xFFFF)]
-    );
-    assert_eq!(guest.log(), ["65534"]);
+    let mut guest = echo("echo-u16", "i32", |x: u16| x.wrapping_add(1));
+    let crossings = [(Value::I32(0x1_FFFE), Value::I32(0xFFFF))];
+    assert_crossings(&mut guest, &crossings, &["65534"]);
 }
 
 #[test]
 fn u32_crosses_as_the_bits_of_an_i32() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-u32", |cx: &mut Ctx<'_, Log>, x: u32| {
-            log(cx, x.to_string());
-            Ok::<_, HostError>(x - 1)
-        })
-        .unwrap();
-    let mut guest = Guest::new(&linker, &scalar_guest("echo-u32", "i32"));
-    assert_eq!(
-        guest.call("go", &[Value::I32(-1)]).unwrap(),
-        [Value::I32(-2)]
-    );
-    assert_eq!(guest.log(), [u32::MAX.to_string()]);
+    let mut guest = echo("echo-u32", "i32", |x: u32| x - 1);
+    let crossings = [(Value::I32(-1), Value::I32(-2))];
+    assert_crossings(&mut guest, &crossings, &[&u32::MAX.to_string()]);
 }
 
 #[test]
 fn u64_crosses_as_the_bits_of_an_i64() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-u64", |cx: &mut Ctx<'_, Log>, x: u64| {
-            log(cx, x.to_string());
-            Ok::<_, HostError>(x - 1)
-        })
-        .unwrap();
-    let mut guest = Guest::new(&linker, &scalar_guest("echo-u64", "i64"));
-    assert_eq!(
-        guest.call("go", &[Value::I64(-1)]).unwrap(),
-        [Value::I64(-2)]
-    );
-    assert_eq!(guest.log(), [u64::MAX.to_string()]);
+    let mut guest = echo("echo-u64", "i64", |x: u64| x - 1);
+    let crossings = [(Value::I64(-1), Value::I64(-2))];
+    assert_crossings(&mut guest, &crossings, &[&u64::MAX.to_string()]);
 }
 
 #[test]
 fn s8_keeps_the_low_bits_going_in_and_is_sign_extended_coming_out() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-s8", |cx: &mut Ctx<'_, Log>, x: i8| {
-            log(cx, x.to_string());
-            Ok::<_, HostError>(x.wrapping_sub(1))
-        })
-        .unwrap();
-    let mut guest = Guest::new(&linker, &scalar_guest("echo-s8", "i32"));
-    assert_eq!(
-        guest.call("go", &[Value::I32(0xFF)]).unwrap(),
-        [Value::I32(-2)]
-    );
-    assert_eq!(
-        guest.call("go", &[Value::I32(0x180)]).unwrap(),
-        [Value::I32(127)]
-    );
-    assert_eq!(guest.log(), ["-1", "-128"]);
+    let mut guest = echo("echo-s8", "i32", |x: i8| x.wrapping_sub(1));
+    let crossings = [(0xFF, -2), (0x180, 127)].map(|(i, o)| (Value::I32(i), Value::I32(o)));
+    assert_crossings(&mut guest, &crossings, &["-1", "-128"]);
 }
 
 #[test]
 fn s16_keeps_the_low_bits_going_in_and_is_sign_extended_coming_out() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-s16", |cx: &mut Ctx<'_, Log>, x: i16| {
-            log(cx, x.to_string());
-            Ok::<_, HostError>(x.wrapping_add(1))
-        })
-        .unwrap();
-    let mut guest = Guest::new(&linker, &scalar_guest("echo-s16", "i32"));
-    assert_eq!(
-        guest.call("go", &[Value::I32(0x1_8000)]).unwrap(),
-        [Value::I32(-32767)]
-    );
-    assert_eq!(guest.log(), ["-32768"]);
+    let mut guest = echo("echo-s16", "i32", |x: i16| x.wrapping_add(1));
+    let crossings = [(Value::I32(0x1_8000), Value::I32(-32767))];
+    assert_crossings(&mut guest, &crossings, &["-32768"]);
 }
 
 #[test]
 fn s32_crosses_unchanged() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-s32", |cx: &mut Ctx<'_, Log>, x: i32| {
-            log(cx, x.to_string());
-            Ok::<_, HostError>(x.wrapping_sub(1))
-        })
-        .unwrap();
-    let mut guest = Guest::new(&linker, &scalar_guest("echo-s32", "i32"));
-    assert_eq!(
-        guest.call("go", &[Value::I32(i32::MIN)]).unwrap(),
-        [Value::I32(i32::MAX)]
-    );
-    assert_eq!(guest.log(), [i32::MIN.to_string()]);
+    let mut guest = echo("echo-s32", "i32", |x: i32| x.wrapping_sub(1));
+    let crossings = [(Value::I32(i32::MIN), Value::I32(i32::MAX))];
+    assert_crossings(&mut guest, &crossings, &[&i32::MIN.to_string()]);
 }
 
 #[test]
 fn s64_crosses_unchanged() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-s64", |cx: &mut Ctx<'_, Log>, x: i64| {
-            log(cx, x.to_string());
-            Ok::<_, HostError>(x.wrapping_sub(1))
-        })
-        .unwrap();
-    let mut guest = Guest::new(&linker, &scalar_guest("echo-s64", "i64"));
-    assert_eq!(
-        guest.call("go", &[Value::I64(i64::MIN)]).unwrap(),
-        [Value::I64(i64::MAX)]
-    );
-    assert_eq!(guest.log(), [i64::MIN.to_string()]);
+    let mut guest = echo("echo-s64", "i64", |x: i64| x.wrapping_sub(1));
+    let crossings = [(Value::I64(i64::MIN), Value::I64(i64::MAX))];
+    assert_crossings(&mut guest, &crossings, &[&i64::MIN.to_string()]);
 }
 
 #[test]
 fn f32_crosses_with_its_value() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-f32", |cx: &mut Ctx<'_, Log>, x: f32| {
-            log(cx, x.to_string());
-            Ok::<_, HostError>(x * 2.0)
-        })
-        .unwrap();
-    let mut guest = Guest::new(&linker, &scalar_guest("echo-f32", "f32"));
-    assert_eq!(
-        guest.call("go", &[Value::F32(-1.25)]).unwrap(),
-        [Value::F32(-2.5)]
-    );
-    assert_eq!(guest.log(), ["-1.25"]);
+    let mut guest = echo("echo-f32", "f32", |x: f32| x * 2.0);
+    let crossings = [(Value::F32(-1.25), Value::F32(-2.5))];
+    assert_crossings(&mut guest, &crossings, &["-1.25"]);
 }
 
 #[test]
@@ -227,35 +144,15 @@ fn f64_crosses_with_its_value_and_nan_payloads_pass_through() {
 
 #[test]
 fn char_crosses_as_its_scalar_value() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-char", |cx: &mut Ctx<'_, Log>, x: char| {
-            log(cx, x.to_string());
-            Ok::<_, HostError>(char::from_u32(u32::from(x) + 1).unwrap_or('?'))
-        })
-        .unwrap();
-    let mut guest = Guest::new(&linker, &scalar_guest("echo-char", "i32"));
-    assert_eq!(
-        guest.call("go", &[Value::I32(0xE9)]).unwrap(),
-        [Value::I32(0xEA)]
-    );
-    assert_eq!(
-        guest.call("go", &[Value::I32(0x1F600)]).unwrap(),
-        [Value::I32(0x1F601)]
-    );
-    assert_eq!(guest.log(), ["é", "😀"]);
+    let next = |x: char| char::from_u32(u32::from(x) + 1).unwrap_or('?');
+    let mut guest = echo("echo-char", "i32", next);
+    let crossings = [(0xE9, 0xEA), (0x1F600, 0x1F601)].map(|(i, o)| (Value::I32(i), Value::I32(o)));
+    assert_crossings(&mut guest, &crossings, &["é", "😀"]);
 }
 
 #[test]
 fn a_surrogate_or_out_of_range_char_traps_naming_the_import_and_the_value() {
-    let mut linker = linker("imports");
-    linker
-        .func(API, "echo-char", |cx: &mut Ctx<'_, Log>, x: char| {
-            log(cx, x.to_string());
-            Ok::<_, HostError>(x)
-        })
-        .unwrap();
-    let mut guest = Guest::new(&linker, &scalar_guest("echo-char", "i32"));
+    let mut guest = echo("echo-char", "i32", |x: char| x);
     assert_trap(
         guest.call("go", &[Value::I32(0xD800)]),
         &[
@@ -285,11 +182,8 @@ fn the_dynamic_path_lifts_and_lowers_narrow_integers_the_same_way() {
         })
         .unwrap();
     let mut guest = Guest::new(&linker, &scalar_guest("echo-s8", "i32"));
-    assert_eq!(
-        guest.call("go", &[Value::I32(0x1FF)]).unwrap(),
-        [Value::I32(-2)]
-    );
-    assert_eq!(guest.log(), ["[S8(-1)]"]);
+    let crossings = [(Value::I32(0x1FF), Value::I32(-2))];
+    assert_crossings(&mut guest, &crossings, &["[S8(-1)]"]);
 }
 
 #[test]

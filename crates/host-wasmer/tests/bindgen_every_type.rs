@@ -10,8 +10,9 @@ use std::sync::Arc;
 use host_wasmer::abi::{Abi, Val, WasmerMemory};
 use host_wasmer::bindings::Caller;
 use host_wasmer::typed::Own;
-use host_wasmer::{CallError, Ctx, HostConfig, HostError, SlotsHost};
+use host_wasmer::{CallError, Ctx, HostConfig, HostError, SharedHost};
 use slots_core::{Borrowed, Handle, Resource};
+use slots_test_support::exports;
 use wasmer::{Module, Store, Value};
 use wit_parser::abi::{AbiVariant, WasmType};
 use wit_parser::{Function, Resolve};
@@ -327,7 +328,7 @@ impl Run {
             &mut store,
             &module,
             Data::default(),
-            SlotsHost::new(HostConfig::default()),
+            SharedHost::new(HostConfig::default()),
             "test",
         )
         .unwrap();
@@ -357,9 +358,11 @@ impl Run {
         let func = self.func(name);
         let abi = Abi::new(&self.resolve);
         let sig = self.resolve.wasm_signature(AbiVariant::GuestImport, &func);
-        let exports = self.guest.instance().wasmer().exports.clone();
-        let memory = exports.get_memory("memory").unwrap().clone();
-        let realloc = exports.get_typed_function(&self.store, "cabi_realloc").ok();
+        let memory = exports::memory(self.exports()).clone();
+        let realloc = self
+            .exports()
+            .get_typed_function(&self.store, "cabi_realloc")
+            .ok();
         let mut args = {
             let mut mem = WasmerMemory::new(&mut self.store, memory.clone(), realloc.clone());
             abi.lower_export_params(&func, params, &mut mem).unwrap()
@@ -368,7 +371,7 @@ impl Run {
         if sig.retptr {
             args.push(Value::I32(RETPTR));
         }
-        let trampoline = exports.get_function(&format!("t:{name}")).unwrap().clone();
+        let trampoline = exports::function(self.exports(), &format!("t:{name}"));
         let results = trampoline.call(&mut self.store, &args)?;
         let results: Vec<Value> = if sig.retptr {
             vec![Value::I32(RETPTR)]
@@ -377,6 +380,23 @@ impl Run {
         };
         let mut mem = WasmerMemory::new(&mut self.store, memory, realloc);
         Ok(abi.lift_export_result(&func, &results, &mut mem).unwrap())
+    }
+
+    /// The guest's core exports.
+    fn exports(&self) -> &wasmer::Exports {
+        &self.guest.instance().wasmer().exports
+    }
+
+    /// Calls the guest's core export `name` with `args`, all `i32`s.
+    fn core(&mut self, name: &str, args: &[i32]) -> Result<Vec<Value>, wasmer::RuntimeError> {
+        let args: Vec<Value> = args.iter().map(|&a| Value::I32(a)).collect();
+        let exports = &self.guest.instance().wasmer().exports;
+        exports::call(exports, &mut self.store, name, &args)
+    }
+
+    /// Writes `bytes` into the guest's memory at `ptr`.
+    fn write(&mut self, ptr: u32, bytes: &[u8]) {
+        exports::write(self.exports(), &self.store, ptr, bytes);
     }
 
     fn echo(&mut self, name: &str, value: Val) {
@@ -564,18 +584,9 @@ fn resources_are_made_lent_taken_and_dropped() {
     );
     let live = run.guest.instance().counters(&run.store).live_handles;
     assert_eq!(live, 2, "a and its fork remain");
-    let drop = run
-        .guest
-        .instance()
-        .wasmer()
-        .exports
-        .get_function("t:drop")
-        .unwrap()
-        .clone();
-    drop.call(&mut run.store, &[Value::I32(forked as i32)])
-        .unwrap();
+    run.core("t:drop", &[forked as i32]).unwrap();
     assert_eq!(run.guest.instance().counters(&run.store).live_handles, 1);
-    let again = drop.call(&mut run.store, &[Value::I32(forked as i32)]);
+    let again = run.core("t:drop", &[forked as i32]);
     support::assert_trap(again, &["[resource-drop]counter", "counter"]);
 }
 
@@ -604,102 +615,25 @@ fn forged_handles_and_bad_guest_data_trap_naming_the_import() {
     support::assert_trap(zero, &["[method]counter.get", "counter"]);
 
     // A string argument pointing past memory, and one of bad UTF-8.
-    let trampoline = |run: &mut Run| {
-        run.guest
-            .instance()
-            .wasmer()
-            .exports
-            .get_function("t:echo-char")
-            .unwrap()
-            .clone()
-    };
-    let char_echo = trampoline(&mut run);
-    let bad_char = char_echo.call(&mut run.store, &[Value::I32(0xD800)]);
+    let bad_char = run.core("t:echo-char", &[0xD800]);
     support::assert_trap(bad_char, &["echo-char", "not a valid char"]);
-    let pair = run
-        .guest
-        .instance()
-        .wasmer()
-        .exports
-        .get_function("t:pair")
-        .unwrap()
-        .clone();
-    let past_end = pair.call(
-        &mut run.store,
-        &[
-            Value::I32(1),
-            Value::I32(-16),
-            Value::I32(64),
-            Value::I32(512),
-        ],
-    );
+    let past_end = run.core("t:pair", &[1, -16, 64, 512]);
     support::assert_trap(past_end, &["#pair", "past the end of memory"]);
-    let memory = run
-        .guest
-        .instance()
-        .wasmer()
-        .exports
-        .get_memory("memory")
-        .unwrap()
-        .clone();
-    memory.view(&run.store).write(1000, &[0xff, 0xfe]).unwrap();
-    let bad_utf8 = pair.call(
-        &mut run.store,
-        &[
-            Value::I32(1),
-            Value::I32(1000),
-            Value::I32(2),
-            Value::I32(512),
-        ],
-    );
+    run.write(1000, &[0xff, 0xfe]);
+    let bad_utf8 = run.core("t:pair", &[1, 1000, 2, 512]);
     support::assert_trap(bad_utf8, &["#pair", "utf-8"]);
-    let misaligned = pair.call(
-        &mut run.store,
-        &[Value::I32(1), Value::I32(0), Value::I32(0), Value::I32(513)],
-    );
+    let misaligned = run.core("t:pair", &[1, 0, 0, 513]);
     support::assert_trap(misaligned, &["#pair", "not aligned"]);
 }
 
 #[test]
 fn a_guest_allocator_calling_the_host_traps_as_reentrant() {
     let mut run = Run::with_guest(true);
-    let trampoline = run
-        .guest
-        .instance()
-        .wasmer()
-        .exports
-        .get_function("t:pair")
-        .unwrap()
-        .clone();
-    let memory = run
-        .guest
-        .instance()
-        .wasmer()
-        .exports
-        .get_memory("memory")
-        .unwrap()
-        .clone();
-    memory.view(&run.store).write(1000, b"abc").unwrap();
-    let result = trampoline.call(
-        &mut run.store,
-        &[
-            Value::I32(1),
-            Value::I32(1000),
-            Value::I32(3),
-            Value::I32(512),
-        ],
-    );
+    run.write(1000, b"abc");
+    let result = run.core("t:pair", &[1, 1000, 3, 512]);
     support::assert_trap(result, &["#pair", "cabi_realloc", "re-entrant"]);
     // The instance is usable again once the call is over.
-    let char_echo = run
-        .guest
-        .instance()
-        .wasmer()
-        .exports
-        .get_function("t:echo-char")
-        .unwrap()
-        .clone();
-    let echoed = char_echo.call(&mut run.store, &[Value::I32(66)]).unwrap();
+    let echoed = run.core("t:echo-char", &[66]).unwrap();
     assert_eq!(echoed.to_vec(), [Value::I32(66)]);
 }
 
@@ -719,15 +653,12 @@ fn exports_are_typed_methods_with_post_return() {
         nickname: None,
     };
     assert_eq!(run.guest.call_describe(&mut run.store, ada).unwrap(), "Ada");
-    let posts = run
-        .guest
-        .instance()
-        .wasmer()
-        .exports
-        .get_global("posts")
-        .unwrap()
-        .clone();
-    assert_eq!(posts.get(&mut run.store), Value::I32(1));
+    let posts = exports::global_i32(
+        &run.guest.instance().wasmer().exports,
+        &mut run.store,
+        "posts",
+    );
+    assert_eq!(posts, 1);
 }
 
 #[test]

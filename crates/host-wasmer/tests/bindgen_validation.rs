@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::panic, missing_docs, unreachable_pub)]
 
 use host_wasmer::bindings::{Caller, new_env};
-use host_wasmer::{Ctx, HostConfig, HostError, InstantiateError, Problem, SlotsHost};
+use host_wasmer::{Ctx, HostConfig, HostError, InstantiateError, Problem, SharedHost};
 use slots_core::{Borrowed, Resource};
 use wasmer::{Function, Imports, Module, Store, imports};
 
@@ -55,24 +55,25 @@ impl api::HostCounter for Data {
     }
 }
 
-/// A guest of the world: `run` returns the host's `name`.
-const GOOD: &str = r#"(module
+/// A guest of the world, with `imports` of its own first: `run` returns
+/// the host's `name`.
+fn good(imports: &str) -> String {
+    slots_test_support::wat::module_with_heap(
+        1024,
+        &format!(
+            r#"{imports}
   (import "demo:check/api@1.0.0" "name" (func $name (param i32)))
   (import "demo:check/api@1.0.0" "[constructor]counter" (func $new (result i32)))
   (import "demo:check/api@1.0.0" "[method]counter.get" (func $get (param i32) (result i32)))
-  (import "demo:check/api@1.0.0" "[resource-drop]counter" (func $drop (param i32)))
-  (memory (export "memory") 1)
-  (global $heap (mut i32) (i32.const 1024))
-  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
-    (local $p i32)
-    (local.set $p (global.get $heap))
-    (global.set $heap (i32.add (global.get $heap) (local.get 3)))
-    (local.get $p))
-  (func (export "run") (result i32)
+  (import "demo:check/api@1.0.0" "[resource-drop]counter" (func $drop (param i32)))"#
+        ),
+        r#"(func (export "run") (result i32)
     (call $drop (call $new))
     (call $name (i32.const 16))
     (i32.const 16))
-  (func (export "cabi_post_run") (param i32)))"#;
+  (func (export "cabi_post_run") (param i32))"#,
+    )
+}
 
 fn module(store: &Store, wat: &str) -> Module {
     Module::new(store, wat::parse_str(wat).unwrap()).unwrap()
@@ -88,8 +89,8 @@ fn problems(error: InstantiateError) -> Vec<Problem> {
 #[test]
 fn a_guest_of_the_world_passes_the_check_and_runs() {
     let mut store = Store::default();
-    let host = SlotsHost::new(HostConfig::default());
-    let module = module(&store, GOOD);
+    let host = SharedHost::new(HostConfig::default());
+    let module = module(&store, &good(""));
     let guest = Checked::new(&mut store, &module, Data, host.clone(), "t").unwrap();
     assert_eq!(guest.call_run(&mut store).unwrap(), "checked");
     drop(store);
@@ -99,7 +100,7 @@ fn a_guest_of_the_world_passes_the_check_and_runs() {
 #[test]
 fn every_problem_of_a_module_is_listed_at_once_and_nothing_is_instantiated() {
     let mut store = Store::default();
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let bad = module(
         &store,
         r#"(module
@@ -128,8 +129,8 @@ fn every_problem_of_a_module_is_listed_at_once_and_nothing_is_instantiated() {
 #[test]
 fn imports_without_the_worlds_functions_are_unbound_problems() {
     let mut store = Store::default();
-    let host = SlotsHost::new(HostConfig::default());
-    let module = module(&store, GOOD);
+    let host = SharedHost::new(HostConfig::default());
+    let module = module(&store, &good(""));
     let env = new_env(&mut store, Data, host, "t");
     // `Checked::add_to_imports` was not called on these imports.
     let error = Checked::instantiate(&mut store, &module, &Imports::new(), env).err();
@@ -144,9 +145,8 @@ fn imports_without_the_worlds_functions_are_unbound_problems() {
 
 #[test]
 fn imports_of_other_modules_are_checked_against_what_the_embedder_defined() {
-    let with_tick = |body: &str| GOOD.replacen("(module", &format!("(module {body}"), 1);
-    let wat = with_tick(r#"(import "env" "tick" (func (param i32)))"#);
-    let host = SlotsHost::new(HostConfig::default());
+    let wat = good(r#"(import "env" "tick" (func (param i32)))"#);
+    let host = SharedHost::new(HostConfig::default());
 
     // Defined with the module's type: it instantiates.
     let mut store = Store::default();

@@ -180,7 +180,7 @@ fn handle_types_must_match_the_bound_resource_and_own_or_borrow() {
 fn a_handle_to_a_resource_with_no_rust_type_bound_is_refused() {
     let mut linker = host_wasmer::Linker::<Log>::new(
         support::world("imports"),
-        host_wasmer::SlotsHost::new(host_wasmer::HostConfig::default()),
+        host_wasmer::SharedHost::new(host_wasmer::HostConfig::default()),
     );
     let error = bind_error(linker.func(
         API,
@@ -374,7 +374,7 @@ fn counts_of_one_read_in_the_singular() {
     let module = Module::new(&store, wat::parse_str("(module)").unwrap()).unwrap();
     let linker = host_wasmer::Linker::<()>::new(
         host_wasmer::GuestWorld::from_str(SCALARS, "guest").unwrap(),
-        host_wasmer::SlotsHost::new(host_wasmer::HostConfig::default()),
+        host_wasmer::SharedHost::new(host_wasmer::HostConfig::default()),
     );
     let error = linker.validate(&module).unwrap_err().to_string();
     assert_names(&error, &["the module does not fit the world (1 problem)"]);
@@ -406,7 +406,7 @@ fn a_world_of_scalars_and_handles_needs_no_memory_or_cabi_realloc() {
     let module_name = "test:scalars/api@1.0.0";
     let mut linker = host_wasmer::Linker::<()>::new(
         world,
-        host_wasmer::SlotsHost::new(host_wasmer::HostConfig::default()),
+        host_wasmer::SharedHost::new(host_wasmer::HostConfig::default()),
     );
     linker
         .resource::<Counter>(module_name, "counter")
@@ -510,15 +510,15 @@ fn an_interface_imported_in_two_versions_is_ambiguous_by_its_short_name() {
 
 #[test]
 fn a_linker_copied_for_another_host_runs_its_instances_there() {
-    use host_wasmer::{GuestWorld, HostConfig, Linker, SlotsHost};
+    use host_wasmer::{GuestWorld, HostConfig, Linker, SharedHost};
     let world = GuestWorld::from_str(
         "package demo:hosts; world guest { export run: func(); }",
         "guest",
     )
     .unwrap();
-    let first = SlotsHost::new(HostConfig::default());
+    let first = SharedHost::new(HostConfig::default());
     let linker = Linker::<()>::new(world, first.clone());
-    let second = SlotsHost::new(HostConfig::default());
+    let second = SharedHost::new(HostConfig::default());
     let copy = linker.with_host(second.clone());
     let mut store = Store::default();
     let wat = r#"(module

@@ -9,7 +9,6 @@ mod support;
 use host_wasmer::abi::Val;
 use host_wasmer::{CallError, TrapCode, TrapKind};
 use support::{Guest, HEAP, assert_names, linker, module};
-use wasmer::Value;
 
 /// A guest of the `exports` world.
 const EXPORTS: &str = r#"
@@ -71,17 +70,7 @@ fn exporter() -> Guest {
 }
 
 fn global(guest: &mut Guest, name: &str) -> i32 {
-    let global = guest
-        .instance
-        .wasmer()
-        .exports
-        .get_global(name)
-        .unwrap()
-        .clone();
-    match global.get(&mut guest.store) {
-        Value::I32(v) => v,
-        other => panic!("{name} is {other:?}"),
-    }
+    guest.global(name)
 }
 
 fn call(guest: &mut Guest, name: &str, params: &[Val]) -> Result<Option<Val>, CallError> {

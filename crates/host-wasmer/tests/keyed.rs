@@ -8,7 +8,7 @@ mod support;
 
 use std::sync::Arc;
 
-use host_wasmer::{Ctx, GuestWorld, HostConfig, HostError, Linker, SlotsHost};
+use host_wasmer::{Ctx, GuestWorld, HostConfig, HostError, Linker, SharedHost};
 use slots_core::{Handle, Resource};
 use support::{Guest, Log, log};
 use wasmer::Value;
@@ -41,7 +41,7 @@ impl Resource for Scratch {
     const CACHED: bool = false;
 }
 
-fn keyed_linker(host: Arc<SlotsHost>) -> Linker<Log> {
+fn keyed_linker(host: Arc<SharedHost>) -> Linker<Log> {
     let mut linker = Linker::new(GuestWorld::from_str(WIT, "guest").unwrap(), host);
     linker
         .resource::<Note>(API, "note")
@@ -109,7 +109,7 @@ fn one(guest: &mut Guest, export: &str, args: &[i32]) -> i32 {
 
 #[test]
 fn a_keyed_open_says_whether_it_was_interned_a_cache_hit_or_a_creation() {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let linker = keyed_linker(host.clone());
     let mut first = Guest::new(&linker, &guest_wat());
     let a = one(&mut first, "note", &[1]);
@@ -123,7 +123,7 @@ fn a_keyed_open_says_whether_it_was_interned_a_cache_hit_or_a_creation() {
 
 #[test]
 fn a_resource_that_opts_out_of_the_cache_gets_an_object_per_instance() {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let linker = keyed_linker(host.clone());
     let mut first = Guest::new(&linker, &guest_wat());
     let a = one(&mut first, "scratch", &[1]);
@@ -141,7 +141,7 @@ fn a_resource_that_opts_out_of_the_cache_gets_an_object_per_instance() {
 
 #[test]
 fn two_handles_are_the_same_object_only_when_they_name_one_even_when_zero_sized() {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let linker = keyed_linker(host);
     let mut guest = Guest::new(&linker, &guest_wat());
     let a = one(&mut guest, "note", &[1]);

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use host_wasmer::wasi::{GuestExit, Output, WasiConfig, WasiHost, WasiSetupError, WasiState};
 use host_wasmer::{
-    GuestWorld, HostConfig, InstantiateError, InstantiateOptions, Linker, Problem, SlotsHost,
+    GuestWorld, HostConfig, InstantiateError, InstantiateOptions, Linker, Problem, SharedHost,
     UndefinedImports, bindings,
 };
 use wasmer::{Imports, Module, Store};
@@ -54,7 +54,7 @@ fn module(store: &Store, wat: &str) -> Module {
     Module::new(store, wat::parse_str(wat).unwrap()).unwrap()
 }
 
-fn linker(host: &Arc<SlotsHost>) -> Linker<()> {
+fn linker(host: &Arc<SharedHost>) -> Linker<()> {
     Linker::new(GuestWorld::from_str(WORLD, "hello").unwrap(), host.clone())
 }
 
@@ -64,7 +64,7 @@ fn captured() -> WasiConfig {
 
 #[test]
 fn the_linker_and_generated_bindings_run_one_wasi_guest_alike() {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let wasi = WasiHost::new().unwrap();
     let mut store = Store::default();
     let module = module(&store, PRINTER);
@@ -116,7 +116,7 @@ fn only_the_wasi_functions_a_module_imports_are_defined() {
 
 #[test]
 fn a_generated_guest_exit_code_reaches_the_host() {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let wasi = WasiHost::new().unwrap();
     let mut store = Store::default();
     let module = module(&store, PRINTER);
@@ -142,7 +142,7 @@ fn a_generated_guest_exit_code_reaches_the_host() {
 
 #[test]
 fn an_initialize_that_traps_releases_the_guest_and_its_wasi_state() {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let wasi = WasiHost::new().unwrap();
     let mut store = Store::default();
     let module = module(&store, BAD_INIT);
@@ -170,7 +170,7 @@ fn an_initialize_that_traps_releases_the_guest_and_its_wasi_state() {
 
 #[test]
 fn a_wasi_guest_without_wasi_imports_is_refused_naming_each_import() {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let mut store = Store::default();
     let module = module(&store, PRINTER);
     let Err(InstantiateError::Validation(error)) =
@@ -205,7 +205,7 @@ fn a_wasi_guest_without_wasi_imports_is_refused_naming_each_import() {
 
 #[test]
 fn undefined_imports_can_become_functions_that_trap_naming_the_import() {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let mut store = Store::default();
     let module = module(&store, PRINTER);
     let options = InstantiateOptions::new().undefined(UndefinedImports::Trap);

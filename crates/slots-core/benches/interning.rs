@@ -18,13 +18,13 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-mod support;
-
 use std::hint::black_box;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use criterion::Criterion;
+use slots_bench_support::estimates::{CriterionRun, criterion_timed};
+use slots_bench_support::report::{Section, Table};
 use slots_core::{CacheLimits, ObjectCache, RawHandle, Resource, ResourceTable, Shared, SlotTable};
 
 struct Pattern {
@@ -192,34 +192,37 @@ const ROWS: [(&str, &str, &str); 7] = [
     ),
 ];
 
-fn report(since: SystemTime) {
-    let home = support::criterion_home();
-    let Some(unit) = support::measured(&home, "unit", "slot-table-get", since) else {
+fn report(run: &CriterionRun) {
+    let Some(unit) = run.typical_ns("unit", "slot-table-get") else {
         return;
     };
-    let mut md = String::from("## slots-core interning and cache hits\n\n");
-    md.push_str(&format!(
-        "Criterion's typical time per operation, and as a multiple of one `SlotTable::get` \
-         measured in the same run ({unit:.2} ns). Tables and the cache hold 1,000 other \
-         keys.\n\n| operation | ns | in `SlotTable::get`s |\n|---|---:|---:|\n"
-    ));
-    println!("\ninterning and cache, this run (unit: SlotTable::get = {unit:.2} ns)");
+    let mut table = Table::new(&["operation", "ns", "in `SlotTable::get`s"]);
     for (group, function, label) in ROWS {
-        let Some(ns) = support::measured(&home, group, function, since) else {
-            continue;
-        };
-        println!("  {label:<64} {ns:>8.1} ns {:>8.1}x", ns / unit);
-        md.push_str(&format!("| {label} | {ns:.1} | {:.1}x |\n", ns / unit));
+        if let Some(ns) = run.typical_ns(group, function) {
+            table.row([
+                label.to_string(),
+                format!("{ns:.1}"),
+                format!("{:.1}x", ns / unit),
+            ]);
+        }
     }
-    support::write_fragment("interning.md", &md);
+    Section::new("slots-core interning and cache hits")
+        .paragraph(&format!(
+            "Criterion's typical time per operation, and as a multiple of one `SlotTable::get` \
+             measured in the same run ({unit:.2} ns). Tables and the cache hold 1,000 other \
+             keys."
+        ))
+        .table(&table)
+        .write("interning")
+        .expect("the interning fragment is written");
 }
 
 fn main() {
-    let since = SystemTime::now() - Duration::from_secs(1);
-    let mut c = support::criterion();
+    let run = CriterionRun::start();
+    let mut c = criterion_timed(Duration::from_secs(1), Duration::from_secs(3));
     unit(&mut c);
     interning(&mut c);
     cache(&mut c);
     c.final_summary();
-    report(since);
+    report(&run);
 }

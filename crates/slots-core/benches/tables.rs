@@ -25,18 +25,22 @@
 //!
 //! Run: `cargo bench -p slots-core --bench tables`; smoke run:
 //! `SLOTS_BENCH_QUICK=1 cargo bench -p slots-core --bench tables`. The
-//! results also go to `tables.md` for `cargo xtask bench`.
+//! results also go to `tables.md` for `cargo xtask bench`
+//! (`slots_bench_support::report`).
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod support;
 
 use std::hint::black_box;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, BenchmarkGroup, Criterion, Throughput, measurement::WallTime};
 use generational_arena::Arena;
 use slotmap::{DefaultKey, SlotMap};
+use slots_bench_support::estimates::{CriterionRun, criterion_timed, quick};
+use slots_bench_support::report::{self, Bar, Section};
+use slots_bench_support::rounds::Rounds;
 use slots_core::{Handle, SlotTable};
 
 use support::SplitMix;
@@ -73,39 +77,31 @@ impl Table for SlotTable<u64> {
     }
 }
 
-impl Table for SlotMap<DefaultKey, u64> {
-    type Key = DefaultKey;
-    const NAME: &'static str = "slotmap";
-    #[inline(always)]
-    fn put(&mut self, value: u64) -> Self::Key {
-        self.insert(value)
-    }
-    #[inline(always)]
-    fn find(&self, key: Self::Key) -> Option<&u64> {
-        self.get(key)
-    }
-    #[inline(always)]
-    fn take(&mut self, key: Self::Key) -> Option<u64> {
-        self.remove(key)
-    }
+/// `Table` for a baseline whose `insert`, `get` and `remove` already have
+/// the adapters' shape (no `Result`s to unwrap).
+macro_rules! baseline_table {
+    ($table:ty, $key:ty, $name:literal) => {
+        impl Table for $table {
+            type Key = $key;
+            const NAME: &'static str = $name;
+            #[inline(always)]
+            fn put(&mut self, value: u64) -> Self::Key {
+                self.insert(value)
+            }
+            #[inline(always)]
+            fn find(&self, key: Self::Key) -> Option<&u64> {
+                self.get(key)
+            }
+            #[inline(always)]
+            fn take(&mut self, key: Self::Key) -> Option<u64> {
+                self.remove(key)
+            }
+        }
+    };
 }
 
-impl Table for Arena<u64> {
-    type Key = generational_arena::Index;
-    const NAME: &'static str = "generational-arena";
-    #[inline(always)]
-    fn put(&mut self, value: u64) -> Self::Key {
-        self.insert(value)
-    }
-    #[inline(always)]
-    fn find(&self, key: Self::Key) -> Option<&u64> {
-        self.get(key)
-    }
-    #[inline(always)]
-    fn take(&mut self, key: Self::Key) -> Option<u64> {
-        self.remove(key)
-    }
-}
+baseline_table!(SlotMap<DefaultKey, u64>, DefaultKey, "slotmap");
+baseline_table!(Arena<u64>, generational_arena::Index, "generational-arena");
 
 const SIZES: [(usize, &str); 2] = [(1_000, "1k"), (1_000_000, "1M")];
 
@@ -223,7 +219,7 @@ fn run_groups(c: &mut Criterion) {
             group.throughput(Throughput::Elements(n as u64));
             if n > 10_000 {
                 group.sample_size(10);
-                if !support::quick() {
+                if !quick() {
                     group.measurement_time(Duration::from_secs(2));
                 }
             }
@@ -268,85 +264,39 @@ fn sample<T: Table>(op: Op, n: usize, order: &[usize]) -> f64 {
     elapsed.as_secs_f64() * 1e9 / n as f64
 }
 
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    if values.len() % 2 == 1 {
-        values[mid]
-    } else {
-        (values[mid - 1] + values[mid]) / 2.0
-    }
+/// Paired figures of one operation and size: rounds of the three tables
+/// back to back, in rotating order (slots, slotmap, arena).
+fn paired(op: Op, n: usize, order: &[usize], rounds: usize) -> Rounds<3> {
+    Rounds::run(
+        rounds,
+        [
+            &mut || sample::<SlotTable<u64>>(op, n, order),
+            &mut || sample::<SlotMap<DefaultKey, u64>>(op, n, order),
+            &mut || sample::<Arena<u64>>(op, n, order),
+        ],
+    )
 }
 
-/// Paired figures of one operation and size.
-struct Paired {
-    /// Median ns per entry: slots, slotmap, arena.
-    times: [f64; 3],
-    /// Median of the rounds' slots/slotmap and slots/arena.
-    ratios: [f64; 2],
-}
+const BAR: Bar = Bar::at_most(1.10);
 
-/// Rounds of the three tables back to back, in rotating order.
-fn paired(op: Op, n: usize, order: &[usize], rounds: usize) -> Paired {
-    let mut times: [Vec<f64>; 3] = Default::default();
-    let mut ratios: [Vec<f64>; 2] = Default::default();
-    for round in 0..rounds {
-        let mut t = [0.0; 3];
-        for k in 0..3 {
-            let which = (round + k) % 3;
-            t[which] = match which {
-                0 => sample::<SlotTable<u64>>(op, n, order),
-                1 => sample::<SlotMap<DefaultKey, u64>>(op, n, order),
-                _ => sample::<Arena<u64>>(op, n, order),
-            };
-        }
-        for (series, value) in times.iter_mut().zip(t) {
-            series.push(value);
-        }
-        ratios[0].push(t[0] / t[1]);
-        ratios[1].push(t[0] / t[2]);
-    }
-    Paired {
-        times: times.map(|mut series| median(&mut series)),
-        ratios: ratios.map(|mut series| median(&mut series)),
-    }
-}
-
-const BAR: f64 = 1.10;
-
-fn report(since: SystemTime) {
-    let home = support::criterion_home();
-    let quick = support::quick();
-    let mut md = String::from("## slots-core tables against slotmap and generational-arena\n\n");
-    md.push_str(
-        "`SlotTable<u64>` beside slotmap's `SlotMap` and generational-arena's `Arena`, \
-         handles in one random order, a fresh table per timed pass (built in untimed setup). \
-         Times are medians of paired rounds run in the same process after the criterion \
-         groups: in each round the three tables run back to back, and the ratio is the \
-         median of the rounds' ratios. Criterion's own ratio from the same run is beside it \
-         (its windows for the three tables are seconds apart, so drift on a shared machine \
-         moves it more).\n\n\
-         | operation | entries | slots ns/op | slotmap ns/op | arena ns/op | slots/slotmap | \
-         slots/arena | criterion slots/slotmap | bar | verdict |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
-    );
-    println!();
-    println!("slots-core vs slotmap and generational-arena, paired rounds of this run");
-    println!(
-        "{:<8} {:>7} {:>10} {:>10} {:>10} {:>14} {:>12} {:>12}  bar {BAR}",
-        "op",
+fn report(run: &CriterionRun) {
+    let mut times = report::Table::new(&[
+        "operation",
         "entries",
-        "slots ns",
-        "slotmap ns",
-        "arena ns",
+        "slots ns/op",
+        "slotmap ns/op",
+        "arena ns/op",
         "slots/slotmap",
         "slots/arena",
-        "criterion"
-    );
-    let mut worst: f64 = 0.0;
+        "criterion slots/slotmap",
+        "bar",
+        "verdict",
+    ])
+    .left(9);
+    let mut misses = 0;
     for (n, label) in SIZES {
         let order = SplitMix::new(0x5107_5C0E).permutation(n);
-        let rounds = match (n > 10_000, quick) {
+        let rounds = match (n > 10_000, quick()) {
             (false, false) => 1_500,
             (false, true) => 200,
             (true, false) => 25,
@@ -356,77 +306,92 @@ fn report(since: SystemTime) {
             let p = paired(op, n, &order, rounds);
             let group = format!("{name}-{label}");
             let criterion = match (
-                support::measured(&home, &group, "slots", since),
-                support::measured(&home, &group, "slotmap", since),
+                run.typical_ns(&group, "slots"),
+                run.typical_ns(&group, "slotmap"),
             ) {
                 (Some(slots), Some(slotmap)) => format!("{:.3}", slots / slotmap),
                 _ => "-".to_string(),
             };
-            let verdict = if p.ratios[0] <= BAR { "pass" } else { "miss" };
-            worst = worst.max(p.ratios[0]);
-            println!(
-                "{name:<8} {label:>7} {:>10.2} {:>10.2} {:>10.2} {:>14.3} {:>12.3} {criterion:>12}  {verdict}",
-                p.times[0], p.times[1], p.times[2], p.ratios[0], p.ratios[1]
-            );
-            md.push_str(&format!(
-                "| {name} | {label} | {:.2} | {:.2} | {:.2} | {:.2}x | {:.2}x | {criterion} | {BAR}x | {verdict} |\n",
-                p.times[0], p.times[1], p.times[2], p.ratios[0], p.ratios[1]
-            ));
+            let ratio = p.ratio(0, 1).median;
+            if !BAR.passes(ratio) {
+                misses += 1;
+            }
+            times.row([
+                name.to_string(),
+                label.to_string(),
+                format!("{:.2}", p.median(0)),
+                format!("{:.2}", p.median(1)),
+                format!("{:.2}", p.median(2)),
+                format!("{ratio:.2}x"),
+                format!("{:.2}x", p.ratio(0, 2).median),
+                criterion,
+                BAR.to_string(),
+                BAR.verdict(ratio).to_string(),
+            ]);
         }
     }
-    println!("worst slots/slotmap: {worst:.3} (bar {BAR})");
 
-    let figures = memory::measure_all();
-    println!();
-    println!(
-        "memory per live handle, {} live handles, one process per structure (RSS delta)",
-        memory::LIVE
-    );
-    md.push_str(&format!(
-        "\nMemory per live handle with {} live handles, measured as the growth of the \
-         resident set of a fresh process while the structure is built (objects behind an \
-         `Arc` made beforehand):\n\n\
-         | structure | handle | bytes per live handle | counts |\n|---|---:|---:|---|\n",
-        memory::LIVE
-    ));
-    for (case, figure) in memory::CASES.iter().zip(&figures) {
-        println!(
-            "  {:<48} handle {:>2} B  {figure:>8} B/handle  ({})",
-            case.name, case.handle, case.counts
-        );
-        md.push_str(&format!(
-            "| {} | {} B | {figure} | {} |\n",
-            case.name, case.handle, case.counts
-        ));
+    let mut per_handle =
+        report::Table::new(&["structure", "handle", "bytes per live handle", "counts"]).left(3);
+    for (case, figure) in memory::CASES.iter().zip(memory::measure_all()) {
+        per_handle.row([
+            case.name.to_string(),
+            format!("{} B", case.handle),
+            figure,
+            case.counts.to_string(),
+        ]);
     }
-    md.push_str(NOTES);
-    support::write_fragment("tables.md", &md);
+
+    let mut md = Section::new("slots-core tables against slotmap and generational-arena");
+    md.paragraph(
+        "`SlotTable<u64>` beside slotmap's `SlotMap` and generational-arena's `Arena`, \
+         handles in one random order, a fresh table per timed pass (built in untimed setup). \
+         Times are medians of paired rounds run in the same process after the criterion \
+         groups: in each round the three tables run back to back, and the ratio is the \
+         median of the rounds' ratios. Criterion's own ratio from the same run is beside it \
+         (its windows for the three tables are seconds apart, so drift on a shared machine \
+         moves it more).",
+    )
+    .table(&times)
+    .paragraph(&format!(
+        "Memory per live handle with {} live handles, measured as the growth of the \
+         resident set of a fresh process while the structure is built (objects behind an \
+         `Arc` made beforehand):",
+        memory::LIVE
+    ))
+    .table(&per_handle)
+    .paragraph(&format!(
+        "The bar is slots at most {BAR} slotmap's time on each operation; the verdict uses \
+         the paired ratio; {misses} of {} rows miss it this run.",
+        SIZES.len() * OPS.len()
+    ));
+    if misses > 0 {
+        md.paragraph(WHY_SLOTS_PAYS_MORE);
+    }
+    md.paragraph(
+        "Reproduce: `cargo bench -p slots-core --bench tables` (`SLOTS_BENCH_QUICK=1` for a \
+         smoke run). The memory figures come from the same bench, one child process per \
+         structure (Linux `/proc/self/status`).",
+    );
+    md.write("tables").expect("the tables fragment is written");
 }
 
-/// How to read the table and reproduce it, for the fragment.
-const NOTES: &str = "
-The bar is slots at most 1.1x slotmap's time on each operation; the verdict uses the paired \
-ratio. A slots handle is 32 bits and its slot is checked harder than slotmap's, and each check \
-costs an instruction or two that slotmap does not spend: masking the index out of the handle, \
-the live-handle quota, the count of handles issued, the retirement check when a slot is freed \
-(a slot never wraps its generation), and, in safe Rust with no unions, a look at the enum tag \
-before a free slot is reused. A lookup is one comparison, as in slotmap; reuse (remove, then \
-insert into the freed slot) pays every check at once. Figures at 1M entries are memory-bound \
-and move by about 10% between runs on a shared two-core virtual machine.
-
-Reproduce: `cargo bench -p slots-core --bench tables` (about 4 minutes; \
-`SLOTS_BENCH_QUICK=1` for a two-minute smoke run). The memory figures come from the same \
-bench, one child process per structure (Linux `/proc/self/status`).
-";
+/// Where a slots table's extra instructions go, for a run that misses the
+/// bar: what the code does, not a figure of any run.
+const WHY_SLOTS_PAYS_MORE: &str = "A slots handle is 32 bits and its slot is checked harder \
+than slotmap's, and each check costs an instruction or two that slotmap does not spend: masking \
+the index out of the handle, the live-handle quota, the count of handles issued, the retirement \
+check when a slot is freed (a slot never wraps its generation), and, in safe Rust with no \
+unions, a look at the enum tag before a free slot is reused. A lookup is one comparison, as in \
+slotmap; reuse (remove, then insert into the freed slot) pays every check at once.";
 
 fn main() {
     if memory::run_child() {
         return;
     }
-    // Criterion's file times have whole-second precision on some systems.
-    let since = SystemTime::now() - Duration::from_secs(1);
-    let mut c = support::criterion();
+    let run = CriterionRun::start();
+    let mut c = criterion_timed(Duration::from_secs(1), Duration::from_secs(3));
     run_groups(&mut c);
     c.final_summary();
-    report(since);
+    report(&run);
 }

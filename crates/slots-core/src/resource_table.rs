@@ -131,7 +131,8 @@ pub struct Opened<T> {
     pub interned: bool,
 }
 
-/// A keyed open that failed.
+/// A keyed open that failed: of a [`ResourceTable`], or of a host that opens
+/// through a cache of [`Shared`] objects in front of it.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum OpenError<E> {
@@ -141,6 +142,42 @@ pub enum OpenError<E> {
     /// The table refused a new handle.
     #[error(transparent)]
     Insert(#[from] InsertError),
+    /// The object was revoked while it was being opened.
+    #[error("the `{resource}` was revoked while it was being opened")]
+    Revoked {
+        /// The resource's WIT name.
+        resource: &'static str,
+    },
+    /// The cache holds an object of another Rust type under this key: two
+    /// types were registered for one resource.
+    #[error("the cache holds another type under a `{resource}` key")]
+    TypeClash {
+        /// The resource's WIT name.
+        resource: &'static str,
+    },
+}
+
+impl<E> OpenError<OpenError<E>> {
+    /// The error of an open whose creation is itself an open (from a
+    /// cache, say), as one error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use slots_core::OpenError;
+    ///
+    /// let nested: OpenError<OpenError<String>> =
+    ///     OpenError::Create(OpenError::Revoked { resource: "pattern" });
+    /// assert!(matches!(nested.flatten(), OpenError::Revoked { resource: "pattern" }));
+    /// ```
+    pub fn flatten(self) -> OpenError<E> {
+        match self {
+            Self::Create(inner) => inner,
+            Self::Insert(error) => OpenError::Insert(error),
+            Self::Revoked { resource } => OpenError::Revoked { resource },
+            Self::TypeClash { resource } => OpenError::TypeClash { resource },
+        }
+    }
 }
 
 /// What a [`ResourceTable`] has done since it was made.

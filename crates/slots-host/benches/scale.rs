@@ -20,12 +20,12 @@ mod probe;
 #[path = "scale/report.rs"]
 mod report;
 
-use std::collections::BTreeMap;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion};
+use slots_bench_support::estimates::{criterion_timed, quick};
+use slots_bench_support::timings::Timings;
 use slots_core::RawHandle;
 use slots_host::Bucket;
 
@@ -36,36 +36,13 @@ use crate::probe::sizes;
 /// table stays near its size however many iterations criterion asks for.
 const CHUNK: u32 = 4096;
 
-/// Per-iteration means of every call of each benchmark, in call order, by key.
-static SAMPLES: Mutex<BTreeMap<String, Vec<f64>>> = Mutex::new(BTreeMap::new());
-
-fn record(key: &str, total: Duration, iters: u64) {
-    let per = total.as_secs_f64() * 1e9 / iters.max(1) as f64;
-    SAMPLES
-        .lock()
-        .unwrap()
-        .entry(key.to_string())
-        .or_default()
-        .push(per);
-}
+/// Every call of each benchmark, by key.
+static TIMES: Timings = Timings::new();
 
 /// Criterion calls a routine during warm-up, with few iterations, and then
 /// once per sample; the figure is the median of the last calls, which are
 /// samples (every group takes at least this many) with the most iterations.
 const MEASURED_CALLS: usize = 10;
-
-fn medians() -> BTreeMap<String, f64> {
-    SAMPLES
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|(key, samples)| {
-            let mut last = samples[samples.len().saturating_sub(MEASURED_CALLS)..].to_vec();
-            last.sort_by(f64::total_cmp);
-            (key.clone(), last[last.len() / 2])
-        })
-        .collect()
-}
 
 /// How big and how long a run is.
 struct Mode {
@@ -77,7 +54,7 @@ struct Mode {
 
 impl Mode {
     fn from_env() -> Self {
-        let quick = std::env::var("SLOTS_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
+        let quick = quick();
         if quick {
             Self {
                 quick,
@@ -95,29 +72,13 @@ impl Mode {
         }
     }
 
+    /// A full run takes 30 samples a benchmark (criterion's 100 would take
+    /// an hour at a million handles); a quick one keeps the quick setting.
     fn configure(&self, group: &mut BenchmarkGroup<'_, WallTime>) {
-        if self.quick {
-            group.warm_up_time(Duration::from_millis(200));
-            group.measurement_time(Duration::from_millis(500));
-            group.sample_size(10);
-        } else {
-            group.warm_up_time(Duration::from_secs(1));
-            group.measurement_time(Duration::from_secs(3));
+        if !self.quick {
             group.sample_size(30);
         }
     }
-}
-
-/// Runs `call(n)` until `iters` iterations are done, in chunks an i32 holds.
-fn timed(iters: u64, mut call: impl FnMut(i32)) -> Duration {
-    let start = Instant::now();
-    let mut left = iters;
-    while left > 0 {
-        let n = left.min(1 << 24);
-        call(n as i32);
-        left -= n;
-    }
-    start.elapsed()
 }
 
 /// Open and method call at each table size, in one instance filled a decade
@@ -147,40 +108,27 @@ fn table_sizes(c: &mut Criterion, mode: &Mode) {
                     guest.drop_last(k);
                     left -= u64::from(k);
                 }
-                record(&key, total, iters);
-                total
+                TIMES.record(&key, total, iters)
             })
         });
-        let key = format!("method_random.{size}");
-        group.bench_function(BenchmarkId::new("method on a random handle", size), |b| {
-            b.iter_custom(|iters| {
-                let t = timed(iters, |n| {
-                    guest.method_random.call(&mut guest.store, n).unwrap()
-                });
-                record(&key, t, iters);
-                t
-            })
-        });
-        let key = format!("pick.{size}");
-        group.bench_function(BenchmarkId::new("pick only (guest share)", size), |b| {
-            b.iter_custom(|iters| {
-                let t = timed(iters, |n| {
-                    std::hint::black_box(guest.pick_random.call(&mut guest.store, n).unwrap());
-                });
-                record(&key, t, iters);
-                t
-            })
-        });
-        let key = format!("method_one.{size}");
-        group.bench_function(BenchmarkId::new("method on one handle", size), |b| {
-            b.iter_custom(|iters| {
-                let t = timed(iters, |n| {
-                    guest.method_loop.call(&mut guest.store, one, n).unwrap()
-                });
-                record(&key, t, iters);
-                t
-            })
-        });
+        group.bench_function(
+            BenchmarkId::new("method on a random handle", size),
+            TIMES.bench_loop(format!("method_random.{size}"), |n| {
+                guest.method_random.call(&mut guest.store, n).unwrap()
+            }),
+        );
+        group.bench_function(
+            BenchmarkId::new("pick only (guest share)", size),
+            TIMES.bench_loop(format!("pick.{size}"), |n| {
+                std::hint::black_box(guest.pick_random.call(&mut guest.store, n).unwrap());
+            }),
+        );
+        group.bench_function(
+            BenchmarkId::new("method on one handle", size),
+            TIMES.bench_loop(format!("method_one.{size}"), |n| {
+                guest.method_loop.call(&mut guest.store, one, n).unwrap()
+            }),
+        );
         let handles: Vec<RawHandle> = guest
             .handles()
             .into_iter()
@@ -198,9 +146,7 @@ fn table_sizes(c: &mut Criterion, mode: &Mode) {
                         let raw = handles[rng.below(handles.len())];
                         std::hint::black_box(table.get::<Bucket>(raw).unwrap());
                     }
-                    let t = start.elapsed();
-                    record(&key, t, iters);
-                    t
+                    TIMES.record(&key, start.elapsed(), iters)
                 })
             },
         );
@@ -230,30 +176,22 @@ fn instantiate(c: &mut Criterion, mode: &Mode) {
     mode.configure(&mut group);
     group.bench_function("instantiate (slots host)", |b| {
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let mut store = shared.store();
-                let start = Instant::now();
-                let instance = shared.instantiate(&mut store);
-                total += start.elapsed();
-                drop(instance);
-            }
-            record("instantiate.slots", total, iters);
-            total
+            TIMES.fresh_each(
+                "instantiate.slots",
+                iters,
+                || shared.store(),
+                |mut store| (shared.instantiate(&mut store), store),
+            )
         })
     });
     group.bench_function("instantiate (bare Wasmer, stub imports)", |b| {
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let mut store = shared.store();
-                let start = Instant::now();
-                let instance = shared.instantiate_bare(&mut store);
-                total += start.elapsed();
-                drop(instance);
-            }
-            record("instantiate.bare", total, iters);
-            total
+            TIMES.fresh_each(
+                "instantiate.bare",
+                iters,
+                || shared.store(),
+                |mut store| (shared.instantiate_bare(&mut store), store),
+            )
         })
     });
     group.finish();
@@ -273,33 +211,22 @@ fn teardown(c: &mut Criterion, mode: &Mode) {
             guest.open(handles);
             guest
         };
-        let key = format!("teardown.{handles}");
         group.bench_function(BenchmarkId::new("teardown()", handles), |b| {
             b.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    let mut guest = filled();
-                    let start = Instant::now();
-                    guest.teardown();
-                    total += start.elapsed();
-                    assert_eq!(guest.live(), 0);
-                }
-                record(&key, total, iters);
-                total
+                TIMES.fresh_each(
+                    &format!("teardown.{handles}"),
+                    iters,
+                    filled,
+                    |mut guest| {
+                        guest.teardown();
+                        guest
+                    },
+                )
             })
         });
-        let key = format!("drop_store.{handles}");
         group.bench_function(BenchmarkId::new("drop the store", handles), |b| {
             b.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    let guest = filled();
-                    let start = Instant::now();
-                    drop(guest);
-                    total += start.elapsed();
-                }
-                record(&key, total, iters);
-                total
+                TIMES.fresh_each(&format!("drop_store.{handles}"), iters, filled, drop)
             })
         });
     }
@@ -330,7 +257,7 @@ fn main() {
 
     // Criterion's own plots would take longer than the measurements; the
     // report draws the chart that matters.
-    let mut c = Criterion::default().without_plots().configure_from_args();
+    let mut c = criterion_timed(Duration::from_secs(1), Duration::from_secs(3)).without_plots();
     table_sizes(&mut c, &mode);
     instantiate(&mut c, &mode);
     teardown(&mut c, &mode);
@@ -342,7 +269,7 @@ fn main() {
         max_handles: mode.max_handles,
         instances: mode.instances,
         teardown_handles: mode.teardown_handles,
-        medians: medians(),
+        medians: |key| TIMES.median_of_last(key, MEASURED_CALLS),
         handles_probe,
         instances_probe,
         bare_probe,

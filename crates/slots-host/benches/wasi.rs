@@ -17,27 +17,26 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use host_wasmer::bindings;
 use host_wasmer::wasi::{WasiConfig, WasiGuest, WasiHost, WasiState};
-use host_wasmer::{HostConfig, InstanceEnv, SlotsHost};
+use host_wasmer::{HostConfig, InstanceEnv, SharedHost};
+use slots_bench_support::clock::in_chunks;
+use slots_bench_support::estimates::quick;
+use slots_bench_support::report::{Bar, Section, Table, load_average};
+use slots_bench_support::rounds::{Paired, paired};
+use slots_bench_support::timings::Timings;
 use slots_host::HostData;
 use slots_host::generated::Guest;
 use wasmer::{Engine, FunctionEnv, Imports, Module, Store, TypedFunction};
 
-/// Mean time per iteration, by benchmark name.
-static MEANS: Mutex<BTreeMap<&'static str, f64>> = Mutex::new(BTreeMap::new());
-
-fn record(name: &'static str, total: Duration, iters: u64) {
-    let per = total.as_secs_f64() * 1e9 / iters.max(1) as f64;
-    MEANS.lock().unwrap().insert(name, per);
-}
+/// Time per iteration, by benchmark name: criterion's last sample of each.
+static TIMES: Timings = Timings::new();
 
 /// The bytes of guest example `name` as xtask builds it for `target`.
 fn guest(name: &str, target: &str, var: &str) -> Vec<u8> {
@@ -71,7 +70,7 @@ fn loop_guests() -> (String, String) {
 
 /// What is built once per host.
 struct Bench {
-    host: Arc<SlotsHost>,
+    host: Arc<SharedHost>,
     wasi: Arc<WasiHost>,
     engine: Engine,
 }
@@ -143,7 +142,7 @@ impl Bench {
 fn setup() -> (Bench, Module, Module) {
     let engine = Store::default().engine().clone();
     let bench = Bench {
-        host: SlotsHost::new(HostConfig::default()),
+        host: SharedHost::new(HostConfig::default()),
         wasi: WasiHost::new().unwrap(),
         engine: engine.clone(),
     };
@@ -171,11 +170,6 @@ fn wasi(c: &mut Criterion) {
     }
     let load_before = load_average();
     let mut group = c.benchmark_group("wasi");
-    if std::env::var_os("SLOTS_BENCH_QUICK").is_some() {
-        group.warm_up_time(Duration::from_millis(200));
-        group.measurement_time(Duration::from_millis(500));
-        group.sample_size(10);
-    }
     let (bench, plain, wasi) = setup();
     let config = WasiConfig::new("printing");
 
@@ -203,131 +197,80 @@ fn wasi(c: &mut Criterion) {
         start.elapsed()
     };
     group.bench_function("instantiate + teardown, plain guest", |b| {
-        b.iter_custom(|iters| {
-            let t = instantiate_plain(iters);
-            record("instantiate plain", t, iters);
-            t
-        })
+        b.iter_custom(|iters| TIMES.record("instantiate plain", instantiate_plain(iters), iters))
     });
     group.bench_function("instantiate + teardown, WASI guest", |b| {
-        b.iter_custom(|iters| {
-            let t = instantiate_wasi(iters);
-            record("instantiate wasi", t, iters);
-            t
-        })
+        b.iter_custom(|iters| TIMES.record("instantiate wasi", instantiate_wasi(iters), iters))
     });
 
     let (plain_wat, wasi_wat) = loop_guests();
     let (mut plain_store, plain_loop, plain_bucket, _) = bench.method_loop(&plain_wat, false);
     let (mut wasi_store, wasi_loop, wasi_bucket, _wasi_guest) = bench.method_loop(&wasi_wat, true);
-    let timed = |store: &mut Store, f: &TypedFunction<(i32, i32), ()>, h: i32, iters: u64| {
-        let start = Instant::now();
-        let mut left = iters;
-        while left > 0 {
-            let n = left.min(1 << 24);
-            f.call(store, h, n as i32).unwrap();
-            left -= n;
-        }
-        start.elapsed()
-    };
-    group.bench_function("method on a handle, plain guest", |b| {
-        b.iter_custom(|iters| {
-            let t = timed(&mut plain_store, &plain_loop, plain_bucket, iters);
-            record("method plain", t, iters);
-            t
-        })
-    });
-    group.bench_function("method on a handle, WASI guest", |b| {
-        b.iter_custom(|iters| {
-            let t = timed(&mut wasi_store, &wasi_loop, wasi_bucket, iters);
-            record("method wasi", t, iters);
-            t
-        })
-    });
+    let mut method_plain = |n| plain_loop.call(&mut plain_store, plain_bucket, n).unwrap();
+    let mut method_wasi = |n| wasi_loop.call(&mut wasi_store, wasi_bucket, n).unwrap();
+    group.bench_function(
+        "method on a handle, plain guest",
+        TIMES.bench_loop("method plain", &mut method_plain),
+    );
+    group.bench_function(
+        "method on a handle, WASI guest",
+        TIMES.bench_loop("method wasi", &mut method_wasi),
+    );
     group.finish();
 
     // Paired rounds: both sides back to back in each round, the median of
     // the rounds' ratios, so that drift on a shared machine cancels.
-    let quick = std::env::var_os("SLOTS_BENCH_QUICK").is_some();
-    let rounds = if quick { 5 } else { 21 };
-    let (instances, calls) = if quick {
-        (20, 200_000)
+    let (rounds, instances, calls) = if quick() {
+        (5, 20, 200_000)
     } else {
-        (100, 2_000_000)
+        (21, 100, 2_000_000)
     };
-    let mut instantiate = Vec::new();
-    let mut method = Vec::new();
-    for _ in 0..rounds {
-        let plain = instantiate_plain(instances);
-        let wasi = instantiate_wasi(instances);
-        instantiate.push(wasi.as_secs_f64() / plain.as_secs_f64());
-        let plain = timed(&mut plain_store, &plain_loop, plain_bucket, calls);
-        let wasi = timed(&mut wasi_store, &wasi_loop, wasi_bucket, calls);
-        method.push(wasi.as_secs_f64() / plain.as_secs_f64());
-    }
-    let mut paired = PAIRED.lock().unwrap();
-    paired.insert("instantiate", median(instantiate));
-    paired.insert("method", median(method));
-    drop(paired);
-    report(load_before, load_average());
-}
-
-/// Median ratio of the paired rounds, by comparison.
-static PAIRED: Mutex<BTreeMap<&'static str, f64>> = Mutex::new(BTreeMap::new());
-
-fn median(mut ratios: Vec<f64>) -> f64 {
-    ratios.sort_by(f64::total_cmp);
-    ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN)
-}
-
-fn report(load_before: String, load_after: String) {
-    let means = MEANS.lock().unwrap();
-    let rows = [
-        (
-            "instantiate",
-            "instantiate + teardown of `printing` (wasip1 against wasm32-unknown-unknown)",
-            2.0,
-        ),
-        (
-            "method",
-            "method on a handle (`bucket.len`), WASI guest against plain",
-            1.05,
-        ),
-    ];
-    let mut md = String::from("## WASI guests against plain ones\n\n");
-    md.push_str(
-        "The same guest with and without WASI, both measured in this run; `WasiHost` \
-         (wasmer-wasix's runtime and task manager) and the compiled modules are built \
-         once.\n\n\
-         The ratio is the median of paired rounds run after the criterion groups (both sides \
-         back to back in each round); criterion's own ratio, from windows seconds apart, is \
-         beside it.\n\n\
-         | operation | plain | WASI | ratio (paired) | criterion ratio | bar | verdict |\n\
-         |---|---:|---:|---:|---:|---:|---|\n",
+    let seconds = |d: Duration| d.as_secs_f64();
+    let instantiate = paired(
+        rounds,
+        || seconds(instantiate_wasi(instances)),
+        || seconds(instantiate_plain(instances)),
     );
-    println!("\nWASI guests against plain ones, same run:");
-    for (key, label, bar) in rows {
-        let plain_key = if key == "method" {
-            "method plain"
-        } else {
-            "instantiate plain"
-        };
-        let wasi_key = if key == "method" {
-            "method wasi"
-        } else {
-            "instantiate wasi"
-        };
-        let (Some(&plain), Some(&wasi)) = (means.get(plain_key), means.get(wasi_key)) else {
+    let method = paired(
+        rounds,
+        || seconds(in_chunks(calls, &mut method_wasi)),
+        || seconds(in_chunks(calls, &mut method_plain)),
+    );
+    report(&[instantiate, method], load_before, load_average());
+}
+
+/// The rows of the report: (label, criterion's names of the plain and WASI
+/// sides, bar on WASI / plain).
+const ROWS: [(&str, [&str; 2], Bar); 2] = [
+    (
+        "instantiate + teardown of `printing` (wasip1 against wasm32-unknown-unknown)",
+        ["instantiate plain", "instantiate wasi"],
+        Bar::at_most(2.0),
+    ),
+    (
+        "method on a handle (`bucket.len`), WASI guest against plain",
+        ["method plain", "method wasi"],
+        Bar::at_most(1.05),
+    ),
+];
+
+/// `paired` holds the rounds of each row of [`ROWS`], WASI against plain.
+fn report(paired: &[Paired; 2], load_before: Option<[String; 3]>, load_after: Option<[String; 3]>) {
+    let mut table = Table::new(&[
+        "operation",
+        "plain",
+        "WASI",
+        "ratio (paired)",
+        "criterion ratio",
+        "bar",
+        "verdict",
+    ])
+    .left(6);
+    for ((label, [plain, wasi], bar), p) in ROWS.iter().zip(paired) {
+        let (Some(plain), Some(wasi)) = (TIMES.latest(plain), TIMES.latest(wasi)) else {
             continue;
         };
-        let criterion = wasi / plain;
-        let ratio = PAIRED
-            .lock()
-            .unwrap()
-            .get(key)
-            .copied()
-            .unwrap_or(criterion);
-        let verdict = if ratio <= bar { "pass" } else { "miss" };
+        let ratio = p.ratio.median;
         let unit = |ns: f64| {
             if ns >= 10_000.0 {
                 format!("{:.1} µs", ns / 1000.0)
@@ -335,34 +278,41 @@ fn report(load_before: String, load_after: String) {
                 format!("{ns:.1} ns")
             }
         };
-        println!(
-            "  {label:<78} {:>10} {:>10} {ratio:>6.2}x (criterion {criterion:.2}x)  bar {bar}x {verdict}",
+        table.row([
+            label.to_string(),
             unit(plain),
-            unit(wasi)
-        );
-        md.push_str(&format!(
-            "| {label} | {} | {} | {ratio:.2}x | {criterion:.2}x | {bar}x | {verdict} |\n",
-            unit(plain),
-            unit(wasi)
-        ));
+            unit(wasi),
+            format!("{ratio:.2}x"),
+            format!("{:.2}x", wasi / plain),
+            bar.to_string(),
+            bar.verdict(ratio).to_string(),
+        ]);
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    md.push_str(&format!(
-        "\nBoth sides on the generated bindings (`slots_host::generated::Guest`; the WASI side \
-         through `WasiState`, as in its docs), each instance torn down explicitly, then its store \
-         dropped. Load average (1, 5, 15 min) on this {cores}-core machine: {load_before} before \
-         the benchmark, {load_after} after. Where a WASI instantiation's time goes, by phase and \
-         by function, is in the next section (`cargo xtask profile-wasi`, callgrind).\n"
-    ));
-    write_fragment("wasi.md", &md);
-}
-
-/// The machine's load average now, as `/proc/loadavg` gives it.
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(", "))
-        .unwrap_or_else(|| "unknown".into())
+    let load = |l: Option<[String; 3]>| l.map_or_else(|| "unknown".into(), |l| l.join(", "));
+    Section::new("WASI guests against plain ones")
+        .paragraph(
+            "The same guest with and without WASI, both measured in this run; `WasiHost` \
+             (wasmer-wasix's runtime and task manager) and the compiled modules are built \
+             once.",
+        )
+        .paragraph(
+            "The ratio is the median of paired rounds run after the criterion groups (both sides \
+             back to back in each round, the order alternating); criterion's own ratio, from \
+             windows seconds apart, is beside it.",
+        )
+        .table(&table)
+        .paragraph(&format!(
+            "Both sides on the generated bindings (`slots_host::generated::Guest`; the WASI side \
+             through `WasiState`, as in its docs), each instance torn down explicitly, then its \
+             store dropped. Load average (1, 5, 15 min) on this {cores}-core machine: {} before \
+             the benchmark, {} after. Where a WASI instantiation's time goes, by phase and by \
+             function, is in the next section (`cargo xtask profile-wasi`, callgrind).",
+            load(load_before),
+            load(load_after),
+        ))
+        .write("wasi")
+        .expect("the wasi fragment is written");
 }
 
 /// Instantiates and tears down each side `n` times, every phase in a
@@ -513,17 +463,9 @@ fn profile_wasi_drop(store: Store, guest: WasiGuest<Guest<HostData>>) {
     drop(black_box((guest, store)));
 }
 
-/// Writes a markdown fragment for `cargo xtask bench` to gather.
-fn write_fragment(name: &str, text: &str) {
-    let dir = std::env::var_os("SLOTS_BENCH_RESULTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-results")
-        });
-    if std::fs::create_dir_all(&dir).is_ok() {
-        let _ = std::fs::write(dir.join(name), text);
-    }
+criterion_group! {
+    name = benches;
+    config = slots_bench_support::estimates::criterion();
+    targets = wasi
 }
-
-criterion_group!(benches, wasi);
 criterion_main!(benches);

@@ -11,14 +11,14 @@
 //! # Examples
 //!
 //! ```no_run
-//! use host_wasmer::{HostConfig, SlotsHost};
+//! use host_wasmer::{HostConfig, SharedHost};
 //! use slots_host::{Guest, HostData};
 //! use wasmer::{Module, Store};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let mut store = Store::default();
 //! let module = Module::new(&store, std::fs::read("guest.wasm")?)?;
-//! let host = SlotsHost::new(HostConfig::default());
+//! let host = SharedHost::new(HostConfig::default());
 //! let guest = Guest::new(&mut store, &module, HostData::default(), host, "tenant-a")?;
 //! let outcome: Result<(), String> = guest.call_run(&mut store)?;
 //! guest.instance().teardown(&mut store);

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use host_wasmer::bindings::Caller;
+use host_wasmer::bindings::{Caller, Scratch};
 use host_wasmer::{Ctx, HostError, OpenError};
 use slots_core::{Borrowed, Handle, Resource};
 
@@ -98,9 +98,9 @@ fn span(m: regex::Match<'_>) -> Span {
 }
 
 /// The cache key of a pattern: its options and source. A host revoking a
-/// pattern by key ([`SlotsHost::revoke_key`]) names it with this.
+/// pattern by key ([`SharedHost::revoke_key`]) names it with this.
 ///
-/// [`SlotsHost::revoke_key`]: host_wasmer::SlotsHost::revoke_key
+/// [`SharedHost::revoke_key`]: host_wasmer::SharedHost::revoke_key
 ///
 /// # Examples
 ///
@@ -110,46 +110,35 @@ fn span(m: regex::Match<'_>) -> Span {
 /// assert_eq!(cache_key("a+", MatchOptions::default()), "00:a+");
 /// ```
 pub fn cache_key(source: &str, options: MatchOptions) -> String {
-    let mut key = String::with_capacity(source.len() + 3);
-    write_cache_key(&mut key, source, options);
-    key
+    format!("{}{source}", key_prefix(options))
 }
 
-/// Writes the cache key of a pattern into `key`, emptied first.
-pub fn write_cache_key(key: &mut String, source: &str, options: MatchOptions) {
-    let flag = |on: bool| if on { '1' } else { '0' };
-    key.clear();
-    key.push(flag(options.case_insensitive));
-    key.push(flag(options.multi_line));
-    key.push(':');
-    key.push_str(source);
-}
-
-std::thread_local! {
-    /// The key buffer of `open`, reused so that opening a pattern the
-    /// instance already holds allocates nothing.
-    static KEY: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+/// What a pattern's cache key puts before its source: its options.
+fn key_prefix(options: MatchOptions) -> &'static str {
+    match (options.case_insensitive, options.multi_line) {
+        (false, false) => "00:",
+        (false, true) => "01:",
+        (true, false) => "10:",
+        (true, true) => "11:",
+    }
 }
 
 impl HostPattern for HostData {
     /// `[static]pattern.open`: the cached, interned path. The source is
     /// lent (`borrow_strings` in `generated.rs`) and the key built in a
-    /// buffer reused from call to call, so an intern hit allocates nothing.
+    /// host buffer reused from call to call ([`Scratch`]), so an intern hit
+    /// allocates nothing.
     fn open(
         cx: &mut Ctx<'_, Self>,
         source: &str,
         options: MatchOptions,
     ) -> Result<Result<Handle<Pattern>, Error>, HostError> {
-        let mut key = KEY.try_with(std::cell::Cell::take).unwrap_or_default();
-        write_cache_key(&mut key, source, options);
+        let mut buffer = Scratch::take();
+        let key = buffer.concat(&[key_prefix(options), source]);
         let census = cx.data().census.clone();
-        let opened = cx.open(&key, |_| {
+        let opened = cx.open(key, |_| {
             Pattern::compile(source, options).map(|pattern| pattern.counted(&census))
         });
-        // A long source is not kept for the thread's lifetime.
-        if key.capacity() <= MAX_SOURCE_LEN + 3 {
-            let _ = KEY.try_with(|slot| slot.set(key));
-        }
         match opened {
             Ok(opened) => Ok(Ok(opened.handle)),
             Err(OpenError::Create(error)) => Ok(Err(error)),

@@ -7,10 +7,10 @@ mod support;
 
 use std::sync::Arc;
 
-use host_wasmer::{CallError, Counters, HostConfig, SlotsHost, TrapKind, validate_module};
+use host_wasmer::{CallError, Counters, HostConfig, SharedHost, TrapKind, validate_module};
 use slots_core::HandleError;
-use slots_host::{Guest, HostData, world};
-use support::built::{wasm, workspace};
+use slots_host::{HostData, world};
+use slots_test_support::guests::{names, wasm};
 use wasmer::{Module, Store};
 
 /// The guests with a test; `every_guest_example_has_a_test` keeps it equal
@@ -36,17 +36,15 @@ struct Run {
     slots: usize,
 }
 
-fn run_on(host: &Arc<SlotsHost>, name: &str, namespace: &str) -> Run {
+fn run_on(host: &Arc<SharedHost>, name: &str, namespace: &str) -> Run {
     let mut store = Store::default();
-    let module = Module::new(&store, wasm(name)).unwrap();
-    let guest = Guest::new(
+    let guest = support::start(
         &mut store,
-        &module,
+        &wasm(name),
         HostData::default(),
-        host.clone(),
+        host,
         namespace,
-    )
-    .unwrap();
+    );
     let outcome = guest.call_run(&mut store);
     let counters = guest.instance().counters(&store);
     let slots = guest.instance().env(&store).table().slots_allocated();
@@ -65,7 +63,7 @@ fn assert_passed(run: &Run, name: &str) {
 }
 
 fn run_guest(name: &str) -> Run {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let run = run_on(&host, name, "test");
     assert_passed(&run, name);
     assert_eq!(
@@ -79,13 +77,7 @@ fn run_guest(name: &str) -> Run {
 
 #[test]
 fn every_guest_example_has_a_test() {
-    let mut found: Vec<String> = std::fs::read_dir(workspace().join("guest-examples"))
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().join("Cargo.toml").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    found.sort();
+    let found = names().unwrap();
     assert_eq!(found, TESTED, "each guest example needs a test here");
 }
 
@@ -131,7 +123,7 @@ fn caching_guest_passes_and_hits_the_cache() {
 
 #[test]
 fn caching_guest_run_twice_finds_its_patterns_warm() {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let first = run_on(&host, "caching", "tenant");
     assert_passed(&first, "caching");
     let second = run_on(&host, "caching", "tenant");
@@ -164,7 +156,7 @@ fn many_guest_passes_and_its_table_stays_bounded() {
 
 #[test]
 fn stale_guest_is_trapped_naming_the_import_the_resource_and_the_handle() {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let run = run_on(&host, "stale", "test");
     let Err(CallError::Trap {
         message,

@@ -9,10 +9,11 @@ mod support;
 use std::sync::Arc;
 use std::thread;
 
-use host_wasmer::{CallError, HostConfig, InstantiateError, SlotsHost};
+use host_wasmer::{CallError, HostConfig, InstantiateError, SharedHost};
 use slots_core::TableLimits;
 use slots_host::{Budget, Guest, HostData, Mailbox};
-use support::{Arena, Outcome, assert_core_trap, assert_host_trap, guest, le_u32, passed};
+use slots_test_support::exports;
+use support::{Arena, assert_core_trap, assert_host_trap, guest, le_u32, passed};
 use wasmer::{Module, Store, Value};
 
 const LEN: &str = "slots:host/buckets@0.1.0#[method]bucket.len";
@@ -20,6 +21,8 @@ const NAME: &str = "slots:host/buckets@0.1.0#[method]bucket.name";
 const DROP_BUCKET: &str = "slots:host/buckets@0.1.0#[resource-drop]bucket";
 const DROP_PATTERN: &str = "slots:host/patterns@0.1.0#[resource-drop]pattern";
 const CONSTRUCTOR: &str = "slots:host/buckets@0.1.0#[constructor]bucket";
+
+const BAD_BUCKET: &str = "bad `bucket` handle";
 
 /// The first handle an instance gets with the default layout: slot 0,
 /// generation 1.
@@ -33,22 +36,52 @@ const LEN_OF_INPUT: &str = r#"
     (call $ok))
 "#;
 
+/// An attack: an attacker made of `body` is given `inputs` (`u32`s written
+/// from 1024 up) and run, which traps in a host function naming every
+/// fragment of `traps`; then the attacker holds `live` handles, when given.
+struct Attack {
+    body: &'static str,
+    inputs: &'static [u32],
+    traps: &'static [&'static str],
+    live: Option<u32>,
+}
+
+impl Attack {
+    /// Runs the attack in `arena`, and leaves both for further checks.
+    fn run(&self, mut arena: Arena) -> (Arena, Guest<HostData>) {
+        let attacker = arena.attacker(self.body);
+        arena.inputs(&attacker, self.inputs);
+        assert_host_trap(arena.run(&attacker), self.traps);
+        if let Some(live) = self.live {
+            assert_eq!(arena.live(&attacker), live, "the attacker's handles after");
+        }
+        (arena, attacker)
+    }
+
+    /// Runs the attack in a fresh arena; the victims and the host are
+    /// unharmed.
+    fn check(&self) {
+        let (arena, _attacker) = self.run(Arena::new());
+        arena.finish();
+    }
+}
+
+/// One test per [`Attack`], named by what it shows.
+macro_rules! attacks {
+    ($($(#[$meta:meta])* $name:ident: $attack:expr;)*) => {
+        $($(#[$meta])* #[test] fn $name() { $attack.check() })*
+    };
+}
+
 // Forged, stale and misused handles.
 
-#[test]
-fn handle_zero_traps_as_a_reserved_value() {
-    let mut arena = Arena::new();
-    let attacker = arena.attacker(LEN_OF_INPUT);
-    arena.write(&attacker, 1024, &0u32.to_le_bytes());
-    assert_host_trap(
-        arena.run(&attacker),
-        &[
-            LEN,
-            "bad `bucket` handle",
-            "handle 0x00000000 is a reserved value",
-        ],
-    );
-    arena.finish();
+attacks! {
+    handle_zero_traps_as_a_reserved_value: Attack {
+        body: LEN_OF_INPUT,
+        inputs: &[0],
+        traps: &[LEN, BAD_BUCKET, "handle 0x00000000 is a reserved value"],
+        live: None,
+    };
 }
 
 #[test]
@@ -61,10 +94,7 @@ fn handle_u32_max_traps_as_a_reserved_value_in_methods_and_drops() {
            (func (export "drop") (call $bucket_drop (i32.const -1)))"#,
     );
     let reserved = "handle 0xffffffff is a reserved value";
-    assert_host_trap(
-        arena.run(&attacker),
-        &[LEN, "bad `bucket` handle", reserved],
-    );
+    assert_host_trap(arena.run(&attacker), &[LEN, BAD_BUCKET, reserved]);
     assert_core_trap(arena.core(&attacker, "drop", &[]), &[DROP_BUCKET, reserved]);
     arena.finish();
 }
@@ -120,8 +150,7 @@ fn random_handles_are_rejected_by_every_kind_of_import() {
             continue;
         }
         let (import, resource) = imports[(round % 4) as usize];
-        arena.write(&attacker, 1024, &handle.to_le_bytes());
-        arena.write(&attacker, 1028, &(round % 4).to_le_bytes());
+        arena.inputs(&attacker, &[handle, round % 4]);
         let hex = format!("handle {handle:#010x}");
         let bad = format!("bad `{resource}` handle");
         let outcome = arena.run(&attacker);
@@ -160,71 +189,47 @@ fn the_handle_of_another_instance_never_reaches_that_instances_object() {
              (call $bucket_name (call $input (i32.const 1024)) (i32.const 0))
              (call $err (i32.load (i32.const 0)) (i32.load (i32.const 4))))"#,
     );
-    arena.write(&attacker, 1024, &near.to_le_bytes());
+    arena.inputs(&attacker, &[near as u32]);
     // With an empty table, the victims' handle names nothing.
     assert_host_trap(
         arena.run(&attacker),
         &[NAME, "handle 0x00100000 was never issued by this table"],
     );
     // Once the attacker has a bucket, the same bits name its own bucket.
-    arena.write(&attacker, 1028, &1u32.to_le_bytes());
+    arena.inputs(&attacker, &[near as u32, 1]);
     assert!(passed(&arena.run(&attacker)));
-    arena.write(&attacker, 1028, &0u32.to_le_bytes());
+    arena.inputs(&attacker, &[near as u32, 0]);
     assert_eq!(arena.run(&attacker).unwrap(), Err("beta".to_string()));
     arena.finish();
 }
 
-#[test]
-fn a_valid_index_with_a_generation_never_issued_traps_as_never_issued() {
-    let mut arena = Arena::new();
-    let attacker = arena.attacker(
-        r#"(func (export "run") (result i32)
+attacks! {
+    a_valid_index_with_a_generation_never_issued_traps_as_never_issued: Attack {
+        body: r#"(func (export "run") (result i32)
              (local $h i32)
              (local.set $h (call $new (i32.const 64) (i32.const 5)))
              ;; Slot 0, generation 2: the next generation, never issued.
              (drop (call $bucket_len (i32.add (local.get $h) (i32.const 0x100000))))
              (call $ok))"#,
-    );
-    assert_host_trap(
-        arena.run(&attacker),
-        &[
-            LEN,
-            "bad `bucket` handle",
-            "handle 0x00200000 was never issued by this table",
-        ],
-    );
-    assert_eq!(arena.live(&attacker), 1);
-    arena.finish();
-}
+        inputs: &[],
+        traps: &[LEN, BAD_BUCKET, "handle 0x00200000 was never issued by this table"],
+        live: Some(1),
+    };
 
-#[test]
-fn a_handle_used_after_its_drop_traps_as_stale() {
-    let mut arena = Arena::new();
-    let attacker = arena.attacker(
-        r#"(func (export "run") (result i32)
+    a_handle_used_after_its_drop_traps_as_stale: Attack {
+        body: r#"(func (export "run") (result i32)
              (local $h i32)
              (local.set $h (call $new (i32.const 64) (i32.const 5)))
              (call $bucket_drop (local.get $h))
              (drop (call $bucket_len (local.get $h)))
              (call $ok))"#,
-    );
-    assert_host_trap(
-        arena.run(&attacker),
-        &[
-            LEN,
-            "bad `bucket` handle",
-            "stale handle 0x00100000: its object was dropped",
-        ],
-    );
-    assert_eq!(arena.live(&attacker), 0);
-    arena.finish();
-}
+        inputs: &[],
+        traps: &[LEN, BAD_BUCKET, "stale handle 0x00100000: its object was dropped"],
+        live: Some(0),
+    };
 
-#[test]
-fn a_stale_handle_stays_stale_after_its_slot_is_reused() {
-    let mut arena = Arena::new();
-    let attacker = arena.attacker(
-        r#"(func (export "run") (result i32)
+    a_stale_handle_stays_stale_after_its_slot_is_reused: Attack {
+        body: r#"(func (export "run") (result i32)
              (local $h i32)
              (local.set $h (call $new (i32.const 64) (i32.const 5)))
              (call $bucket_drop (local.get $h))
@@ -233,39 +238,25 @@ fn a_stale_handle_stays_stale_after_its_slot_is_reused() {
                (then unreachable))
              (drop (call $bucket_len (local.get $h)))
              (call $ok))"#,
-    );
-    assert_host_trap(arena.run(&attacker), &[LEN, "stale handle 0x00100000"]);
-    assert_eq!(arena.live(&attacker), 1);
-    arena.finish();
-}
+        inputs: &[],
+        traps: &[LEN, "stale handle 0x00100000"],
+        live: Some(1),
+    };
 
-#[test]
-fn a_double_drop_traps_as_stale_naming_the_drop() {
-    let mut arena = Arena::new();
-    let attacker = arena.attacker(
-        r#"(func (export "run") (result i32)
+    a_double_drop_traps_as_stale_naming_the_drop: Attack {
+        body: r#"(func (export "run") (result i32)
              (local $h i32)
              (local.set $h (call $new (i32.const 64) (i32.const 5)))
              (call $bucket_drop (local.get $h))
              (call $bucket_drop (local.get $h))
              (call $ok))"#,
-    );
-    assert_host_trap(
-        arena.run(&attacker),
-        &[
-            DROP_BUCKET,
-            "bad `bucket` handle",
-            "stale handle 0x00100000",
-        ],
-    );
-    arena.finish();
-}
+        inputs: &[],
+        traps: &[DROP_BUCKET, BAD_BUCKET, "stale handle 0x00100000"],
+        live: None,
+    };
 
-#[test]
-fn an_interned_handle_dropped_more_often_than_opened_traps_as_stale() {
-    let mut arena = Arena::new();
-    let attacker = arena.attacker(
-        r#"(func (export "run") (result i32)
+    an_interned_handle_dropped_more_often_than_opened_traps_as_stale: Attack {
+        body: r#"(func (export "run") (result i32)
              (local $p i32)
              (local.set $p (call $open))
              (if (i32.ne (call $open) (local.get $p)) (then unreachable))
@@ -275,17 +266,10 @@ fn an_interned_handle_dropped_more_often_than_opened_traps_as_stale() {
              (call $pattern_drop (local.get $p))
              (call $pattern_drop (local.get $p))
              (call $ok))"#,
-    );
-    assert_host_trap(
-        arena.run(&attacker),
-        &[
-            DROP_PATTERN,
-            "bad `pattern` handle",
-            "stale handle 0x00100000",
-        ],
-    );
-    assert_eq!(arena.live(&attacker), 0);
-    arena.finish();
+        inputs: &[],
+        traps: &[DROP_PATTERN, "bad `pattern` handle", "stale handle 0x00100000"],
+        live: Some(0),
+    };
 }
 
 #[test]
@@ -319,30 +303,30 @@ fn a_handle_of_one_resource_type_where_another_is_expected_traps_naming_both() {
     );
     let bucket_not_pattern = "handle 0x00100000 is a `bucket`, not a `pattern`";
     let pattern_not_bucket = "handle 0x00100001 is a `pattern`, not a `bucket`";
-    assert_host_trap(
-        arena.run(&attacker),
-        &[
-            "slots:host/buckets@0.1.0#[method]bucket.keys-matching",
-            "bad `pattern` handle",
-            bucket_not_pattern,
-        ],
-    );
-    arena.write(&attacker, 1024, &1u32.to_le_bytes());
-    assert_host_trap(arena.run(&attacker), &[DROP_PATTERN, bucket_not_pattern]);
-    arena.write(&attacker, 1024, &2u32.to_le_bytes());
-    assert_host_trap(
-        arena.run(&attacker),
-        &[LEN, "bad `bucket` handle", pattern_not_bucket],
-    );
-    arena.write(&attacker, 1024, &3u32.to_le_bytes());
-    assert_host_trap(
-        arena.run(&attacker),
-        &[
-            "slots:host/buckets@0.1.0#drain",
-            "bad `bucket` handle",
-            pattern_not_bucket,
-        ],
-    );
+    let misuses: [(u32, &[&str]); 4] = [
+        (
+            0,
+            &[
+                "slots:host/buckets@0.1.0#[method]bucket.keys-matching",
+                "bad `pattern` handle",
+                bucket_not_pattern,
+            ],
+        ),
+        (1, &[DROP_PATTERN, bucket_not_pattern]),
+        (2, &[LEN, BAD_BUCKET, pattern_not_bucket]),
+        (
+            3,
+            &[
+                "slots:host/buckets@0.1.0#drain",
+                BAD_BUCKET,
+                pattern_not_bucket,
+            ],
+        ),
+    ];
+    for (misuse, traps) in misuses {
+        arena.inputs(&attacker, &[misuse]);
+        assert_host_trap(arena.run(&attacker), traps);
+    }
     assert_eq!(arena.live(&attacker), 2, "the refused calls took nothing");
     arena.finish();
 }
@@ -410,23 +394,18 @@ fn the_same_bucket_as_self_and_as_the_bucket_to_absorb_traps_before_taking_it() 
 
 // Pointers, lengths and encodings.
 
-#[test]
-fn a_string_past_the_end_of_memory_traps_naming_the_pointer_and_length() {
-    let mut arena = Arena::new();
-    let attacker = arena.attacker(
-        r#"(func (export "run") (result i32)
+attacks! {
+    a_string_past_the_end_of_memory_traps_naming_the_pointer_and_length: Attack {
+        body: r#"(func (export "run") (result i32)
              (drop (call $new (i32.const 0xffff) (i32.const 16)))
              (call $ok))"#,
-    );
-    assert_host_trap(
-        arena.run(&attacker),
-        &[
+        inputs: &[],
+        traps: &[
             CONSTRUCTOR,
             "pointer 0xffff + length 16 is past the end of memory (65536 bytes)",
         ],
-    );
-    assert_eq!(arena.live(&attacker), 0);
-    arena.finish();
+        live: Some(0),
+    };
 }
 
 #[test]
@@ -501,16 +480,16 @@ fn a_misaligned_or_out_of_bounds_return_area_traps_before_anything_is_allocated(
              (call $bucket_name (call $new (i32.const 64) (i32.const 5)) (call $input (i32.const 1024)))
              (call $ok))"#,
     );
-    arena.write(&attacker, 1024, &1u32.to_le_bytes());
-    assert_host_trap(
-        arena.run(&attacker),
-        &[NAME, "return area pointer 0x1 is not aligned to 4 bytes"],
-    );
-    arena.write(&attacker, 1024, &0xfffcu32.to_le_bytes());
-    assert_host_trap(
-        arena.run(&attacker),
-        &[NAME, "pointer 0xfffc + length 8 is past the end of memory"],
-    );
+    for (area, fault) in [
+        (1, "return area pointer 0x1 is not aligned to 4 bytes"),
+        (
+            0xfffc,
+            "pointer 0xfffc + length 8 is past the end of memory",
+        ),
+    ] {
+        arena.inputs(&attacker, &[area]);
+        assert_host_trap(arena.run(&attacker), &[NAME, fault]);
+    }
     assert_eq!(
         arena.global(&attacker, "allocs"),
         0,
@@ -626,81 +605,69 @@ const RUN_RETURNS_INPUT: &str = r#"
     (call $input (i32.const 1024)))
 "#;
 
-fn run_returning(arena: &mut Arena, ptr: u32, area: [u32; 3]) -> Outcome {
-    let attacker = arena.attacker(RUN_RETURNS_INPUT);
-    arena.write(&attacker, 1024, &ptr.to_le_bytes());
-    let area: Vec<u8> = area.iter().flat_map(|w| w.to_le_bytes()).collect();
-    arena.write(&attacker, 1028, &area);
-    arena.run(&attacker)
-}
+/// What `run` returns: the pointer, and the 12 bytes stored at 16 first.
+type Returned = (u32, [u32; 3]);
 
-fn assert_abi_error(outcome: Outcome, fragments: &[&str]) {
-    let error = match outcome {
-        Err(error @ CallError::Abi { .. }) => error.to_string(),
-        other => panic!("expected an ABI error naming {fragments:?}, got {other:?}"),
-    };
-    for fragment in fragments {
-        assert!(error.contains(fragment), "{fragment:?} is not in: {error}");
+/// Asserts that each of `returns`, by a new attacker in one arena, is an
+/// ABI error of the host naming every fragment; the arena lives on.
+fn assert_abi_errors(returns: &[(Returned, &[&str])]) {
+    let mut arena = Arena::new();
+    for ((ptr, [a, b, c]), fragments) in returns {
+        let attacker = arena.attacker(RUN_RETURNS_INPUT);
+        arena.inputs(&attacker, &[*ptr, *a, *b, *c]);
+        let error = match arena.run(&attacker) {
+            Err(error @ CallError::Abi { .. }) => error.to_string(),
+            other => panic!("expected an ABI error naming {fragments:?}, got {other:?}"),
+        };
+        for fragment in *fragments {
+            assert!(error.contains(fragment), "{fragment:?} is not in: {error}");
+        }
     }
+    arena.finish();
 }
 
 #[test]
 fn a_result_discriminant_out_of_range_from_an_export_is_an_error() {
-    let mut arena = Arena::new();
-    assert_abi_error(
-        run_returning(&mut arena, 16, [7, 0, 0]),
-        &[
-            "calling `run`",
-            "discriminant 7 of `result",
-            "is out of range (2 cases)",
-        ],
-    );
-    arena.finish();
+    let fault = ["discriminant 7 of `result", "is out of range (2 cases)"];
+    assert_abi_errors(&[((16, [7, 0, 0]), &["calling `run`", fault[0], fault[1]])]);
 }
 
 #[test]
 fn an_error_string_of_bad_utf8_from_an_export_is_an_error() {
-    let mut arena = Arena::new();
-    assert_abi_error(
-        run_returning(&mut arena, 16, [1, 80, 2]),
-        &[
-            "calling `run`",
-            "string at 0x50 (2 bytes) is not valid utf-8",
-        ],
-    );
-    arena.finish();
+    let fault = "string at 0x50 (2 bytes) is not valid utf-8";
+    assert_abi_errors(&[((16, [1, 80, 2]), &["calling `run`", fault])]);
 }
 
 #[test]
 fn return_pointers_of_an_export_out_of_bounds_or_misaligned_are_errors() {
-    let mut arena = Arena::new();
-    assert_abi_error(
-        run_returning(&mut arena, 0xffff_fff8, [0, 0, 0]),
-        &[
-            "calling `run`",
-            "pointer 0xfffffff8 + length 12 is past the end of memory",
-        ],
-    );
-    assert_abi_error(
-        run_returning(&mut arena, 17, [0, 0, 0]),
-        &["return area pointer 0x11 is not aligned to 4 bytes"],
-    );
-    assert_abi_error(
-        run_returning(&mut arena, 16, [1, 0xffff_0000, 0x100]),
-        &["pointer 0xffff0000 + length 256 is past the end of memory"],
-    );
-    assert_abi_error(
-        run_returning(&mut arena, 16, [1, 0, 0x1000_0000]),
-        &["string of 268435456 bytes is longer than the canonical abi limit"],
-    );
-    arena.finish();
+    assert_abi_errors(&[
+        (
+            (0xffff_fff8, [0, 0, 0]),
+            &[
+                "calling `run`",
+                "pointer 0xfffffff8 + length 12 is past the end of memory",
+            ],
+        ),
+        (
+            (17, [0, 0, 0]),
+            &["return area pointer 0x11 is not aligned to 4 bytes"],
+        ),
+        (
+            (16, [1, 0xffff_0000, 0x100]),
+            &["pointer 0xffff0000 + length 256 is past the end of memory"],
+        ),
+        (
+            (16, [1, 0, 0x1000_0000]),
+            &["string of 268435456 bytes is longer than the canonical abi limit"],
+        ),
+    ]);
 }
 
 // A `cabi_realloc` that misbehaves while the host returns a string or list.
 
 /// A guest whose `run` makes a bucket `alpha` holding `k = v`, sets the
-/// realloc mode written at 1024, and asks for the bucket's name, then its
-/// entries.
+/// realloc mode written at 1024, and asks for the bucket's name (0 at
+/// 1028) or its entries (1); the bucket outlives the failed call.
 const NAME_WITH_MODE: &str = r#"
   (func (export "run") (result i32)
     (local $b i32)
@@ -715,95 +682,59 @@ const NAME_WITH_MODE: &str = r#"
     (call $ok))
 "#;
 
-fn realloc_attack(mode: u32, entries: bool, fragments: &[&str]) {
-    let mut arena = Arena::new();
-    let attacker = arena.attacker(NAME_WITH_MODE);
-    arena.write(&attacker, 1024, &mode.to_le_bytes());
-    arena.write(&attacker, 1028, &u32::from(entries).to_le_bytes());
-    assert_host_trap(arena.run(&attacker), fragments);
-    assert_eq!(
-        arena.live(&attacker),
-        1,
-        "the bucket outlived the failed call"
-    );
-    arena.finish();
-}
+attacks! {
+    a_cabi_realloc_returning_null_for_a_string_traps: Attack {
+        body: NAME_WITH_MODE,
+        inputs: &[1, 0],
+        traps: &[NAME, "`cabi_realloc` returned null for an allocation of 5 bytes"],
+        live: Some(1),
+    };
 
-#[test]
-fn a_cabi_realloc_returning_null_for_a_string_traps() {
-    realloc_attack(
-        1,
-        false,
-        &[
-            NAME,
-            "`cabi_realloc` returned null for an allocation of 5 bytes",
-        ],
-    );
-}
-
-#[test]
-fn a_cabi_realloc_returning_a_pointer_past_the_end_traps() {
-    realloc_attack(
-        2,
-        false,
-        &[
+    a_cabi_realloc_returning_a_pointer_past_the_end_traps: Attack {
+        body: NAME_WITH_MODE,
+        inputs: &[2, 0],
+        traps: &[
             NAME,
             "`cabi_realloc` returned 0xfffffff0 for 5 bytes, past the end of memory (65536 bytes)",
         ],
-    );
-}
+        live: Some(1),
+    };
 
-#[test]
-fn a_cabi_realloc_returning_a_misaligned_pointer_for_a_list_traps() {
-    realloc_attack(
-        3,
-        true,
-        &[
+    a_cabi_realloc_returning_a_misaligned_pointer_for_a_list_traps: Attack {
+        body: NAME_WITH_MODE,
+        inputs: &[3, 1],
+        traps: &[
             "slots:host/buckets@0.1.0#[method]bucket.entries",
             "`cabi_realloc` returned 0x8001, which is not aligned to 4 bytes",
         ],
-    );
-}
+        live: Some(1),
+    };
 
-#[test]
-fn a_trapping_cabi_realloc_traps_the_import_that_called_it() {
-    realloc_attack(
-        4,
-        false,
-        &[
-            NAME,
-            "`cabi_realloc` failed allocating 5 bytes",
-            "unreachable",
-        ],
-    );
-}
+    a_trapping_cabi_realloc_traps_the_import_that_called_it: Attack {
+        body: NAME_WITH_MODE,
+        inputs: &[4, 0],
+        traps: &[NAME, "`cabi_realloc` failed allocating 5 bytes", "unreachable"],
+        live: Some(1),
+    };
 
-#[test]
-fn a_cabi_realloc_calling_a_method_while_the_host_lowers_traps_as_re_entrant() {
-    realloc_attack(
-        5,
-        false,
-        &[
+    a_cabi_realloc_calling_a_method_while_the_host_lowers_traps_as_re_entrant: Attack {
+        body: NAME_WITH_MODE,
+        inputs: &[5, 0],
+        traps: &[
             NAME,
             "`cabi_realloc` failed allocating 5 bytes",
             LEN,
             "re-entrant call: the guest called the host while a host function was running",
         ],
-    );
-}
+        live: Some(1),
+    };
 
-#[test]
-fn a_cabi_realloc_dropping_a_handle_while_the_host_lowers_traps_as_re_entrant() {
-    realloc_attack(
-        6,
-        true,
-        &[
-            "#[method]bucket.entries",
-            "`cabi_realloc` failed",
-            DROP_BUCKET,
-            "re-entrant call",
-        ],
-    );
+    a_cabi_realloc_dropping_a_handle_while_the_host_lowers_traps_as_re_entrant: Attack {
+        body: NAME_WITH_MODE,
+        inputs: &[6, 1],
+        traps: &["#[method]bucket.entries", "`cabi_realloc` failed", DROP_BUCKET, "re-entrant call"],
+        live: Some(1),
+    };
 }
 
 // Exhaustion.
@@ -817,22 +748,20 @@ fn small_table() -> HostConfig {
 
 #[test]
 fn a_guest_constructing_buckets_forever_stops_at_the_handle_quota() {
-    let mut arena = Arena::with(small_table());
-    let attacker = arena.attacker(
-        r#"(func (export "run") (result i32)
+    let attack = Attack {
+        body: r#"(func (export "run") (result i32)
              (loop $forever
                (drop (call $new (i32.const 0) (i32.const 0)))
                (br $forever))
              (call $ok))"#,
-    );
-    assert_host_trap(
-        arena.run(&attacker),
-        &[
+        inputs: &[],
+        traps: &[
             CONSTRUCTOR,
             "cannot give out a `bucket` handle: handle quota exceeded: 1000 live handles is the limit",
         ],
-    );
-    assert_eq!(arena.live(&attacker), 1000);
+        live: Some(1000),
+    };
+    let (arena, attacker) = attack.run(Arena::with(small_table()));
     let slots = attacker
         .instance()
         .env(&arena.store)
@@ -957,7 +886,7 @@ struct Report {
 /// Runs `count` worker instances in one store, named `{prefix}-{i}`, then
 /// has each probe the others with its bucket handle.
 fn run_workers(
-    host: &Arc<SlotsHost>,
+    host: &Arc<SharedHost>,
     module_bytes: &[u8],
     prefix: &str,
     count: usize,
@@ -976,13 +905,7 @@ fn run_workers(
         )
         .unwrap();
         let name = format!("{prefix}-{i:02}");
-        let memory = instance
-            .instance()
-            .wasmer()
-            .exports
-            .get_memory("memory")
-            .unwrap()
-            .clone();
+        let memory = exports::memory(support::exports_of(&instance)).clone();
         let view = memory.view(&store);
         view.write(1024, name.as_bytes()).unwrap();
         view.write(1020, &(name.len() as u32).to_le_bytes())
@@ -1006,13 +929,7 @@ fn run_workers(
             if i == j {
                 continue;
             }
-            let probe = prober
-                .instance()
-                .wasmer()
-                .exports
-                .get_function("probe")
-                .unwrap()
-                .clone();
+            let probe = exports::function(support::exports_of(prober), "probe");
             let found = match probe.call(&mut store, &[Value::I32(report.bucket as i32)]) {
                 Ok(_) => {
                     let mut area = [0u8; 8];
@@ -1052,7 +969,7 @@ fn many_instances_on_many_threads_never_cross_handles_and_match_a_single_threade
     const PER_STORE: usize = 6;
     let module_bytes = wat::parse_str(guest(WORKER)).unwrap();
 
-    let single = SlotsHost::new(HostConfig::default());
+    let single = SharedHost::new(HostConfig::default());
     let expected: Vec<Vec<Report>> = (0..THREADS)
         .map(|t| run_workers(&single, &module_bytes, &format!("t{t}"), PER_STORE))
         .collect();
@@ -1060,7 +977,7 @@ fn many_instances_on_many_threads_never_cross_handles_and_match_a_single_threade
     assert_eq!(single.totals().leaked(), 0);
     assert_eq!(single.cache_stats().creations, 1, "one `a+` for the tenant");
 
-    let shared = SlotsHost::new(HostConfig::default());
+    let shared = SharedHost::new(HostConfig::default());
     let threads: Vec<_> = (0..THREADS)
         .map(|t| {
             let host = shared.clone();

@@ -8,7 +8,7 @@
 mod support;
 
 use host_wasmer::wasi::{WasiConfig, WasiHost};
-use host_wasmer::{HostConfig, SlotsHost};
+use host_wasmer::{HostConfig, SharedHost};
 use support::wasi::{CAP, Scratch, pattern_files, run_wasi};
 
 /// The secret outside every preopen, and the text the guest must not see.
@@ -28,7 +28,7 @@ fn a_wasi_guest_cannot_read_outside_its_preopen() {
         symlink(scratch.path().join("outside"), dir.join("link-dir")).unwrap();
         symlink("/", dir.join("link-root")).unwrap();
     }
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let wasi = WasiHost::new().unwrap();
     let attempts = [
         "/patterns/../secret.txt".to_string(),
@@ -64,7 +64,7 @@ fn a_wasi_guest_cannot_read_outside_its_preopen() {
 
 #[test]
 fn a_guest_printing_without_end_is_bounded_by_the_capture_cap() {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let wasi = WasiHost::new().unwrap();
     let config = WasiConfig::new("printing").env("LINES", "100000");
     let run = run_wasi(&host, &wasi, "printing", "flood", config);
@@ -86,7 +86,7 @@ fn each_tenant_sees_only_its_own_preopens() {
     let dir_a = pattern_files(&mine);
     let dir_b = pattern_files(&theirs);
     theirs.write("patterns/private.re", "b-only\n");
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let wasi = WasiHost::new().unwrap();
     // Tenant b's files, by the path tenant b sees them and by the host's.
     let reach = [
@@ -125,10 +125,10 @@ fn dropping_the_store_without_teardown_releases_handles_and_the_wasi_state() {
     use host_wasmer::wasi::Output;
     use wasmer::{Module, Store};
 
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let wasi = WasiHost::new().unwrap();
     let mut store = Store::default();
-    let module = Module::new(&store, support::built::wasi_wasm("printing")).unwrap();
+    let module = Module::new(&store, slots_test_support::guests::wasi_wasm("printing")).unwrap();
     let config = WasiConfig::new("printing").stdout(Output::Capture { limit: 16 });
     let guest = support::wasi::start_wasi(&mut store, &module, &host, &wasi, "t", &config).unwrap();
     assert_eq!(wasi.live_environments(), 1);

@@ -9,7 +9,7 @@
 
 use std::alloc::System;
 
-use host_wasmer::{HostConfig, SlotsHost};
+use host_wasmer::{HostConfig, SharedHost};
 use slots_host::HostData;
 use slots_host::generated::Guest;
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
@@ -18,27 +18,20 @@ use wasmer::{Module, Store, Value};
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
-/// `run` opens the pattern whose source is at `$src` (2 bytes), then
+/// A guest whose `run` opens the pattern whose source is at `$src` (2 bytes), then
 /// `$n` times opens it again and drops the new handle. `a+` at 96 is held
 /// from the first `run` on, so each of those opens is an intern hit; `b+`
 /// at 112 is not, so each open of it takes the pattern from the host's
 /// cache and gives the table a key of its own.
-const GUEST: &str = r#"(module
-  (import "slots:host/patterns@0.1.0" "[static]pattern.open" (func $open (param i32 i32 i32 i32)))
-  (import "slots:host/patterns@0.1.0" "[resource-drop]pattern" (func $drop (param i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 96) "a+")
+fn guest() -> String {
+    slots_test_support::wat::module(
+        r#"(import "slots:host/patterns@0.1.0" "[static]pattern.open" (func $open (param i32 i32 i32 i32)))
+  (import "slots:host/patterns@0.1.0" "[resource-drop]pattern" (func $drop (param i32)))"#,
+        r#"(data (i32.const 96) "a+")
   (data (i32.const 112) "b+")
   (global $held (mut i32) (i32.const 0))
   (global $n (export "n") (mut i32) (i32.const 0))
   (global $src (export "src") (mut i32) (i32.const 96))
-  (global $heap (mut i32) (i32.const 32768))
-  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
-    (local $ptr i32)
-    (local.set $ptr (i32.and (i32.add (global.get $heap) (i32.sub (local.get 2) (i32.const 1)))
-                             (i32.sub (i32.const 0) (local.get 2))))
-    (global.set $heap (i32.add (local.get $ptr) (local.get 3)))
-    (local.get $ptr))
   (func $open_src (result i32)
     (call $open (global.get $src) (i32.const 2) (i32.const 0) (i32.const 0))
     (if (i32.load8_u (i32.const 0)) (then unreachable))
@@ -54,13 +47,15 @@ const GUEST: &str = r#"(module
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $again)))
     ;; ok: a zeroed result area.
-    (i32.const 256)))"#;
+    (i32.const 256))"#,
+    )
+}
 
 #[test]
 fn keyed_open_of_a_held_key_allocates_nothing_and_a_copy_would_be_counted() {
     let mut store = Store::default();
-    let module = Module::new(&store, wat::parse_str(GUEST).unwrap()).unwrap();
-    let host = SlotsHost::new(HostConfig::default());
+    let module = Module::new(&store, wat::parse_str(guest()).unwrap()).unwrap();
+    let host = SharedHost::new(HostConfig::default());
     let guest = Guest::new(&mut store, &module, HostData::default(), host, "tenant").unwrap();
     let exports = guest.instance().wasmer().exports.clone();
     let n = exports.get_global("n").unwrap();
@@ -81,11 +76,22 @@ fn keyed_open_of_a_held_key_allocates_nothing_and_a_copy_would_be_counted() {
     // Warm up: the first open of `a+` compiles it and keeps its handle; the
     // reused buffers and the table's maps grow to what the loop needs.
     count(&mut store, 96, 100);
-    let base = count(&mut store, 96, 0);
-    let hits = count(&mut store, 96, 1000);
+    // The counter sees every thread's allocations, and other threads of
+    // the process (Wasmer's, the test harness's) allocate now and then,
+    // most just after the module is compiled and first run. A host that
+    // allocates per open does so on every attempt; a background thread
+    // does not: the least of a few attempts is the host's.
+    let least = |store: &mut Store, calls: i32| {
+        (0..5)
+            .map(|_| count(store, 96, calls))
+            .min()
+            .unwrap_or(usize::MAX)
+    };
+    let base = least(&mut store, 0);
+    let hits = least(&mut store, 1000);
     assert_eq!(
         hits, base,
-        "1,000 intern hits made {hits} allocations; a `run` without them makes {base}"
+        "1,000 intern hits made {hits} allocation(s); a `run` without them makes {base}"
     );
     assert_eq!(base, 0, "a `run` alone allocated {base} times");
 

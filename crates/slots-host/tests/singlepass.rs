@@ -8,26 +8,18 @@
 
 mod support;
 
-use host_wasmer::{HostConfig, SlotsHost};
-use slots_host::{Guest, HostData};
-use support::built::wasm;
+use host_wasmer::{HostConfig, SharedHost};
+use slots_host::HostData;
+use slots_test_support::guests::wasm;
+use wasmer::Store;
 use wasmer::sys::Singlepass;
-use wasmer::{Module, Store};
 
 #[test]
 fn guest_examples_pass_on_singlepass() {
     for name in ["identity", "caching", "stale"] {
-        let host = SlotsHost::new(HostConfig::default());
+        let host = SharedHost::new(HostConfig::default());
         let mut store = Store::new(Singlepass::default());
-        let module = Module::new(&store, wasm(name)).unwrap();
-        let guest = Guest::new(
-            &mut store,
-            &module,
-            HostData::default(),
-            host.clone(),
-            "test",
-        )
-        .unwrap();
+        let guest = support::start(&mut store, &wasm(name), HostData::default(), &host, "test");
         let outcome = guest.call_run(&mut store);
         match name {
             // The stale guest is trapped on its stale handle, on any backend.

@@ -9,19 +9,19 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use host_wasmer::{CallError, HostConfig, SlotsHost, TrapKind};
+use host_wasmer::{CallError, HostConfig, SharedHost, TrapKind};
 use slots_core::GrantLimits;
 use slots_host::patterns::cache_key;
 use slots_host::{Census, Guest, HostData, Mailbox, MatchOptions, Pattern, Token};
-use support::built::wasm;
-use wasmer::{Module, Store};
+use slots_test_support::guests::wasm;
+use wasmer::Store;
 
 /// What the `grants` guest opens and grants.
 const GRANTED_SOURCE: &str = "slots-[0-9]+";
 
 /// One host, its mailbox, and the census of the objects it makes.
 struct Host {
-    host: Arc<SlotsHost>,
+    host: Arc<SharedHost>,
     mailbox: Arc<Mailbox>,
     census: Arc<Census>,
 }
@@ -36,7 +36,7 @@ struct Tenant {
 impl Host {
     fn new(config: HostConfig) -> Self {
         Self {
-            host: SlotsHost::new(config),
+            host: SharedHost::new(config),
             mailbox: Mailbox::new(Mailbox::DEFAULT_CAPACITY),
             census: Census::new(),
         }
@@ -56,9 +56,8 @@ impl Host {
     fn start(&self, guest: &str, namespace: &'static str) -> Tenant {
         self.mailbox.open(namespace);
         let mut store = Store::default();
-        let module = Module::new(&store, wasm(guest)).unwrap();
         let data = HostData::shared(&self.mailbox, &self.census);
-        let instance = Guest::new(&mut store, &module, data, self.host.clone(), namespace).unwrap();
+        let instance = support::start(&mut store, &wasm(guest), data, &self.host, namespace);
         Tenant {
             store,
             instance,

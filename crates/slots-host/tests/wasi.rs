@@ -10,14 +10,14 @@
 mod support;
 
 use host_wasmer::wasi::{WasiConfig, WasiHost};
-use host_wasmer::{HostConfig, HostError, SlotsHost};
-use support::built::wasi_wasm;
+use host_wasmer::{HostConfig, HostError, SharedHost};
+use slots_test_support::guests::wasi_wasm;
 use support::wasi::{Scratch, pattern_files, run_wasi, start_wasi};
 use wasmer::{Module, Store};
 
 #[test]
 fn printing_guest_prints_beside_its_handles() {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let wasi = WasiHost::new().unwrap();
     let config = WasiConfig::new("printing")
         .env("LINES", "4")
@@ -50,7 +50,7 @@ fn printing_guest_prints_beside_its_handles() {
 
 #[test]
 fn a_guest_gets_no_environment_variable_it_was_not_granted() {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let wasi = WasiHost::new().unwrap();
     // SAFETY-free check: the host process has variables; the guest sees none.
     let run = run_wasi(
@@ -71,7 +71,7 @@ fn a_guest_gets_no_environment_variable_it_was_not_granted() {
 
 #[test]
 fn a_guest_exit_code_is_reported_to_the_host() {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let wasi = WasiHost::new().unwrap();
     let config = WasiConfig::new("printing").args(["--exit", "3"]);
     let run = run_wasi(&host, &wasi, "printing", "test", config);
@@ -88,7 +88,7 @@ fn a_guest_exit_code_is_reported_to_the_host() {
 fn files_guest_parses_each_file_once_and_a_second_instance_hits_the_cache() {
     let scratch = Scratch::new("files");
     let dir = pattern_files(&scratch);
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let wasi = WasiHost::new().unwrap();
     let config = || WasiConfig::new("files").dir(&dir, "/patterns");
 
@@ -119,7 +119,7 @@ fn files_guest_parses_each_file_once_and_a_second_instance_hits_the_cache() {
 
 #[test]
 fn a_guest_granted_no_directory_sees_no_files() {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let wasi = WasiHost::new().unwrap();
     let run = run_wasi(&host, &wasi, "files", "test", WasiConfig::new("files"));
     let Ok(Err(message)) = &run.outcome else {
@@ -136,7 +136,7 @@ fn a_guest_granted_no_directory_sees_no_files() {
 fn every_guest_example_built_for_wasip1_runs_through_wasi() {
     // A wasm32-wasip1 build of a plain guest imports WASI too (std's
     // environment and output); the world's imports sit beside wasmer-wasix's.
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let wasi = WasiHost::new().unwrap();
     for name in ["caching", "identity", "lifecycle"] {
         let run = run_wasi(&host, &wasi, name, name, WasiConfig::new(name));
@@ -148,7 +148,7 @@ fn every_guest_example_built_for_wasip1_runs_through_wasi() {
 
 #[test]
 fn a_generated_wasi_guest_holds_one_wasi_state_until_its_single_teardown() {
-    let host = SlotsHost::new(HostConfig::default());
+    let host = SharedHost::new(HostConfig::default());
     let wasi = WasiHost::new().unwrap();
     let mut store = Store::default();
     let module = Module::new(&store, wasi_wasm("printing")).unwrap();

@@ -7,7 +7,7 @@
 //! opening the key again is a cache hit: the compiled pattern is reused, not
 //! compiled again.
 
-use slots_guest::{
+use slots_guest_sdk::{
     Counters, Error, Guest, MatchOptions, Pattern, Span, counters, ensure, ensure_eq,
     ensure_matches, ensure_ne,
 };
@@ -128,4 +128,4 @@ fn ensure_one_lookup(before: &Counters, after: &Counters) -> Result<(), String> 
     Ok(())
 }
 
-slots_guest::export!(Caching);
+slots_guest_sdk::export!(Caching);

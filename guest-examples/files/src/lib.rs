@@ -14,7 +14,7 @@
 
 use std::fs;
 
-use slots_guest::{Guest, MatchOptions, Pattern, counters, ensure, ensure_eq};
+use slots_guest_sdk::{Guest, MatchOptions, Pattern, counters, ensure, ensure_eq};
 
 /// The guest; see the crate documentation.
 struct Files;
@@ -75,4 +75,4 @@ impl Guest for Files {
     }
 }
 
-slots_guest::export!(Files);
+slots_guest_sdk::export!(Files);

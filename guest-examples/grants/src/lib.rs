@@ -21,7 +21,7 @@
 
 use std::cell::RefCell;
 
-use slots_guest::{
+use slots_guest_sdk::{
     Bucket, Error, Guest, MatchOptions, Message, Pattern, RedeemError, Token, ensure, ensure_eq,
     ensure_matches, ensure_ne, mailbox,
 };
@@ -184,4 +184,4 @@ fn use_held() -> Result<(), String> {
     })
 }
 
-slots_guest::export!(Grants);
+slots_guest_sdk::export!(Grants);

@@ -5,7 +5,7 @@
 //! and the guest's live handles drop by one. Buckets are not keyed: two created
 //! under one name are two objects.
 
-use slots_guest::{
+use slots_guest_sdk::{
     Bucket, Entry, Guest, MatchOptions, Pattern, counters, drain, ensure, ensure_eq, ensure_ne,
 };
 
@@ -91,4 +91,4 @@ impl Guest for Identity {
     }
 }
 
-slots_guest::export!(Identity);
+slots_guest_sdk::export!(Identity);

@@ -6,7 +6,7 @@
 //! and that a bucket created afterwards works and has a different handle
 //! value: even if it reuses the freed slot, the generation has moved on.
 
-use slots_guest::{
+use slots_guest_sdk::{
     Bucket, Entry, Error, Guest, counters, ensure, ensure_eq, ensure_matches, ensure_ne,
 };
 
@@ -85,4 +85,4 @@ fn entry(key: &str, value: &[u8]) -> Entry {
     }
 }
 
-slots_guest::export!(Lifecycle);
+slots_guest_sdk::export!(Lifecycle);

@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use slots_guest::{Bucket, Guest, MatchOptions, Pattern, counters, ensure, ensure_eq};
+use slots_guest_sdk::{Bucket, Guest, MatchOptions, Pattern, counters, ensure, ensure_eq};
 
 /// The guest; see the crate documentation.
 struct Many;
@@ -84,4 +84,4 @@ fn open_patterns() -> Result<Vec<Pattern>, String> {
     Ok(patterns)
 }
 
-slots_guest::export!(Many);
+slots_guest_sdk::export!(Many);

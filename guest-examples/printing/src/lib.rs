@@ -9,7 +9,7 @@
 //! it prints to stderr, may end in `--exit CODE`: it then exits with that
 //! code through `std::process::exit`, after dropping its handles.
 
-use slots_guest::{Bucket, Guest, counters, ensure_eq};
+use slots_guest_sdk::{Bucket, Guest, counters, ensure_eq};
 
 /// The guest; see the crate documentation.
 struct Printing;
@@ -54,4 +54,4 @@ impl Guest for Printing {
     }
 }
 
-slots_guest::export!(Printing);
+slots_guest_sdk::export!(Printing);

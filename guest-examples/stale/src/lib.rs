@@ -8,7 +8,7 @@
 
 use std::mem::ManuallyDrop;
 
-use slots_guest::{Bucket, Guest, ensure_eq};
+use slots_guest_sdk::{Bucket, Guest, ensure_eq};
 
 /// The guest; see the crate documentation.
 struct Stale;
@@ -42,4 +42,4 @@ impl Guest for Stale {
     }
 }
 
-slots_guest::export!(Stale);
+slots_guest_sdk::export!(Stale);

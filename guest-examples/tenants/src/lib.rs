@@ -14,7 +14,7 @@
 //!
 //! Opening it a second time while held is always an intern hit.
 
-use slots_guest::{Guest, MatchOptions, Pattern, counters, ensure, ensure_eq, mailbox};
+use slots_guest_sdk::{Guest, MatchOptions, Pattern, counters, ensure, ensure_eq, mailbox};
 
 /// The guest; see the crate documentation.
 struct Tenants;
@@ -58,4 +58,4 @@ impl Guest for Tenants {
     }
 }
 
-slots_guest::export!(Tenants);
+slots_guest_sdk::export!(Tenants);

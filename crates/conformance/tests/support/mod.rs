@@ -4,32 +4,29 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use host_wasmer::{CallError, HostConfig, SlotsHost};
+use host_wasmer::{CallError, HostConfig, SharedHost};
 use slots_conformance::{Tenant, WasmtimeHost, componentize};
 use slots_host::{Census, HostData, Mailbox};
+use slots_test_support::guests::wasm;
 
-/// The root of the workspace.
-pub(crate) fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Guest example `name`, as `cargo xtask test` builds it.
-pub(crate) fn wasm(name: &str) -> Vec<u8> {
-    let dir = std::env::var_os("SLOTS_GUESTS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            workspace().join("guest-examples/target/wasm32-unknown-unknown/release")
-        });
-    let path = dir.join(format!("{name}.wasm"));
-    std::fs::read(&path).unwrap_or_else(|e| {
-        panic!(
-            "guest `{name}` is not built ({}: {e}); `cargo xtask test` builds it",
-            path.display()
-        )
-    })
+/// The counters `$c` of either host (each has its own `Counters` type, of
+/// the same fields), in the order of the WIT record.
+macro_rules! counters {
+    ($c:expr) => {{
+        let c = $c;
+        [
+            u64::from(c.live_handles),
+            c.opens,
+            c.intern_hits,
+            c.cache_hits,
+            c.cache_misses,
+            c.creations,
+            c.evictions,
+            c.drops,
+        ]
+    }};
 }
 
 /// What one `run` of a guest reported: its result (a trap as `Err`), and
@@ -50,7 +47,7 @@ pub(crate) trait Side {
 
 /// host-wasmer, through slots-host's generated bindings.
 pub(crate) struct OnWasmer {
-    host: Arc<SlotsHost>,
+    host: Arc<SharedHost>,
     mailbox: Arc<Mailbox>,
     census: Arc<Census>,
     module: wasmer::Module,
@@ -60,7 +57,7 @@ pub(crate) struct OnWasmer {
 
 impl OnWasmer {
     pub(crate) fn new(guest: &str) -> Self {
-        let host = SlotsHost::new(HostConfig::default());
+        let host = SharedHost::new(HostConfig::default());
         let store = wasmer::Store::default();
         let module = wasmer::Module::new(&store, wasm(guest)).unwrap();
         Self {
@@ -109,16 +106,7 @@ impl Side for OnWasmer {
         let c = instance.instance().counters(&self.store);
         Report {
             result,
-            counters: [
-                u64::from(c.live_handles),
-                c.opens,
-                c.intern_hits,
-                c.cache_hits,
-                c.cache_misses,
-                c.creations,
-                c.evictions,
-                c.drops,
-            ],
+            counters: counters!(c),
         }
     }
 }
@@ -163,16 +151,7 @@ impl Side for OnWasmtime {
         let c = tenant.counters();
         Report {
             result,
-            counters: [
-                u64::from(c.live_handles),
-                c.opens,
-                c.intern_hits,
-                c.cache_hits,
-                c.cache_misses,
-                c.creations,
-                c.evictions,
-                c.drops,
-            ],
+            counters: counters!(c),
         }
     }
 }

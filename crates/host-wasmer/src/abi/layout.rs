@@ -1,64 +1,11 @@
-//! [`Abi`]: a WIT `Resolve` with the size, alignment and flat core types of
-//! each of its types, and the checks that keep unsupported types out.
-
-use std::sync::Arc;
+//! The layouts of an [`Abi`]'s types: size, alignment and flat core types,
+//! and the checks that keep unsupported types out.
 
 use wit_parser::abi::{FlatTypes, WasmType};
 use wit_parser::{Resolve, SizeAlign, Type, TypeDefKind};
 
-use super::AbiError;
 use super::signatures::Signatures;
-
-/// The canonical ABI's limit on the byte length of a string
-/// (`MAX_STRING_BYTE_LENGTH`), enforced when lifting and when lowering.
-pub const MAX_STRING_BYTE_LENGTH: u32 = (1 << 28) - 1;
-
-/// The canonical ABI's limit on the byte length of a list
-/// (`MAX_LIST_BYTE_LENGTH`), enforced when lifting and when lowering.
-pub const MAX_LIST_BYTE_LENGTH: u32 = (1 << 28) - 1;
-
-/// How much host memory lifting one guest value may take by default: 256 MiB.
-pub const DEFAULT_LIFT_LIMIT: u64 = 256 << 20;
-
-/// The canonical ABI for the types of one [`Resolve`], for a 32-bit guest
-/// with UTF-8 strings and the synchronous calling convention that
-/// wit-bindgen uses for core modules.
-///
-/// Building one computes the layout of every type once
-/// ([`SizeAlign`]), the flat core types of every type the ABI supports, and
-/// the core signature of every function, so that calls only look them up.
-/// Sizes, alignments and flattening come from wit-parser, so they agree with
-/// the guest's bindings by construction.
-///
-/// Supported: every WIT value type of the component model's sync ABI (bool,
-/// integers, floats, char, string, list, record, tuple, variant, enum,
-/// option, result, flags, own, borrow). Rejected with
-/// [`AbiError::UnsupportedType`]: `future`, `stream`, `error-context`, `map`,
-/// fixed-length lists and async functions.
-///
-/// # Examples
-///
-/// ```
-/// use host_wasmer::abi::Abi;
-/// use wit_parser::{Resolve, Type};
-///
-/// let resolve = Resolve::default();
-/// let abi = Abi::new(&resolve);
-/// assert_eq!(abi.size_of(&Type::String)?, 8);
-/// assert_eq!(abi.align_of(&Type::U64)?, 8);
-/// # Ok::<(), host_wasmer::abi::AbiError>(())
-/// ```
-pub struct Abi {
-    pub(crate) resolve: Arc<Resolve>,
-    pub(crate) sizes: SizeAlign,
-    /// Flat core types of each entry of `resolve.types`, by arena index;
-    /// `None` for a type that cannot cross this ABI.
-    flat: Vec<Option<Vec<WasmType>>>,
-    /// Host bytes one lift may allocate; see [`Abi::with_lift_limit`].
-    pub(crate) lift_limit: u64,
-    /// The core signatures of the `Resolve`'s functions, computed once.
-    pub(crate) signatures: Signatures,
-}
+use super::{Abi, AbiError, IntoResolve};
 
 impl Abi {
     /// Computes the layouts of every type of `resolve`.
@@ -74,65 +21,17 @@ impl Abi {
         let resolve = resolve.into_resolve();
         let mut sizes = SizeAlign::default();
         sizes.fill(&resolve);
-        let supported = support::compute(&resolve);
-        let flat = resolve
-            .types
-            .iter()
-            .map(|(id, _)| {
-                let ok = supported.get(id.index()).copied().unwrap_or(false);
-                ok.then(|| flatten_supported(&resolve, &Type::Id(id)))
-                    .flatten()
-            })
-            .collect();
+        let flat = flat_types(&resolve);
         let mut abi = Self {
             resolve,
             sizes,
             flat,
-            lift_limit: DEFAULT_LIFT_LIMIT,
+            lift_limit: super::DEFAULT_LIFT_LIMIT,
             signatures: Signatures::default(),
         };
         abi.signatures =
             Signatures::compute(&abi.resolve, |variant, func| abi.signature(variant, func));
         abi
-    }
-
-    /// Sets how much host memory lifting one value (or one function's
-    /// parameters) may allocate, in bytes.
-    ///
-    /// The guest controls list lengths and may point many list elements at
-    /// the same bytes, so without a limit a small guest memory could make
-    /// the host build an enormous [`Val`](super::Val). Every lifted `Val`
-    /// counts its size, and every string or list counts its bytes.
-    ///
-    /// ```
-    /// use host_wasmer::abi::Abi;
-    /// let resolve = wit_parser::Resolve::default();
-    /// let abi = Abi::new(&resolve).with_lift_limit(1 << 20);
-    /// assert_eq!(abi.lift_limit(), 1 << 20);
-    /// ```
-    pub fn with_lift_limit(mut self, bytes: u64) -> Self {
-        self.lift_limit = bytes;
-        self
-    }
-
-    /// The limit set by [`Abi::with_lift_limit`].
-    pub fn lift_limit(&self) -> u64 {
-        self.lift_limit
-    }
-
-    /// The `Resolve` the types come from.
-    pub fn resolve(&self) -> &Resolve {
-        &self.resolve
-    }
-
-    /// The `Resolve` the types come from, shared.
-    pub fn resolve_arc(&self) -> &Arc<Resolve> {
-        &self.resolve
-    }
-
-    /// wit-parser's layouts of the types, for a typed fast path.
-    pub fn sizes(&self) -> &SizeAlign {
-        &self.sizes
     }
 
     /// Checks that `ty` can cross this ABI.
@@ -242,46 +141,19 @@ impl Abi {
     }
 }
 
-/// What [`Abi::new`] accepts as its `Resolve`.
-///
-/// ```
-/// use std::sync::Arc;
-/// use host_wasmer::abi::Abi;
-/// use wit_parser::Resolve;
-///
-/// let shared = Arc::new(Resolve::default());
-/// let abi = Abi::new(shared.clone());
-/// assert!(Arc::ptr_eq(abi.resolve_arc(), &shared));
-/// let borrowed = Abi::new(&Resolve::default()); // clones the Resolve
-/// # drop(borrowed);
-/// ```
-pub trait IntoResolve {
-    /// The `Resolve`, shared.
-    fn into_resolve(self) -> Arc<Resolve>;
-}
-
-impl IntoResolve for Arc<Resolve> {
-    fn into_resolve(self) -> Arc<Resolve> {
-        self
-    }
-}
-
-impl IntoResolve for &Arc<Resolve> {
-    fn into_resolve(self) -> Arc<Resolve> {
-        Arc::clone(self)
-    }
-}
-
-impl IntoResolve for Resolve {
-    fn into_resolve(self) -> Arc<Resolve> {
-        Arc::new(self)
-    }
-}
-
-impl IntoResolve for &Resolve {
-    fn into_resolve(self) -> Arc<Resolve> {
-        Arc::new(self.clone())
-    }
+/// The flat core types of each entry of `resolve.types`, by arena index;
+/// `None` for a type that cannot cross the ABI.
+fn flat_types(resolve: &Resolve) -> Vec<Option<Vec<WasmType>>> {
+    let supported = support::compute(resolve);
+    resolve
+        .types
+        .iter()
+        .map(|(id, _)| {
+            let ok = supported.get(id.index()).copied().unwrap_or(false);
+            ok.then(|| flatten_supported(resolve, &Type::Id(id)))
+                .flatten()
+        })
+        .collect()
 }
 
 /// Flattens a type already known to be supported, growing the buffer until

@@ -3,9 +3,9 @@
 
 use wit_parser::{Flags, FlagsRepr, Int, Type};
 
+use super::MAX_LIST_BYTE_LENGTH;
 use super::bytes::{align_to, get, tail, u32_at};
-use super::direct_io::{check_string_len, read_utf8};
-use super::layout::MAX_LIST_BYTE_LENGTH;
+use super::fast_path::{check_string_len, read_utf8};
 use super::lifter::{Lifter, VAL_COST};
 use super::memory::check_aligned;
 use super::shape::{Cases, Shape};

@@ -4,11 +4,11 @@
 use wit_parser::{Flags, FlagsRepr, Int, Type};
 
 use super::bytes::{align_to, put, tail_mut};
-use super::layout::{MAX_LIST_BYTE_LENGTH, MAX_STRING_BYTE_LENGTH};
 use super::lowerer::Lowerer;
 use super::memory::allocate;
 use super::shape::Shape;
 use super::{AbiError, GuestMemory, Val};
+use super::{MAX_LIST_BYTE_LENGTH, MAX_STRING_BYTE_LENGTH};
 
 impl<M: GuestMemory + ?Sized> Lowerer<'_, M> {
     /// Encodes `val` at the start of `out`, a buffer at least

@@ -1,5 +1,7 @@
 //! [`WasmerMemory`]: a Wasmer instance's exported memory and `cabi_realloc`.
 
+use std::cell::Cell;
+
 use wasmer::{AsStoreMut, Memory, TypedFunction};
 
 use super::memory::range_in;
@@ -12,7 +14,10 @@ pub type ReallocFn = TypedFunction<(i32, i32, i32, i32), i32>;
 /// with the store they live in.
 ///
 /// Every access takes a fresh [`Memory::view`]: `cabi_realloc` runs guest
-/// code, which may grow the memory, so no view or size is kept across calls.
+/// code, which may grow the memory, so no view is kept across calls. The
+/// memory's size, which bounds checks ask for, is kept until
+/// `cabi_realloc` runs: nothing else can grow the memory while this holds
+/// the store.
 ///
 /// In a host function, build one from the `FunctionEnvMut`'s store half:
 ///
@@ -33,6 +38,9 @@ pub struct WasmerMemory<'a, S: AsStoreMut> {
     /// through memory, and any access is an error.
     memory: Option<Memory>,
     realloc: Option<ReallocFn>,
+    /// The memory's size in bytes, once asked for; forgotten when
+    /// `cabi_realloc` runs.
+    size: Cell<Option<u64>>,
 }
 
 impl<'a, S: AsStoreMut> WasmerMemory<'a, S> {
@@ -50,22 +58,36 @@ impl<'a, S: AsStoreMut> WasmerMemory<'a, S> {
             store,
             memory,
             realloc,
+            size: Cell::new(None),
         }
     }
 
     /// The current size of the memory in bytes (0 without a memory).
     pub fn size(&self) -> u64 {
-        self.memory
+        if let Some(size) = self.size.get() {
+            return size;
+        }
+        let size = self
+            .memory
             .as_ref()
-            .map_or(0, |memory| memory.view(&*self.store).data_size())
+            .map_or(0, |memory| memory.view(&*self.store).data_size());
+        self.size.set(Some(size));
+        size
     }
 
     fn memory(&self, ptr: u32, len: u64) -> Result<&Memory, AbiError> {
-        self.memory.as_ref().ok_or(AbiError::NoMemory { ptr, len })
+        // A `match`, not `ok_or`: the error is built only when it is returned,
+        // not built and dropped on every access.
+        match &self.memory {
+            Some(memory) => Ok(memory),
+            None => Err(AbiError::NoMemory { ptr, len }),
+        }
     }
 
     /// The store, for calls the caller makes between ABI operations.
     pub fn store_mut(&mut self) -> &mut S {
+        // The caller may grow the memory through it.
+        self.size.set(None);
         self.store
     }
 }
@@ -98,10 +120,11 @@ impl<S: AsStoreMut> GuestMemory for WasmerMemory<'_, S> {
         align: u32,
         new_len: u32,
     ) -> Result<u32, AbiError> {
-        let realloc = self
-            .realloc
-            .as_ref()
-            .ok_or(AbiError::ReallocMissing { len: new_len })?;
+        let Some(realloc) = self.realloc.as_ref() else {
+            return Err(AbiError::ReallocMissing { len: new_len });
+        };
+        // Guest code runs: it may grow the memory.
+        self.size.set(None);
         // Wasm integers are sign-agnostic: the casts only reinterpret bits.
         let ptr = realloc
             .call(

@@ -10,7 +10,7 @@ use wasmer::{FunctionEnvMut, RuntimeError, StoreMut};
 use super::canon::{Layout, LiftCx, LowerGuest, check_store};
 use crate::abi::{AbiError, GuestMemory, WasmerMemory};
 use crate::host_call::{guarded, refused, trap};
-use crate::{Ctx, HostError, InstanceEnv, SlotsHost};
+use crate::{Ctx, HostError, InstanceEnv, SharedHost};
 
 /// The guest memory of an import that reads or writes it.
 pub type Mem<'a, 's> = WasmerMemory<'a, StoreMut<'s>>;
@@ -25,7 +25,7 @@ pub type Mem<'a, 's> = WasmerMemory<'a, StoreMut<'s>>;
 pub struct Caller<'a, D> {
     data: &'a mut D,
     namespace: &'a Arc<str>,
-    host: &'a Arc<SlotsHost>,
+    host: &'a Arc<SharedHost>,
 }
 
 impl<D> Caller<'_, D> {
@@ -47,7 +47,7 @@ impl<D> Caller<'_, D> {
     }
 
     /// The host whose cache and limits the instance shares.
-    pub fn host(&self) -> &Arc<SlotsHost> {
+    pub fn host(&self) -> &Arc<SharedHost> {
         self.host
     }
 }
@@ -244,10 +244,12 @@ pub fn drop_import<D: Send + 'static>(
 ) -> Result<(), RuntimeError> {
     import(caller, name, |env| {
         let bits = bits as u32;
-        let handle = RawHandle::from_bits(bits).ok_or(HostError::BadHandle {
-            resource,
-            error: HandleError::Reserved { bits },
-        })?;
+        let Some(handle) = RawHandle::from_bits(bits) else {
+            return Err(HostError::BadHandle {
+                resource,
+                error: HandleError::Reserved { bits },
+            });
+        };
         drop(&mut Ctx::new(env), handle)
     })
 }

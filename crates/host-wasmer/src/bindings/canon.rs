@@ -251,8 +251,22 @@ pub fn check_store<M: GuestMemory + ?Sized>(
     Ok(())
 }
 
-macro_rules! scalar {
-    ($ty:ty, $size:expr, |$v:ident| $from_bits:expr, |$s:ident| $to_bits:expr) => {
+/// A value of `N` little-endian bytes, widened to the 64-bit word its flat
+/// form takes.
+#[inline]
+fn word<const N: usize>(bytes: [u8; N]) -> u64 {
+    let mut word = [0; 8];
+    word[..N].copy_from_slice(&bytes);
+    u64::from_le_bytes(word)
+}
+
+/// The ABI traits of a type that is one core value: lifted from its flat
+/// word or from its `$size` little-endian bytes by the same conversion
+/// (`|v| ...`, which may refuse the value), lowered as its word
+/// (`|s| ...`), stored as the word's low `$size` bytes. With `bytes`, a
+/// list of it is copied in one read or write.
+macro_rules! one_word {
+    ($ty:ty, $size:literal, |$v:ident| $lift:expr, |$s:ident| $lower:expr $(, $bytes:ident)?) => {
         impl Layout for $ty {
             const SIZE: u32 = $size;
             const ALIGN: u32 = $size;
@@ -266,7 +280,7 @@ macro_rules! scalar {
                 flat: &mut Flat<'_>,
             ) -> Result<Self, HostError> {
                 let $v = flat.next_bits();
-                Ok($from_bits)
+                $lift
             }
 
             #[inline]
@@ -274,8 +288,11 @@ macro_rules! scalar {
                 cx: &mut LiftCx<'_, M>,
                 ptr: u32,
             ) -> Result<Self, HostError> {
-                Ok(<$ty>::from_le_bytes(cx.read(ptr)?))
+                let $v = word(cx.read::<$size>(ptr)?);
+                $lift
             }
+
+            $(one_word!(@load_list $bytes);)?
         }
 
         impl LowerGuest for $ty {
@@ -286,7 +303,7 @@ macro_rules! scalar {
                 out: &mut FlatOut<'_>,
             ) -> Result<(), HostError> {
                 let $s = *self;
-                out.push($to_bits);
+                out.push($lower);
                 Ok(())
             }
 
@@ -296,116 +313,33 @@ macro_rules! scalar {
                 mem: &mut M,
                 ptr: u32,
             ) -> Result<(), HostError> {
-                Ok(mem.write(ptr, &self.to_le_bytes())?)
+                let $s = *self;
+                Ok(mem.write(ptr, &u64::to_le_bytes($lower)[..$size])?)
             }
+
+            $(one_word!(@store_list $bytes);)?
         }
     };
-}
-
-scalar!(u16, 2, |v| v as u16, |s| u64::from(s));
-scalar!(i8, 1, |v| v as u8 as i8, |s| u64::from(s as u8));
-scalar!(i16, 2, |v| v as u16 as i16, |s| u64::from(s as u16));
-scalar!(u32, 4, |v| v as u32, |s| u64::from(s));
-scalar!(i32, 4, |v| v as u32 as i32, |s| u64::from(s as u32));
-scalar!(u64, 8, |v| v, |s| s);
-scalar!(i64, 8, |v| v as i64, |s| s as u64);
-scalar!(f32, 4, |v| f32::from_bits(v as u32), |s| u64::from(
-    s.to_bits()
-));
-scalar!(f64, 8, |v| f64::from_bits(v), |s| s.to_bits());
-
-impl Layout for u8 {
-    const SIZE: u32 = 1;
-    const ALIGN: u32 = 1;
-    const FLAT: usize = 1;
-}
-
-impl LiftGuest for u8 {
-    #[inline]
-    fn lift_flat<M: GuestMemory + ?Sized>(
-        _: &mut LiftCx<'_, M>,
-        flat: &mut Flat<'_>,
-    ) -> Result<Self, HostError> {
-        Ok(flat.next_bits() as u8)
-    }
-
-    #[inline]
-    fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
-        Ok(u8::from_le_bytes(cx.read(ptr)?))
-    }
-
-    fn load_list<M: GuestMemory + ?Sized>(
-        cx: &mut LiftCx<'_, M>,
-        ptr: u32,
-        len: u32,
-    ) -> Result<Vec<Self>, HostError> {
-        let mut bytes = vec![0; len as usize];
-        cx.mem.read(ptr, &mut bytes)?;
-        Ok(bytes)
-    }
-}
-
-impl LowerGuest for u8 {
-    #[inline]
-    fn lower_flat<M: GuestMemory + ?Sized>(
-        &self,
-        _: &mut M,
-        out: &mut FlatOut<'_>,
-    ) -> Result<(), HostError> {
-        out.push(u64::from(*self));
-        Ok(())
-    }
-
-    #[inline]
-    fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError> {
-        Ok(mem.write(ptr, &[*self])?)
-    }
-
-    fn store_list<M: GuestMemory + ?Sized>(
-        items: &[Self],
-        mem: &mut M,
-        ptr: u32,
-    ) -> Result<(), HostError> {
-        Ok(mem.write(ptr, items)?)
-    }
-}
-
-impl Layout for bool {
-    const SIZE: u32 = 1;
-    const ALIGN: u32 = 1;
-    const FLAT: usize = 1;
-}
-
-impl LiftGuest for bool {
-    #[inline]
-    fn lift_flat<M: GuestMemory + ?Sized>(
-        _: &mut LiftCx<'_, M>,
-        flat: &mut Flat<'_>,
-    ) -> Result<Self, HostError> {
-        Ok(flat.next_bits() as u32 != 0)
-    }
-
-    #[inline]
-    fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
-        Ok(cx.read::<1>(ptr)? != [0])
-    }
-}
-
-impl LowerGuest for bool {
-    #[inline]
-    fn lower_flat<M: GuestMemory + ?Sized>(
-        &self,
-        _: &mut M,
-        out: &mut FlatOut<'_>,
-    ) -> Result<(), HostError> {
-        out.push(u64::from(*self));
-        Ok(())
-    }
-
-    #[inline]
-    fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError> {
-        Ok(mem.write(ptr, &[u8::from(*self)])?)
-    }
+    (@load_list bytes) => {
+        fn load_list<M: GuestMemory + ?Sized>(
+            cx: &mut LiftCx<'_, M>,
+            ptr: u32,
+            len: u32,
+        ) -> Result<Vec<Self>, HostError> {
+            let mut bytes = vec![0; len as usize];
+            cx.mem.read(ptr, &mut bytes)?;
+            Ok(bytes)
+        }
+    };
+    (@store_list bytes) => {
+        fn store_list<M: GuestMemory + ?Sized>(
+            items: &[Self],
+            mem: &mut M,
+            ptr: u32,
+        ) -> Result<(), HostError> {
+            Ok(mem.write(ptr, items)?)
+        }
+    };
 }
 
 /// A `char` from the guest's scalar value, refused when it is a surrogate
@@ -415,43 +349,20 @@ fn to_char(value: u32) -> Result<char, HostError> {
     char::from_u32(value).ok_or_else(|| AbiError::InvalidChar { value }.into())
 }
 
-impl Layout for char {
-    const SIZE: u32 = 4;
-    const ALIGN: u32 = 4;
-    const FLAT: usize = 1;
-}
-
-impl LiftGuest for char {
-    #[inline]
-    fn lift_flat<M: GuestMemory + ?Sized>(
-        _: &mut LiftCx<'_, M>,
-        flat: &mut Flat<'_>,
-    ) -> Result<Self, HostError> {
-        to_char(flat.next_bits() as u32)
-    }
-
-    #[inline]
-    fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
-        to_char(u32::from_le_bytes(cx.read(ptr)?))
-    }
-}
-
-impl LowerGuest for char {
-    #[inline]
-    fn lower_flat<M: GuestMemory + ?Sized>(
-        &self,
-        _: &mut M,
-        out: &mut FlatOut<'_>,
-    ) -> Result<(), HostError> {
-        out.push(u64::from(u32::from(*self)));
-        Ok(())
-    }
-
-    #[inline]
-    fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError> {
-        Ok(mem.write(ptr, &u32::from(*self).to_le_bytes())?)
-    }
-}
+one_word!(bool, 1, |v| Ok(v as u32 != 0), |s| u64::from(s));
+one_word!(u8, 1, |v| Ok(v as u8), |s| u64::from(s), bytes);
+one_word!(u16, 2, |v| Ok(v as u16), |s| u64::from(s));
+one_word!(i8, 1, |v| Ok(v as u8 as i8), |s| u64::from(s as u8));
+one_word!(i16, 2, |v| Ok(v as u16 as i16), |s| u64::from(s as u16));
+one_word!(u32, 4, |v| Ok(v as u32), |s| u64::from(s));
+one_word!(i32, 4, |v| Ok(v as u32 as i32), |s| u64::from(s as u32));
+one_word!(u64, 8, |v| Ok(v), |s| s);
+one_word!(i64, 8, |v| Ok(v as i64), |s| s as u64);
+one_word!(f32, 4, |v| Ok(f32::from_bits(v as u32)), |s| u64::from(
+    s.to_bits()
+));
+one_word!(f64, 8, |v| Ok(f64::from_bits(v)), |s| s.to_bits());
+one_word!(char, 4, |v| to_char(v as u32), |s| u64::from(u32::from(s)));
 
 /// The unit type stands for an absent payload: `result<_, E>`, a case
 /// without a type.
@@ -531,47 +442,6 @@ pub fn store_string<M: GuestMemory + ?Sized>(
     Ok((ptr, len))
 }
 
-impl Layout for String {
-    const SIZE: u32 = 8;
-    const ALIGN: u32 = 4;
-    const FLAT: usize = 2;
-}
-
-impl LiftGuest for String {
-    #[inline]
-    fn lift_flat<M: GuestMemory + ?Sized>(
-        cx: &mut LiftCx<'_, M>,
-        flat: &mut Flat<'_>,
-    ) -> Result<Self, HostError> {
-        let ptr = flat.next_bits() as u32;
-        let len = flat.next_bits() as u32;
-        cx.string(ptr, len)
-    }
-
-    fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
-        let (ptr, len) = load_pair(cx, ptr)?;
-        cx.string(ptr, len)
-    }
-}
-
-impl LowerGuest for String {
-    fn lower_flat<M: GuestMemory + ?Sized>(
-        &self,
-        mem: &mut M,
-        out: &mut FlatOut<'_>,
-    ) -> Result<(), HostError> {
-        let (ptr, len) = store_string(mem, self)?;
-        out.push(u64::from(ptr));
-        out.push(u64::from(len));
-        Ok(())
-    }
-
-    fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError> {
-        let pair = store_string(mem, self)?;
-        store_pair(mem, ptr, pair)
-    }
-}
-
 /// Copies `items` into a fresh guest allocation from `cabi_realloc`.
 pub fn store_list<T: LowerGuest, M: GuestMemory + ?Sized>(
     mem: &mut M,
@@ -603,52 +473,86 @@ fn lift_list<T: LiftGuest, M: GuestMemory + ?Sized>(
     T::load_list(cx, ptr, len)
 }
 
-impl<T> Layout for Vec<T> {
-    const SIZE: u32 = 8;
-    const ALIGN: u32 = 4;
-    const FLAT: usize = 2;
+/// The ABI traits of a type passed as a `(ptr, len)` pair: lifted by
+/// `|cx, ptr, len| ...` from the pair, flat or in memory; lowered by
+/// `|mem, value| ...`, which copies the value into a fresh guest allocation
+/// and gives its pair. The brackets hold the generics of the impls: of
+/// `Layout`, `LiftGuest` and `LowerGuest`.
+macro_rules! pair_type {
+    (
+        $ty:ty, [$($params:tt)*], [$($lift_bounds:tt)*], [$($lower_bounds:tt)*],
+        |$cx:ident, $ptr:ident, $len:ident| $lift:expr,
+        |$mem:ident, $value:ident| $lower:expr $(,)?
+    ) => {
+        impl<$($params)*> Layout for $ty {
+            const SIZE: u32 = 8;
+            const ALIGN: u32 = 4;
+            const FLAT: usize = 2;
+        }
+
+        impl<$($lift_bounds)*> LiftGuest for $ty {
+            #[inline]
+            fn lift_flat<M: GuestMemory + ?Sized>(
+                $cx: &mut LiftCx<'_, M>,
+                flat: &mut Flat<'_>,
+            ) -> Result<Self, HostError> {
+                let $ptr = flat.next_bits() as u32;
+                let $len = flat.next_bits() as u32;
+                $lift
+            }
+
+            fn load<M: GuestMemory + ?Sized>(
+                $cx: &mut LiftCx<'_, M>,
+                ptr: u32,
+            ) -> Result<Self, HostError> {
+                let ($ptr, $len) = load_pair($cx, ptr)?;
+                $lift
+            }
+        }
+
+        impl<$($lower_bounds)*> LowerGuest for $ty {
+            fn lower_flat<M: GuestMemory + ?Sized>(
+                &self,
+                $mem: &mut M,
+                out: &mut FlatOut<'_>,
+            ) -> Result<(), HostError> {
+                let $value = self;
+                let (ptr, len) = $lower?;
+                out.push(u64::from(ptr));
+                out.push(u64::from(len));
+                Ok(())
+            }
+
+            fn store<M: GuestMemory + ?Sized>(
+                &self,
+                $mem: &mut M,
+                ptr: u32,
+            ) -> Result<(), HostError> {
+                let $value = self;
+                let pair = $lower?;
+                store_pair($mem, ptr, pair)
+            }
+        }
+    };
 }
 
-impl<T: LiftGuest> LiftGuest for Vec<T> {
-    #[inline]
-    fn lift_flat<M: GuestMemory + ?Sized>(
-        cx: &mut LiftCx<'_, M>,
-        flat: &mut Flat<'_>,
-    ) -> Result<Self, HostError> {
-        let ptr = flat.next_bits() as u32;
-        let len = flat.next_bits() as u32;
-        lift_list(cx, ptr, len)
-    }
+pair_type!(
+    String,
+    [],
+    [],
+    [],
+    |cx, ptr, len| cx.string(ptr, len),
+    |mem, s| store_string(mem, s),
+);
 
-    fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
-        let (ptr, len) = load_pair(cx, ptr)?;
-        lift_list(cx, ptr, len)
-    }
-}
-
-impl<T: LowerGuest> LowerGuest for Vec<T> {
-    fn lower_flat<M: GuestMemory + ?Sized>(
-        &self,
-        mem: &mut M,
-        out: &mut FlatOut<'_>,
-    ) -> Result<(), HostError> {
-        let (ptr, len) = store_list(mem, self)?;
-        out.push(u64::from(ptr));
-        out.push(u64::from(len));
-        Ok(())
-    }
-
-    fn store<M: GuestMemory + ?Sized>(&self, mem: &mut M, ptr: u32) -> Result<(), HostError> {
-        let pair = store_list(mem, self)?;
-        store_pair(mem, ptr, pair)
-    }
-}
-
-/// Reads a one-byte discriminant of an option or result.
-#[inline]
-fn load_case<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<u32, HostError> {
-    Ok(u32::from(u8::from_le_bytes(cx.read(ptr)?)))
-}
+pair_type!(
+    Vec<T>,
+    [T],
+    [T: LiftGuest],
+    [T: LowerGuest],
+    |cx, ptr, len| lift_list(cx, ptr, len),
+    |mem, items| store_list(mem, items),
+);
 
 impl<T: Layout> Layout for Option<T> {
     const SIZE: u32 = align_to(align_to(1, T::ALIGN) + T::SIZE, max(1, T::ALIGN));
@@ -673,7 +577,7 @@ impl<T: LiftGuest> LiftGuest for Option<T> {
     }
 
     fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
-        match load_case(cx, ptr)? {
+        match read_tag8(cx, ptr)? {
             0 => Ok(None),
             1 => T::load(cx, ptr.wrapping_add(align_to(1, T::ALIGN))).map(Some),
             other => Err(bad_discriminant("option", other, 2)),
@@ -745,7 +649,7 @@ impl<T: LiftGuest, E: LiftGuest> LiftGuest for Result<T, E> {
 
     fn load<M: GuestMemory + ?Sized>(cx: &mut LiftCx<'_, M>, ptr: u32) -> Result<Self, HostError> {
         let payload = ptr.wrapping_add(align_to(1, max(T::ALIGN, E::ALIGN)));
-        match load_case(cx, ptr)? {
+        match read_tag8(cx, ptr)? {
             0 => T::load(cx, payload).map(Ok),
             1 => E::load(cx, payload).map(Err),
             other => Err(bad_discriminant("result", other, 2)),
@@ -871,61 +775,36 @@ tuple!(A a, B b, C c, D d, E e, F f);
 tuple!(A a, B b, C c, D d, E e, F f, G g);
 tuple!(A a, B b, C c, D d, E e, F f, G g, H h);
 
-/// Reads a one-byte discriminant.
-#[inline]
-pub fn read_tag8<M: GuestMemory + ?Sized>(
-    cx: &mut LiftCx<'_, M>,
-    ptr: u32,
-) -> Result<u32, HostError> {
-    Ok(u32::from(u8::from_le_bytes(cx.read(ptr)?)))
+/// The functions that read and write a discriminant of one width: the
+/// canonical ABI stores a case number in the fewest bytes that hold every
+/// case of its type.
+macro_rules! tag_width {
+    ($($read:ident, $write:ident, $ty:ty, $width:literal;)*) => {$(
+        #[doc = concat!("Reads a ", $width, " discriminant.")]
+        #[inline]
+        pub fn $read<M: GuestMemory + ?Sized>(
+            cx: &mut LiftCx<'_, M>,
+            ptr: u32,
+        ) -> Result<u32, HostError> {
+            <$ty as LiftGuest>::load(cx, ptr).map(u32::from)
+        }
+
+        #[doc = concat!("Writes a ", $width, " discriminant.")]
+        #[inline]
+        pub fn $write<M: GuestMemory + ?Sized>(
+            mem: &mut M,
+            ptr: u32,
+            case: u32,
+        ) -> Result<(), HostError> {
+            (case as $ty).store(mem, ptr)
+        }
+    )*};
 }
 
-/// Reads a two-byte discriminant.
-#[inline]
-pub fn read_tag16<M: GuestMemory + ?Sized>(
-    cx: &mut LiftCx<'_, M>,
-    ptr: u32,
-) -> Result<u32, HostError> {
-    Ok(u32::from(u16::from_le_bytes(cx.read(ptr)?)))
-}
-
-/// Reads a four-byte discriminant.
-#[inline]
-pub fn read_tag32<M: GuestMemory + ?Sized>(
-    cx: &mut LiftCx<'_, M>,
-    ptr: u32,
-) -> Result<u32, HostError> {
-    Ok(u32::from_le_bytes(cx.read(ptr)?))
-}
-
-/// Writes a one-byte discriminant.
-#[inline]
-pub fn write_tag8<M: GuestMemory + ?Sized>(
-    mem: &mut M,
-    ptr: u32,
-    case: u32,
-) -> Result<(), HostError> {
-    Ok(mem.write(ptr, &[case as u8])?)
-}
-
-/// Writes a two-byte discriminant.
-#[inline]
-pub fn write_tag16<M: GuestMemory + ?Sized>(
-    mem: &mut M,
-    ptr: u32,
-    case: u32,
-) -> Result<(), HostError> {
-    Ok(mem.write(ptr, &(case as u16).to_le_bytes())?)
-}
-
-/// Writes a four-byte discriminant.
-#[inline]
-pub fn write_tag32<M: GuestMemory + ?Sized>(
-    mem: &mut M,
-    ptr: u32,
-    case: u32,
-) -> Result<(), HostError> {
-    Ok(mem.write(ptr, &case.to_le_bytes())?)
+tag_width! {
+    read_tag8, write_tag8, u8, "one-byte";
+    read_tag16, write_tag16, u16, "two-byte";
+    read_tag32, write_tag32, u32, "four-byte";
 }
 
 /// Allocates `size` bytes aligned to `align` from the guest's `cabi_realloc`,

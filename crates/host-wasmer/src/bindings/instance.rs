@@ -10,8 +10,7 @@ use wasmer::{AsStoreRef, Function, FunctionEnv, Imports, Instance, Module, Runti
 use super::WorldShape;
 use super::canon::LiftCx;
 use crate::abi::{AbiError, WasmerMemory};
-use crate::instance::trapped;
-use crate::{CallError, Counters, HostError, InstanceEnv, InstantiateError, SlotsHost};
+use crate::{CallError, Counters, HostError, InstanceEnv, InstantiateError, SharedHost};
 
 /// A guest instantiated through the bindings `bindgen!` generates (or, with
 /// its world, by a [`Linker`](crate::Linker): [`GuestInstance`] wraps one):
@@ -39,8 +38,9 @@ pub struct BoundInstance<D> {
     marker: Function,
 }
 
-/// What every world type `bindgen!` generates is: typed exports over a
-/// [`BoundInstance`]. Generic helpers (WASI's
+/// A world's instance: a [`BoundInstance`] with exports over it, typed (every
+/// world type `bindgen!` generates) or called by name
+/// ([`GuestInstance`](crate::GuestInstance)). Generic helpers (WASI's
 /// `WasiState::start_guest`, with feature `wasi`) reach the instance
 /// through it.
 pub trait World {
@@ -61,12 +61,12 @@ pub trait World {
 ///
 /// ```
 /// use host_wasmer::bindings::{BoundInstance, new_env};
-/// use host_wasmer::{HostConfig, SlotsHost};
+/// use host_wasmer::{HostConfig, SharedHost};
 /// use wasmer::{Imports, Module, Store};
 ///
 /// let mut store = Store::default();
 /// let module = Module::new(&store, wat::parse_str("(module)")?)?;
-/// let env = new_env(&mut store, (), SlotsHost::new(HostConfig::default()), "tenant");
+/// let env = new_env(&mut store, (), SharedHost::new(HostConfig::default()), "tenant");
 /// // A generated world's `add_to_imports(&mut store, &env, &mut imports)` goes here.
 /// let imports = Imports::new();
 /// let instance = BoundInstance::instantiate(&mut store, &module, &imports, env)?;
@@ -76,7 +76,7 @@ pub trait World {
 pub fn new_env<D: Send + 'static>(
     store: &mut Store,
     data: D,
-    host: Arc<SlotsHost>,
+    host: Arc<SharedHost>,
     namespace: impl Into<Arc<str>>,
 ) -> FunctionEnv<InstanceEnv<D>> {
     FunctionEnv::new(store, InstanceEnv::new(data, host, namespace.into()))
@@ -327,7 +327,7 @@ impl<D: Send + 'static> BoundInstance<D> {
     pub fn ran<R>(&self, export: &str, result: Result<R, RuntimeError>) -> Result<R, CallError> {
         result.map_err(|error| {
             self.poison();
-            trapped(export, error)
+            CallError::trapped(export, error)
         })
     }
 

@@ -37,6 +37,8 @@ pub use flat::{CoreBits, Flat, FlatOut};
 pub use instance::{BoundInstance, World, new_env};
 
 /// The steps generated code calls; not meant to be called by hand.
+pub use scratch::Scratch;
+
 #[doc(hidden)]
 pub mod rt {
     pub use super::call::{

@@ -72,6 +72,30 @@ impl Scratch {
     }
 }
 
+impl Scratch {
+    /// `parts` one after the other in this buffer: a key made of a prefix
+    /// and a lent string, say, built without allocating once the buffer has
+    /// grown to it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use host_wasmer::bindings::Scratch;
+    ///
+    /// let mut buffer = Scratch::take();
+    /// assert_eq!(buffer.concat(&["00:", "a+"]), "00:a+");
+    /// ```
+    pub fn concat(&mut self, parts: &[&str]) -> &str {
+        self.0.clear();
+        for part in parts {
+            self.0.extend_from_slice(part.as_bytes());
+        }
+        // Whole UTF-8 strings one after another are UTF-8: never empty
+        // but for empty parts.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
 impl Drop for Scratch {
     fn drop(&mut self) {
         let buf = std::mem::take(&mut self.0);

@@ -2,7 +2,10 @@
 
 use std::collections::HashMap;
 
+use host_wasmer_bindgen::walk::any_part;
 use wit_parser::{Handle, Resolve, Type, TypeDefKind, TypeId};
+
+use crate::error::TypeMismatch;
 
 /// A Rust type registered for a WIT resource.
 #[derive(Clone, Debug)]
@@ -20,18 +23,6 @@ pub struct BoundResource {
 pub struct TypeCheck<'a> {
     pub(crate) resolve: &'a Resolve,
     pub(crate) resources: &'a HashMap<TypeId, BoundResource>,
-}
-
-/// A Rust type that does not fit a WIT type.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("WIT type `{wit}` does not fit Rust type `{rust}`{}", .detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default())]
-pub struct TypeMismatch {
-    /// The WIT type, as WIT spells it.
-    pub wit: String,
-    /// The Rust type.
-    pub rust: &'static str,
-    /// More about the mismatch, where there is more to say.
-    pub detail: Option<String>,
 }
 
 impl<'a> TypeCheck<'a> {
@@ -120,6 +111,13 @@ impl<'a> TypeCheck<'a> {
             detail: Some(detail.into()),
             ..self.mismatch::<T>(ty)
         }
+    }
+
+    /// Whether a value of `ty` can hold a handle.
+    pub(crate) fn holds_handles(&self, ty: &Type) -> bool {
+        any_part(self.resolve, ty, |_, kind| {
+            matches!(kind, Some(TypeDefKind::Handle(_)))
+        })
     }
 }
 

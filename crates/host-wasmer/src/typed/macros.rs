@@ -1,29 +1,32 @@
 //! Declarative macros that make Rust records, enums, flags and variants
 //! stand for their WIT counterparts, with no hand-written ABI code.
 //!
-//! Names are matched at bind time: Rust `snake_case` fields and flags and
-//! `CamelCase` cases are compared with their WIT `kebab-case` names, in
-//! declaration order.
+//! Names are matched at bind time, in declaration order: each WIT name is
+//! spelled in Rust the way `bindgen!` spells it (host-wasmer-bindgen's
+//! `names.rs`, on heck): `snake_case` for fields and flags, `UpperCamelCase`
+//! for enum and variant cases, so `quota-exceeded` is `quota_exceeded` or
+//! `QuotaExceeded`. A raw identifier (`r#type`) stands for the WIT name
+//! without its prefix.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use super::{TypeCheck, TypeMismatch};
 use wit_parser::Type;
 
-/// `quota_exceeded` and `QuotaExceeded` both become `quota-exceeded`.
-pub(crate) fn kebab(rust: &str) -> String {
-    let mut out = String::with_capacity(rust.len() + 4);
-    for (i, c) in rust.chars().enumerate() {
-        if c == '_' {
-            out.push('-');
-        } else if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('-');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
+/// The Rust spelling of the WIT name `wit` of one of `what`: `"cases"`
+/// are `UpperCamelCase`, `"fields"` and `"flags"` `snake_case`.
+fn rust_name(wit: &str, what: &str) -> String {
+    if what == "cases" {
+        wit.to_upper_camel_case()
+    } else {
+        wit.to_snake_case()
     }
-    out
+}
+
+/// Whether the Rust name `rust` (as `stringify!` gives it) stands for the
+/// WIT name `wit` of one of `what`.
+fn spelled(wit: &str, what: &str, rust: &str) -> bool {
+    rust_name(wit, what) == rust.strip_prefix("r#").unwrap_or(rust)
 }
 
 /// Compares the WIT names of a definition with the Rust ones, in order.
@@ -41,7 +44,7 @@ pub fn check_names<R: ?Sized>(
         );
     }
     for (w, r) in wit.iter().zip(rust) {
-        if *w != kebab(r) {
+        if !spelled(w, what, r) {
             return Err(cx.mismatch_because::<R>(ty, format!("{what} `{w}` against Rust `{r}`")));
         }
     }
@@ -420,4 +423,124 @@ macro_rules! wit_variant {
             });
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use heck::ToKebabCase;
+    use wit_parser::{Resolve, TypeDefKind};
+
+    use super::{rust_name, spelled};
+
+    /// The comparison heck replaced: the Rust name with each `_` made `-`
+    /// and each capital after the first made `-` and lowercase. A Rust
+    /// name it matched with a WIT name must still match.
+    fn hand_kebab(rust: &str) -> String {
+        let mut out = String::new();
+        for (i, c) in rust.chars().enumerate() {
+            match c {
+                '_' => out.push('-'),
+                c if c.is_ascii_uppercase() => {
+                    if i > 0 {
+                        out.push('-');
+                    }
+                    out.push(c.to_ascii_lowercase());
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// Every field, flag and case name of the WIT the workspace's tests
+    /// use: `wit/`, and host-wasmer's test worlds.
+    fn wit_names() -> Vec<(&'static str, String)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut resolve = Resolve::default();
+        for path in [
+            "../../wit",
+            "tests/support/shapes.wit",
+            "tests/codegen/every-type",
+        ] {
+            resolve
+                .push_path(root.join(path))
+                .expect("the test WIT parses");
+        }
+        let mut names = Vec::new();
+        for (_, def) in resolve.types.iter() {
+            match &def.kind {
+                TypeDefKind::Record(r) => {
+                    names.extend(r.fields.iter().map(|f| ("fields", f.name.clone())));
+                }
+                TypeDefKind::Flags(f) => {
+                    names.extend(f.flags.iter().map(|f| ("flags", f.name.clone())));
+                }
+                TypeDefKind::Enum(e) => {
+                    names.extend(e.cases.iter().map(|c| ("cases", c.name.clone())));
+                }
+                TypeDefKind::Variant(v) => {
+                    names.extend(v.cases.iter().map(|c| ("cases", c.name.clone())));
+                }
+                _ => {}
+            }
+        }
+        names
+    }
+
+    #[test]
+    fn every_wit_name_the_tests_use_is_spelled_as_the_hand_written_kebab_matched_it() {
+        let names = wit_names();
+        assert!(names.len() > 50, "only {} names found", names.len());
+        for (what, wit) in &names {
+            let rust = rust_name(wit, what);
+            assert_eq!(hand_kebab(&rust), *wit, "{what} `{wit}` as `{rust}`");
+            assert_eq!(rust.to_kebab_case(), *wit, "{what} `{wit}` as `{rust}`");
+        }
+    }
+
+    #[test]
+    fn the_rust_names_of_the_macro_tests_are_their_wit_names() {
+        let pairs = [
+            ("fields", "live-handles", "live_handles"),
+            ("fields", "intern-hits", "intern_hits"),
+            ("fields", "cache-misses", "cache_misses"),
+            ("fields", "x", "x"),
+            ("fields", "initial", "initial"),
+            ("flags", "exec", "exec"),
+            ("cases", "red", "Red"),
+            ("cases", "circle", "Circle"),
+            ("cases", "quota-exceeded", "QuotaExceeded"),
+            ("cases", "utf8-error", "Utf8Error"),
+            ("cases", "i-o", "IO"),
+        ];
+        for (what, wit, rust) in pairs {
+            assert!(spelled(wit, what, rust), "{what} `{wit}` as `{rust}`");
+            assert_eq!(hand_kebab(rust), wit, "{what} `{wit}`");
+        }
+    }
+
+    #[test]
+    fn a_raw_identifier_stands_for_the_wit_name_without_its_prefix() {
+        assert!(spelled("type", "fields", "r#type"));
+        assert!(spelled("match", "cases", "Match"));
+        assert!(!spelled("r-type", "fields", "r#type"));
+    }
+
+    #[test]
+    fn a_field_is_snake_case_and_a_case_camel_case() {
+        assert!(spelled("quota-exceeded", "fields", "quota_exceeded"));
+        assert!(!spelled("quota-exceeded", "fields", "QuotaExceeded"));
+        assert!(spelled("quota-exceeded", "cases", "QuotaExceeded"));
+        assert!(!spelled("quota-exceeded", "cases", "quota_exceeded"));
+    }
+
+    #[test]
+    fn wit_words_in_upper_case_or_starting_with_a_digit_have_a_rust_spelling() {
+        assert!(spelled("HTTP-error", "cases", "HttpError"));
+        assert!(spelled("HTTP-error", "fields", "http_error"));
+        assert!(spelled("tier-2", "cases", "Tier2"));
+        assert!(spelled("tier-2", "fields", "tier_2"));
+    }
 }

@@ -18,21 +18,22 @@
 
 mod check;
 mod containers;
-mod direct;
-mod func;
+mod direct_call;
 mod handles;
 mod macros;
 mod scalars;
+mod wit_return;
 
-pub use check::{BoundResource, TypeCheck, TypeMismatch, wit_type_name};
+pub use crate::error::TypeMismatch;
+pub use check::{BoundResource, TypeCheck, wit_type_name};
 pub use containers::ResultSide;
-pub use direct::DirectCall;
+pub use direct_call::DirectCall;
 #[doc(hidden)]
-pub use direct::flags_word as __flags_word;
-pub use func::{HostFunc, WitReturn};
+pub use direct_call::flags_word as __flags_word;
 pub use handles::Own;
 #[doc(hidden)]
 pub use macros::check_names as __check_names;
+pub use wit_return::WitReturn;
 
 use slots_core::ResourceTable;
 use wit_parser::Type;

@@ -128,7 +128,7 @@ impl Lift for Val {
     /// A `Val` parameter holds raw handle bits: it cannot follow the
     /// ownership rules, so it is refused for parameters that hold handles.
     fn check_param(ty: &Type, cx: &TypeCheck<'_>) -> Result<(), TypeMismatch> {
-        match crate::ownership::holds_handles(cx, ty) {
+        match cx.holds_handles(ty) {
             false => Ok(()),
             true => Err(cx.mismatch_because::<Self>(
                 ty,

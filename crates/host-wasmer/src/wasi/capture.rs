@@ -12,6 +12,73 @@ use std::task::{Context, Poll};
 use wasmer_wasix::VirtualFile;
 use wasmer_wasix::virtual_fs;
 
+/// The parts of a stream's `VirtualFile` that hold no contents: reads end
+/// at once, seeks are unsupported, times and size are zero, and
+/// `write_ready` bytes may be written at any time.
+macro_rules! stream_file {
+    ($file:ty, write_ready: $ready:expr) => {
+        impl tokio::io::AsyncRead for $file {
+            fn poll_read(
+                self: Pin<&mut Self>,
+                _cx: &mut Context<'_>,
+                _buf: &mut tokio::io::ReadBuf<'_>,
+            ) -> Poll<io::Result<()>> {
+                Poll::Ready(Ok(()))
+            }
+        }
+
+        impl tokio::io::AsyncSeek for $file {
+            fn start_seek(self: Pin<&mut Self>, _position: SeekFrom) -> io::Result<()> {
+                Err(io::ErrorKind::Unsupported.into())
+            }
+
+            fn poll_complete(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<u64>> {
+                Poll::Ready(Ok(0))
+            }
+        }
+
+        impl VirtualFile for $file {
+            fn last_accessed(&self) -> u64 {
+                0
+            }
+
+            fn last_modified(&self) -> u64 {
+                0
+            }
+
+            fn created_time(&self) -> u64 {
+                0
+            }
+
+            fn size(&self) -> u64 {
+                0
+            }
+
+            fn set_len(&mut self, _new_size: u64) -> virtual_fs::Result<()> {
+                Err(virtual_fs::FsError::PermissionDenied)
+            }
+
+            fn unlink(&mut self) -> virtual_fs::Result<()> {
+                Ok(())
+            }
+
+            fn poll_read_ready(
+                self: Pin<&mut Self>,
+                _cx: &mut Context<'_>,
+            ) -> Poll<io::Result<usize>> {
+                Poll::Ready(Ok(0))
+            }
+
+            fn poll_write_ready(
+                self: Pin<&mut Self>,
+                _cx: &mut Context<'_>,
+            ) -> Poll<io::Result<usize>> {
+                Poll::Ready(Ok($ready))
+            }
+        }
+    };
+}
+
 #[derive(Debug, Default)]
 struct Buffer {
     bytes: Vec<u8>,
@@ -108,59 +175,7 @@ impl tokio::io::AsyncWrite for CaptureFile {
     }
 }
 
-impl tokio::io::AsyncRead for CaptureFile {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-        _buf: &mut tokio::io::ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-}
-
-impl tokio::io::AsyncSeek for CaptureFile {
-    fn start_seek(self: Pin<&mut Self>, _position: SeekFrom) -> io::Result<()> {
-        Err(io::ErrorKind::Unsupported.into())
-    }
-
-    fn poll_complete(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<u64>> {
-        Poll::Ready(Ok(0))
-    }
-}
-
-impl VirtualFile for CaptureFile {
-    fn last_accessed(&self) -> u64 {
-        0
-    }
-
-    fn last_modified(&self) -> u64 {
-        0
-    }
-
-    fn created_time(&self) -> u64 {
-        0
-    }
-
-    fn size(&self) -> u64 {
-        0
-    }
-
-    fn set_len(&mut self, _new_size: u64) -> virtual_fs::Result<()> {
-        Err(virtual_fs::FsError::PermissionDenied)
-    }
-
-    fn unlink(&mut self) -> virtual_fs::Result<()> {
-        Ok(())
-    }
-
-    fn poll_read_ready(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        Poll::Ready(Ok(0))
-    }
-
-    fn poll_write_ready(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        Poll::Ready(Ok(8192))
-    }
-}
+stream_file!(CaptureFile, write_ready: 8192);
 
 /// The stdin of a WASI instance: always at its end. It also keeps the
 /// host's count of live WASI environments, since wasmer-wasix drops it
@@ -168,16 +183,6 @@ impl VirtualFile for CaptureFile {
 #[derive(Debug)]
 pub(crate) struct EmptyInput {
     pub(crate) _alive: Arc<()>,
-}
-
-impl tokio::io::AsyncRead for EmptyInput {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-        _buf: &mut tokio::io::ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
 }
 
 impl tokio::io::AsyncWrite for EmptyInput {
@@ -198,49 +203,7 @@ impl tokio::io::AsyncWrite for EmptyInput {
     }
 }
 
-impl tokio::io::AsyncSeek for EmptyInput {
-    fn start_seek(self: Pin<&mut Self>, _position: SeekFrom) -> io::Result<()> {
-        Err(io::ErrorKind::Unsupported.into())
-    }
-
-    fn poll_complete(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<u64>> {
-        Poll::Ready(Ok(0))
-    }
-}
-
-impl VirtualFile for EmptyInput {
-    fn last_accessed(&self) -> u64 {
-        0
-    }
-
-    fn last_modified(&self) -> u64 {
-        0
-    }
-
-    fn created_time(&self) -> u64 {
-        0
-    }
-
-    fn size(&self) -> u64 {
-        0
-    }
-
-    fn set_len(&mut self, _new_size: u64) -> virtual_fs::Result<()> {
-        Err(virtual_fs::FsError::PermissionDenied)
-    }
-
-    fn unlink(&mut self) -> virtual_fs::Result<()> {
-        Ok(())
-    }
-
-    fn poll_read_ready(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        Poll::Ready(Ok(0))
-    }
-
-    fn poll_write_ready(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        Poll::Ready(Ok(0))
-    }
-}
+stream_file!(EmptyInput, write_ready: 0);
 
 #[cfg(test)]
 mod tests {

@@ -12,11 +12,11 @@ use crate::InstantiateError;
 ///
 /// ```
 /// use host_wasmer::wasi::{WasiConfig, WasiHost, WasiSetupError};
-/// use host_wasmer::{GuestWorld, HostConfig, Linker, SlotsHost};
+/// use host_wasmer::{GuestWorld, HostConfig, Linker, SharedHost};
 /// use wasmer::{Module, Store};
 ///
 /// let world = GuestWorld::from_str("package demo:w@1.0.0; world guest {}", "guest")?;
-/// let linker = Linker::<()>::new(world, SlotsHost::new(HostConfig::default()));
+/// let linker = Linker::<()>::new(world, SharedHost::new(HostConfig::default()));
 /// let mut store = Store::default();
 /// let module = Module::new(&store, wat::parse_str("(module)")?)?;
 /// let config = WasiConfig::new("guest").dir("/no/such/dir", "/data");

@@ -1,17 +1,19 @@
-//! `WasiInstance`: a guest instantiated with its own WASI state beside the
-//! world's imports, and `Linker::instantiate_wasi`, which makes one.
+//! `WasiInstance`: a `Linker`'s guest instantiated with its own WASI state
+//! beside the world's imports, and `Linker::instantiate_wasi`, which makes
+//! one.
 
 use std::sync::Arc;
 
 use wasmer::{Module, Store};
 
-use super::{Captured, WasiConfig, WasiHost, WasiSetupError, WasiState};
-use crate::abi::Val;
-use crate::{CallError, GuestInstance, HostError, InstantiateOptions, Linker};
+use super::{WasiConfig, WasiGuest, WasiHost, WasiSetupError, WasiState};
+use crate::{GuestInstance, InstantiateOptions, Linker};
 
-/// A guest with a WASI state of its own beside its handle table.
+/// A guest of a [`Linker`] with a WASI state of its own beside its handle
+/// table: a [`WasiGuest`] over a [`GuestInstance`], whose exports it calls
+/// by name (through `Deref`).
 ///
-/// Tear it down with [`WasiInstance::teardown`] (or drop its store): its
+/// Tear it down with [`WasiGuest::teardown`] (or drop its store): its
 /// handles are released as for any [`GuestInstance`], and its WASI files
 /// are closed.
 ///
@@ -30,58 +32,7 @@ use crate::{CallError, GuestInstance, HostError, InstantiateOptions, Linker};
 /// assert_eq!(wasi.live_environments(), 0);
 /// # Ok(()) }
 /// ```
-pub struct WasiInstance<D> {
-    guest: GuestInstance<D>,
-    state: WasiState,
-}
-
-impl<D: Send + 'static> WasiInstance<D> {
-    /// The guest, as any instance of the world.
-    pub fn guest(&self) -> &GuestInstance<D> {
-        &self.guest
-    }
-
-    /// Calls the world export `name`, as [`GuestInstance::call`] does. A
-    /// guest that exits (`std::process::exit`) traps with [`GuestExit`](super::GuestExit);
-    /// [`WasiInstance::exit_code`] then has its code.
-    pub fn call(
-        &self,
-        store: &mut Store,
-        name: &str,
-        params: &[Val],
-    ) -> Result<Option<Val>, CallError> {
-        self.guest.call(store, name, params)
-    }
-
-    /// The instance's WASI state.
-    pub fn state(&self) -> &WasiState {
-        &self.state
-    }
-
-    /// The code the guest exited with, if it called `proc_exit`.
-    pub fn exit_code(&self) -> Option<u32> {
-        self.state.exit_code()
-    }
-
-    /// The guest's stdout, when the configuration captures it.
-    pub fn stdout(&self) -> Option<&Captured> {
-        self.state.stdout()
-    }
-
-    /// The guest's stderr, when the configuration captures it.
-    pub fn stderr(&self) -> Option<&Captured> {
-        self.state.stderr()
-    }
-
-    /// Releases every handle the instance holds, as
-    /// [`GuestInstance::teardown`] does, and closes its WASI files (its
-    /// preopens among them). Tearing down twice does nothing more; a store
-    /// the instance does not belong to is refused ([`HostError::WrongStore`]).
-    pub fn teardown(&self, store: &mut Store) -> Result<(), HostError> {
-        self.guest.teardown(store)?;
-        self.state.teardown(store)
-    }
-}
+pub type WasiInstance<D> = WasiGuest<GuestInstance<D>>;
 
 impl<D: Send + 'static> Linker<D> {
     /// Instantiates a WASI guest (`wasm32-wasip1`): a [`WasiState`] of its
@@ -119,11 +70,6 @@ impl<D: Send + 'static> Linker<D> {
         let mut state = WasiState::new(store, module, wasi, config)?;
         let options = InstantiateOptions::new().imports(state.take_imports());
         let guest = self.instantiate_with(store, module, data, namespace, options)?;
-        if let Err(error) = state.start(store, guest.wasmer()) {
-            // The store is the instance's own: teardown cannot refuse it.
-            let _ = guest.teardown(store);
-            return Err(error);
-        }
-        Ok(WasiInstance { guest, state })
+        state.start_guest(store, guest)
     }
 }

@@ -19,11 +19,11 @@
 //!
 //! ```no_run
 //! use host_wasmer::wasi::{Output, WasiConfig, WasiHost};
-//! use host_wasmer::{GuestWorld, HostConfig, Linker, SlotsHost};
+//! use host_wasmer::{GuestWorld, HostConfig, Linker, SharedHost};
 //! use wasmer::{Module, Store};
 //!
 //! let world = GuestWorld::load("wit", "guest")?;
-//! let linker = Linker::<()>::new(world, SlotsHost::new(HostConfig::default()));
+//! let linker = Linker::<()>::new(world, SharedHost::new(HostConfig::default()));
 //! let wasi = WasiHost::new()?; // once per host
 //! let config = WasiConfig::new("guest")
 //!     .dir("patterns", "/patterns")

@@ -42,7 +42,7 @@ use crate::HostError;
 ///
 /// ```
 /// use host_wasmer::wasi::{Output, WasiConfig, WasiHost, WasiState};
-/// use host_wasmer::{HostConfig, SlotsHost, bindings};
+/// use host_wasmer::{HostConfig, SharedHost, bindings};
 /// use wasmer::{Module, Store};
 ///
 /// host_wasmer::bindgen!({
@@ -63,7 +63,7 @@ use crate::HostError;
 ///     (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#;
 ///
 /// fn main() -> Result<(), Box<dyn std::error::Error>> {
-///     let host = SlotsHost::new(HostConfig::default());
+///     let host = SharedHost::new(HostConfig::default());
 ///     let wasi = WasiHost::new()?; // once per host
 ///     let mut store = Store::default();
 ///     let module = Module::new(&store, wat::parse_str(GUEST)?)?;

@@ -2,9 +2,10 @@
 //! value type except `map` and fixed-length lists, which a world using them
 //! is refused for when it is loaded, naming the function and the type.
 
+use host_wasmer_bindgen::walk::find_part;
 use wit_parser::{Function, Resolve, Type, TypeDefKind};
 
-use super::WorldError;
+use super::error::WorldError;
 
 /// Checks that slots can serve `func`: a synchronous function whose
 /// parameters and result use only supported types.
@@ -37,34 +38,14 @@ pub(crate) fn check_function(resolve: &Resolve, func: &Function) -> Result<(), W
 
 /// The first unsupported kind of type inside `ty`, and why it is refused.
 fn unsupported_in(resolve: &Resolve, ty: &Type) -> Option<(&'static str, &'static str)> {
-    let Type::Id(id) = ty else {
-        return match ty {
-            Type::ErrorContext => Some(("error-context", ASYNC)),
-            _ => None,
-        };
-    };
-    let kind = &resolve.types[*id].kind;
-    match kind {
-        TypeDefKind::Map(..) => Some(("map", MAP)),
-        TypeDefKind::FixedLengthList(..) => Some(("fixed-length list", FIXED)),
-        TypeDefKind::Future(_) => Some(("future", ASYNC)),
-        TypeDefKind::Stream(_) => Some(("stream", ASYNC)),
-        TypeDefKind::Type(t) | TypeDefKind::List(t) | TypeDefKind::Option(t) => {
-            unsupported_in(resolve, t)
-        }
-        TypeDefKind::Record(r) => r.fields.iter().find_map(|f| unsupported_in(resolve, &f.ty)),
-        TypeDefKind::Tuple(t) => t.types.iter().find_map(|t| unsupported_in(resolve, t)),
-        TypeDefKind::Result(r) => [r.ok, r.err]
-            .iter()
-            .flatten()
-            .find_map(|t| unsupported_in(resolve, t)),
-        TypeDefKind::Variant(v) => v
-            .cases
-            .iter()
-            .filter_map(|c| c.ty.as_ref())
-            .find_map(|t| unsupported_in(resolve, t)),
+    find_part(resolve, ty, &mut |t, kind| match (t, kind) {
+        (Type::ErrorContext, _) => Some(("error-context", ASYNC)),
+        (_, Some(TypeDefKind::Map(..))) => Some(("map", MAP)),
+        (_, Some(TypeDefKind::FixedLengthList(..))) => Some(("fixed-length list", FIXED)),
+        (_, Some(TypeDefKind::Future(_))) => Some(("future", ASYNC)),
+        (_, Some(TypeDefKind::Stream(_))) => Some(("stream", ASYNC)),
         _ => None,
-    }
+    })
 }
 
 const MAP: &str = "`map` is not implemented by slots' canonical ABI; pass a `list<tuple<K, V>>`";

@@ -6,8 +6,10 @@
 
 use std::fmt::Debug;
 
-use host_wasmer::{Ctx, GuestInstance, GuestWorld, HostConfig, Linker, SlotsHost};
+use host_wasmer::HostFunc;
+use host_wasmer::{Ctx, GuestInstance, GuestWorld, HostConfig, Linker, SharedHost};
 use slots_core::Resource;
+use slots_test_support::exports;
 use wasmer::{Module, RuntimeError, Store, Value};
 
 /// The test world: one function per canonical ABI shape.
@@ -16,10 +18,11 @@ pub(crate) const WIT: &str = include_str!("shapes.wit");
 /// The core import module of the `api` interface.
 pub(crate) const API: &str = "test:shapes/api@1.0.0";
 
-/// Where guests keep their heap: `cabi_realloc` hands out memory from here.
-/// Below it, 0..1024 holds return areas and 1024..32768 the inputs the
-/// tests write.
-pub(crate) const HEAP: u32 = 32768;
+/// Where guests keep their heap, and the module around a guest's imports
+/// and functions, with a bump `cabi_realloc` that counts its calls in the
+/// exported global `allocs`.
+#[allow(unused_imports)] // Each test binary uses its own part of the harness.
+pub(crate) use slots_test_support::wat::{HEAP, module};
 
 /// What each instance's host functions saw, in call order.
 pub(crate) type Log = Vec<String>;
@@ -48,7 +51,7 @@ pub(crate) fn world(name: &str) -> GuestWorld {
 /// A linker for the world `name`, with `thing` and `gadget` bound and no
 /// function yet.
 pub(crate) fn linker(name: &str) -> Linker<Log> {
-    let mut linker = Linker::new(world(name), SlotsHost::new(HostConfig::default()));
+    let mut linker = Linker::new(world(name), SharedHost::new(HostConfig::default()));
     linker
         .resource::<Thing>(API, "thing")
         .expect("`thing` binds")
@@ -57,52 +60,23 @@ pub(crate) fn linker(name: &str) -> Linker<Log> {
     linker
 }
 
+/// Binds the imports of [`API`] to typed host functions; an import that
+/// does not bind is a broken test.
+pub(crate) trait BindApi {
+    /// Binds the import `name` of [`API`] to `f`.
+    fn bind<M, F: HostFunc<Log, M>>(&mut self, name: &str, f: F) -> &mut Self;
+}
+
+impl BindApi for Linker<Log> {
+    fn bind<M, F: HostFunc<Log, M>>(&mut self, name: &str, f: F) -> &mut Self {
+        self.func(API, name, f)
+            .unwrap_or_else(|e| panic!("`{name}` does not bind: {e}"))
+    }
+}
+
 /// Appends what a host function saw to the instance's log.
 pub(crate) fn log(cx: &mut Ctx<'_, Log>, entry: impl Into<String>) {
     cx.data_mut().push(entry.into());
-}
-
-/// A bump `cabi_realloc` from [`HEAP`] that grows memory when it runs out
-/// and counts its calls in the exported global `allocs`.
-const BUMP: &str = r#"
-  (global $heap (mut i32) (i32.const 32768))
-  (global $allocs (export "allocs") (mut i32) (i32.const 0))
-  (func $bump (param $align i32) (param $len i32) (result i32)
-    (local $ptr i32) (local $end i32)
-    (local.set $ptr
-      (i32.and
-        (i32.add (global.get $heap) (i32.sub (local.get $align) (i32.const 1)))
-        (i32.sub (i32.const 0) (local.get $align))))
-    (local.set $end (i32.add (local.get $ptr) (local.get $len)))
-    (block $done
-      (loop $grow
-        (br_if $done (i32.le_u (local.get $end) (i32.mul (memory.size) (i32.const 65536))))
-        (br_if $done (i32.eq (memory.grow (i32.const 1)) (i32.const -1)))
-        (br $grow)))
-    (global.set $heap (local.get $end))
-    (global.set $allocs (i32.add (global.get $allocs) (i32.const 1)))
-    (local.get $ptr))
-"#;
-
-/// A guest module: the `imports` (WAT import lines), one page of exported
-/// memory, a bump `cabi_realloc` (unless `body` brings its own, calling
-/// `$bump` or not), and `body`.
-pub(crate) fn module(imports: &str, body: &str) -> String {
-    let realloc = if body.contains("\"cabi_realloc\"") {
-        ""
-    } else {
-        r#"(func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
-             (call $bump (local.get 2) (local.get 3)))"#
-    };
-    format!(
-        r#"(module
-  {imports}
-  (memory (export "memory") 1)
-  {BUMP}
-  {realloc}
-  {body}
-)"#
-    )
 }
 
 /// A guest that imports `name` from [`API`] with the core signature `sig`
@@ -114,6 +88,19 @@ pub(crate) fn forwarding(name: &str, sig: &str, params: usize) -> String {
         &format!(r#"(import "{API}" "{name}" (func $f {sig}))"#),
         &format!(r#"(func (export "go") {sig} (call $f {args}))"#),
     )
+}
+
+/// A [`forwarding`] guest of the world `imports`, its import `name` bound
+/// to the typed host function `f`.
+pub(crate) fn forwarding_to<M, F: HostFunc<Log, M>>(
+    name: &str,
+    sig: &str,
+    params: usize,
+    f: F,
+) -> Guest {
+    let mut linker = linker("imports");
+    linker.bind(name, f);
+    Guest::new(&linker, &forwarding(name, sig, params))
 }
 
 /// One instantiated guest in its own store.
@@ -137,34 +124,27 @@ impl Guest {
     /// Calls the guest's core export `name` with exact core values,
     /// bypassing the canonical ABI.
     pub(crate) fn call(&mut self, name: &str, args: &[Value]) -> Result<Vec<Value>, RuntimeError> {
-        let func = self
-            .instance
-            .wasmer()
-            .exports
-            .get_function(name)
-            .unwrap_or_else(|e| panic!("no export `{name}`: {e}"))
-            .clone();
-        func.call(&mut self.store, args).map(Vec::from)
+        exports::call(&self.instance.wasmer().exports, &mut self.store, name, args)
+    }
+
+    /// The guest's core exports.
+    pub(crate) fn exports(&self) -> &wasmer::Exports {
+        &self.instance.wasmer().exports
     }
 
     /// `len` bytes of guest memory at `ptr`.
     pub(crate) fn read(&self, ptr: u32, len: usize) -> Vec<u8> {
-        let memory = self.instance.wasmer().exports.get_memory("memory").unwrap();
-        let mut bytes = vec![0; len];
-        memory
-            .view(&self.store)
-            .read(u64::from(ptr), &mut bytes)
-            .expect("the read is inside memory");
-        bytes
+        exports::read(self.exports(), &self.store, ptr, len)
     }
 
     /// Writes `bytes` to guest memory at `ptr`.
     pub(crate) fn write(&self, ptr: u32, bytes: &[u8]) {
-        let memory = self.instance.wasmer().exports.get_memory("memory").unwrap();
-        memory
-            .view(&self.store)
-            .write(u64::from(ptr), bytes)
-            .expect("the write is inside memory");
+        exports::write(self.exports(), &self.store, ptr, bytes);
+    }
+
+    /// The value of the guest's exported i32 global `name`.
+    pub(crate) fn global(&mut self, name: &str) -> i32 {
+        exports::global_i32(&self.instance.wasmer().exports, &mut self.store, name)
     }
 
     /// The little-endian `u32` at `ptr`.
@@ -190,17 +170,7 @@ impl Guest {
 
     /// How many times the host called the guest's `cabi_realloc`.
     pub(crate) fn allocs(&mut self) -> i32 {
-        let global = self
-            .instance
-            .wasmer()
-            .exports
-            .get_global("allocs")
-            .expect("the harness's realloc exports `allocs`")
-            .clone();
-        match global.get(&mut self.store) {
-            Value::I32(n) => n,
-            other => panic!("`allocs` is {other:?}"),
-        }
+        self.global("allocs")
     }
 
     /// Handles the instance holds now.

@@ -1,9 +1,10 @@
 //! Memory per live handle at 1,000,000 live handles, measured.
 //!
 //! Each structure is built in a child process of its own (the bench binary
-//! run again with `SLOTS_BENCH_MEMORY_CASE` set), which reads its resident
-//! set (`VmRSS` in `/proc/self/status`) before and after inserting the
-//! million values and prints the difference per handle. A fresh process
+//! run again with `SLOTS_BENCH_MEMORY_CASE` set, a
+//! `slots_bench_support::memory::Probe`), which reads its resident set
+//! before and after inserting the million values and reports the
+//! difference per handle. A fresh process
 //! keeps the allocator from handing back memory an earlier structure freed,
 //! which would hide part of the cost. Objects behind an `Arc` are made
 //! before the first reading, so only the table's own memory counts; owned
@@ -11,16 +12,19 @@
 //! count. Linux only; elsewhere the figures read "n/a".
 
 use std::hint::black_box;
-use std::process::Command;
 use std::sync::Arc;
 
 use generational_arena::Arena;
 use slotmap::{DefaultKey, SlotMap};
+use slots_bench_support::memory::{Probe, emit, resident_bytes};
 use slots_core::{RawHandle, Resource, ResourceTable, Shared, SlotTable};
 
 /// Live handles in every structure measured.
 pub(crate) const LIVE: u64 = 1_000_000;
-const CASE_VAR: &str = "SLOTS_BENCH_MEMORY_CASE";
+/// A child process measures the case this variable names.
+const PROBE: Probe = Probe::new("SLOTS_BENCH_MEMORY_CASE");
+/// The figure a child reports.
+const BYTES_PER_HANDLE: &str = "bytes_per_handle";
 
 /// A small object, as a host's resource might be.
 struct Counter {
@@ -40,85 +44,72 @@ pub(crate) struct Case {
     pub(crate) counts: &'static str,
 }
 
+impl Case {
+    const fn new(name: &'static str, handle: usize, counts: &'static str) -> Self {
+        Self {
+            name,
+            handle,
+            counts,
+        }
+    }
+
+    /// A slots structure: its handle is a `RawHandle`.
+    const fn slots(name: &'static str, counts: &'static str) -> Self {
+        Self::new(name, size_of::<RawHandle>(), counts)
+    }
+}
+
 pub(crate) const CASES: [Case; 8] = [
-    Case {
-        name: "slots `SlotTable<u64>`",
-        handle: size_of::<RawHandle>(),
-        counts: "table",
-    },
-    Case {
-        name: "slotmap `SlotMap<DefaultKey, u64>`",
-        handle: size_of::<DefaultKey>(),
-        counts: "table",
-    },
-    Case {
-        name: "generational-arena `Arena<u64>`",
-        handle: size_of::<generational_arena::Index>(),
-        counts: "table",
-    },
-    Case {
-        name: "slots `SlotTable<Arc<u64>>`",
-        handle: size_of::<RawHandle>(),
-        counts: "table",
-    },
-    Case {
-        name: "slots `ResourceTable`, owned (`insert`)",
-        handle: size_of::<RawHandle>(),
-        counts: "table + one box per object",
-    },
-    Case {
-        name: "slots `ResourceTable`, shared (`insert_shared`)",
-        handle: size_of::<RawHandle>(),
-        counts: "table",
-    },
-    Case {
-        name: "slots `ResourceTable<u64>`, keyed (`open`)",
-        handle: size_of::<RawHandle>(),
-        counts: "table + key map",
-    },
-    Case {
-        name: "slots `ResourceTable<String>`, keyed (`open`)",
-        handle: size_of::<RawHandle>(),
-        counts: "table + key map + key copies (16-byte keys)",
-    },
+    Case::slots("slots `SlotTable<u64>`", "table"),
+    Case::new(
+        "slotmap `SlotMap<DefaultKey, u64>`",
+        size_of::<DefaultKey>(),
+        "table",
+    ),
+    Case::new(
+        "generational-arena `Arena<u64>`",
+        size_of::<generational_arena::Index>(),
+        "table",
+    ),
+    Case::slots("slots `SlotTable<Arc<u64>>`", "table"),
+    Case::slots(
+        "slots `ResourceTable`, owned (`insert`)",
+        "table + one box per object",
+    ),
+    Case::slots("slots `ResourceTable`, shared (`insert_shared`)", "table"),
+    Case::slots(
+        "slots `ResourceTable<u64>`, keyed (`open`)",
+        "table + key map",
+    ),
+    Case::slots(
+        "slots `ResourceTable<String>`, keyed (`open`)",
+        "table + key map + key copies (16-byte keys)",
+    ),
 ];
 
-/// When this process is a measuring child: runs its case, prints the
+/// When this process is a measuring child: runs its case, reports the
 /// figure, and returns true.
 pub(crate) fn run_child() -> bool {
-    let Some(case) = std::env::var(CASE_VAR).ok().and_then(|c| c.parse().ok()) else {
+    let Some(case) = PROBE.this_child() else {
         return false;
     };
-    match measure(case) {
-        Some(bytes) => println!("{bytes:.1}"),
-        None => println!("n/a"),
+    if let Some(bytes) = case.parse().ok().and_then(measure) {
+        emit(BYTES_PER_HANDLE, bytes);
     }
     true
 }
 
-/// Bytes per live handle of every case, each from a child process.
+/// Bytes per live handle of every case, each from a child process, as
+/// table cells.
 pub(crate) fn measure_all() -> Vec<String> {
-    let Ok(exe) = std::env::current_exe() else {
-        return vec!["n/a".into(); CASES.len()];
-    };
     (0..CASES.len())
-        .map(
-            |case| match Command::new(&exe).env(CASE_VAR, case.to_string()).output() {
-                Ok(out) if out.status.success() => {
-                    String::from_utf8_lossy(&out.stdout).trim().to_string()
-                }
-                _ => "failed".to_string(),
-            },
-        )
+        .map(|case| match PROBE.spawn(&case.to_string()) {
+            Ok(figures) => figures
+                .get(BYTES_PER_HANDLE)
+                .map_or_else(|| "n/a".to_string(), |bytes| format!("{bytes:.1}")),
+            Err(_) => "failed".to_string(),
+        })
         .collect()
-}
-
-/// Resident memory now, in bytes.
-fn resident() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
 }
 
 /// Builds case `case` and returns its resident bytes per live handle.
@@ -137,7 +128,7 @@ fn measure(case: usize) -> Option<f64> {
         7 => (0..LIVE).map(|i| format!("pattern-{i:08}")).collect(),
         _ => Vec::new(),
     };
-    let before = resident()?;
+    let before = resident_bytes()?;
     let after = match case {
         0 => {
             let mut t = SlotTable::new();
@@ -203,7 +194,7 @@ fn measure(case: usize) -> Option<f64> {
 
 /// The resident set with `structure` built, which stays alive until read.
 fn settle<T>(structure: T) -> Option<u64> {
-    let after = resident();
+    let after = resident_bytes();
     black_box(structure);
     after
 }

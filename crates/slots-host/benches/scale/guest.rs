@@ -1,11 +1,10 @@
 //! The scale guest and what it runs on: one engine, module and host shared
-//! by every instance, the guest's handle list, and the process's
-//! resident memory.
+//! by every instance, and the guest's handle list.
 
 use std::sync::Arc;
 
 use host_wasmer::bindings::{BoundInstance, new_env};
-use host_wasmer::{HostConfig, SlotsHost};
+use host_wasmer::{HostConfig, SharedHost};
 use slots_core::TableLimits;
 use slots_host::{Guest, HostData};
 use wasmer::{
@@ -30,15 +29,16 @@ pub(crate) const PATTERN: &str = r"(?:error|warn(?:ing)?|fatal)\s*[:=]\s*(\w+)\s
 pub(crate) struct Shared {
     pub(crate) engine: Engine,
     pub(crate) module: Module,
-    pub(crate) host: Arc<SlotsHost>,
+    pub(crate) host: Arc<SharedHost>,
 }
 
 impl Shared {
     /// A host whose tables allow 2^20 live handles, with the guest compiled.
     pub(crate) fn new() -> Self {
         let engine = Engine::default();
-        let module = Module::new(&engine, include_str!("guest.wat")).unwrap();
-        let host = SlotsHost::new(HostConfig {
+        let module =
+            Module::new(&engine, wat::parse_str(include_str!("guest.wat")).unwrap()).unwrap();
+        let host = SharedHost::new(HostConfig {
             table: TableLimits::new(1 << 20).unwrap(),
             ..HostConfig::default()
         });
@@ -216,16 +216,4 @@ impl ScaleGuest {
             .teardown(&mut self.store)
             .expect("the guest is torn down in its own store");
     }
-}
-
-/// The process's resident memory, in bytes (`VmRSS` of /proc/self/status).
-pub(crate) fn rss_bytes() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
-    let kib: u64 = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|v| v.parse().ok())
-        .unwrap();
-    kib * 1024
 }

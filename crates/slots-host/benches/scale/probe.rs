@@ -2,18 +2,15 @@
 //! memory freed by an earlier measurement would otherwise be reused by the
 //! next and hide its growth.
 
-use std::collections::BTreeMap;
-use std::process::Command;
 use std::time::Instant;
 
-use crate::guest::{Shared, rss_bytes};
+use slots_bench_support::memory::{Figures, Probe, emit, resident_bytes};
+
+use crate::guest::Shared;
 
 /// Set in a child to the probe it runs: `handles:N`, `instances:N` or
 /// `bare:N`.
-const ENV: &str = "SLOTS_SCALE_PROBE";
-
-/// A probe's figures, by name.
-pub(crate) type Figures = BTreeMap<String, f64>;
+const PROBE: Probe = Probe::new("SLOTS_SCALE_PROBE");
 
 /// Table sizes measured up to `max`: 1k, 10k, ... decades.
 pub(crate) fn sizes(max: u32) -> Vec<u32> {
@@ -24,7 +21,7 @@ pub(crate) fn sizes(max: u32) -> Vec<u32> {
 
 /// Runs the probe this process was started for, if it was; true then.
 pub(crate) fn run_if_child() -> bool {
-    let Ok(spec) = std::env::var(ENV) else {
+    let Some(spec) = PROBE.this_child() else {
         return false;
     };
     let (kind, n) = spec.split_once(':').unwrap();
@@ -38,29 +35,14 @@ pub(crate) fn run_if_child() -> bool {
     true
 }
 
-/// Runs a probe in a child process and gathers the figures it prints.
+/// Runs a probe in a child process and gathers the figures it reports.
 pub(crate) fn spawn(kind: &str, n: u32) -> Figures {
-    let output = Command::new(std::env::current_exe().unwrap())
-        .env(ENV, format!("{kind}:{n}"))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "probe {kind}:{n} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| line.strip_prefix("probe "))
-        .filter_map(|line| {
-            let (key, value) = line.split_once(' ')?;
-            Some((key.to_string(), value.parse().ok()?))
-        })
-        .collect()
+    PROBE.spawn(&format!("{kind}:{n}")).unwrap()
 }
 
-fn emit(key: &str, value: f64) {
-    println!("probe {key} {value}");
+/// The process's resident memory, in bytes.
+fn rss_bytes() -> u64 {
+    resident_bytes().expect("resident memory is read from /proc/self/status")
 }
 
 /// Fills one instance's table to `max` handles, a decade at a time, with

@@ -5,13 +5,13 @@
 // Each test binary uses its own part of the harness.
 #![allow(dead_code)]
 
-pub(crate) mod built;
 pub(crate) mod wasi;
 
 use std::sync::Arc;
 
-use host_wasmer::{CallError, HostConfig, InstantiateError, SlotsHost};
+use host_wasmer::{CallError, HostConfig, InstantiateError, SharedHost};
 use slots_host::{Guest, HostData};
+use slots_test_support::exports;
 use wasmer::{Module, RuntimeError, Store, Value};
 
 /// What a call of `run` gives: the guest's own result, or why the call
@@ -44,18 +44,18 @@ const IMPORTS: &str = r#"
   (import "slots:host/mailbox@0.1.0" "receive" (func $receive (param i32)))
 "#;
 
-/// Memory, constants, `cabi_realloc` and helpers every guest shares.
+/// Constants, `cabi_realloc` and helpers every guest shares.
 ///
 /// Layout: 0..16 the return area of imports, 16..28 `run`'s return area,
 /// 64..256 constant strings, 1024..32768 inputs the tests write, 32768..
 /// the heap `cabi_realloc` hands out.
 ///
-/// `cabi_realloc` misbehaves as the global `$mode` says: 0 allocates, 1
-/// returns null, 2 a pointer past the end of memory, 3 a misaligned
-/// pointer, 4 traps, 5 calls `[method]bucket.len` on `$target` first, 6
-/// drops `$target` first.
+/// `cabi_realloc` allocates with `$bump`, which counts its calls in the
+/// exported global `allocs`. It misbehaves as the global `$mode` says: 0
+/// allocates, 1 returns null, 2 a pointer past the end of memory, 3 a
+/// misaligned pointer, 4 traps, 5 calls `[method]bucket.len` on `$target`
+/// first, 6 drops `$target` first.
 const PRELUDE: &str = r#"
-  (memory (export "memory") 1)
   (data (i32.const 64) "alpha")
   (data (i32.const 72) "beta")
   (data (i32.const 80) "\ff\fe")
@@ -65,22 +65,10 @@ const PRELUDE: &str = r#"
   (data (i32.const 112) "victim")
   (data (i32.const 128) "victim broken")
 
-  (global $heap (mut i32) (i32.const 32768))
-  (global $allocs (export "allocs") (mut i32) (i32.const 0))
   (global $mode (mut i32) (i32.const 0))
   (global $target (mut i32) (i32.const 0))
 
-  (func $bump (param $align i32) (param $len i32) (result i32)
-    (local $ptr i32)
-    (local.set $ptr
-      (i32.and
-        (i32.add (global.get $heap) (i32.sub (local.get $align) (i32.const 1)))
-        (i32.sub (i32.const 0) (local.get $align))))
-    (global.set $heap (i32.add (local.get $ptr) (local.get $len)))
-    (local.get $ptr))
-
   (func (export "cabi_realloc") (param $old i32) (param $old_len i32) (param $align i32) (param $len i32) (result i32)
-    (global.set $allocs (i32.add (global.get $allocs) (i32.const 1)))
     (if (i32.eq (global.get $mode) (i32.const 1)) (then (return (i32.const 0))))
     (if (i32.eq (global.get $mode) (i32.const 2)) (then (return (i32.const -16))))
     (if (i32.eq (global.get $mode) (i32.const 3))
@@ -150,22 +138,37 @@ const VICTIM: &str = r#"
     (call $ok))
 "#;
 
-/// A guest of the world: every import, the prelude, then `body`, which
+/// A guest of the world: every import, memory and the bump allocator of
+/// [`slots_test_support::wat`] from 32768, the prelude, then `body`, which
 /// defines at least `(func (export "run") (result i32) ...)`.
 pub(crate) fn guest(body: &str) -> String {
-    format!("(module\n{IMPORTS}\n{PRELUDE}\n{body}\n)")
+    slots_test_support::wat::module(IMPORTS, &format!("{PRELUDE}\n{body}"))
+}
+
+/// Compiles the guest `wasm` for `store` and instantiates it with `data`,
+/// on `host`, in `namespace`.
+pub(crate) fn start(
+    store: &mut Store,
+    wasm: &[u8],
+    data: HostData,
+    host: &Arc<SharedHost>,
+    namespace: &str,
+) -> Guest<HostData> {
+    let module = Module::new(store, wasm).expect("the guest compiles");
+    Guest::new(store, &module, data, host.clone(), namespace)
+        .unwrap_or_else(|e| panic!("instantiation in `{namespace}` failed: {e}"))
 }
 
 /// A host of the `slots:host` world.
 pub(crate) struct World {
-    pub(crate) host: Arc<SlotsHost>,
+    pub(crate) host: Arc<SharedHost>,
 }
 
 impl World {
     /// A host with `config`.
     pub(crate) fn new(config: HostConfig) -> Self {
         Self {
-            host: SlotsHost::new(config),
+            host: SharedHost::new(config),
         }
     }
 
@@ -306,47 +309,29 @@ impl Arena {
         name: &str,
         args: &[Value],
     ) -> Result<Vec<Value>, RuntimeError> {
-        let func = instance
-            .instance()
-            .wasmer()
-            .exports
-            .get_function(name)
-            .unwrap_or_else(|e| panic!("no export `{name}`: {e}"))
-            .clone();
-        func.call(&mut self.store, args).map(Vec::from)
+        exports::call(exports_of(instance), &mut self.store, name, args)
+    }
+
+    /// Writes `inputs` into `instance`'s memory as `u32`s from 1024 up,
+    /// where the harness's guests read them with `$input`.
+    pub(crate) fn inputs(&self, instance: &Guest<HostData>, inputs: &[u32]) {
+        let bytes: Vec<u8> = inputs.iter().flat_map(|i| i.to_le_bytes()).collect();
+        self.write(instance, 1024, &bytes);
     }
 
     /// Writes `bytes` into `instance`'s memory at `ptr`.
     pub(crate) fn write(&self, instance: &Guest<HostData>, ptr: u32, bytes: &[u8]) {
-        memory(instance)
-            .view(&self.store)
-            .write(u64::from(ptr), bytes)
-            .expect("inside memory");
+        exports::write(exports_of(instance), &self.store, ptr, bytes);
     }
 
     /// `len` bytes of `instance`'s memory at `ptr`.
     pub(crate) fn read(&self, instance: &Guest<HostData>, ptr: u32, len: usize) -> Vec<u8> {
-        let mut bytes = vec![0; len];
-        memory(instance)
-            .view(&self.store)
-            .read(u64::from(ptr), &mut bytes)
-            .expect("inside memory");
-        bytes
+        exports::read(exports_of(instance), &self.store, ptr, len)
     }
 
     /// The value of `instance`'s exported i32 global `name`.
     pub(crate) fn global(&mut self, instance: &Guest<HostData>, name: &str) -> i32 {
-        let global = instance
-            .instance()
-            .wasmer()
-            .exports
-            .get_global(name)
-            .unwrap()
-            .clone();
-        match global.get(&mut self.store) {
-            Value::I32(v) => v,
-            other => panic!("{name} is {other:?}"),
-        }
+        exports::global_i32(exports_of(instance), &mut self.store, name)
     }
 
     /// Handles `instance` holds now.
@@ -356,28 +341,10 @@ impl Arena {
 
     /// The handles of the victims' buckets: near, far.
     pub(crate) fn victim_handles(&mut self) -> (i32, i32) {
-        let near = self
-            .near
-            .instance()
-            .wasmer()
-            .exports
-            .get_global("mine")
-            .unwrap()
-            .clone();
-        let far = self
-            .far
-            .instance()
-            .wasmer()
-            .exports
-            .get_global("mine")
-            .unwrap()
-            .clone();
-        let (Value::I32(near), Value::I32(far)) =
-            (near.get(&mut self.store), far.get(&mut self.far_store))
-        else {
-            panic!("`mine` is an i32");
-        };
-        (near, far)
+        (
+            exports::global_i32(exports_of(&self.near), &mut self.store, "mine"),
+            exports::global_i32(exports_of(&self.far), &mut self.far_store, "mine"),
+        )
     }
 
     /// Both victims still pass, each holding exactly its one bucket.
@@ -415,14 +382,9 @@ impl Arena {
     }
 }
 
-/// The exported memory of `instance`.
-fn memory(instance: &Guest<HostData>) -> &wasmer::Memory {
-    instance
-        .instance()
-        .wasmer()
-        .exports
-        .get_memory("memory")
-        .expect("the guest exports its memory")
+/// The core exports of `instance`.
+pub(crate) fn exports_of(instance: &Guest<HostData>) -> &wasmer::Exports {
+    &instance.instance().wasmer().exports
 }
 
 /// The little-endian `u32` at `at` in `bytes`.

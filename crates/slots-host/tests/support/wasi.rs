@@ -8,12 +8,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use host_wasmer::bindings;
 use host_wasmer::wasi::{Output, WasiConfig, WasiGuest, WasiHost, WasiSetupError, WasiState};
-use host_wasmer::{CallError, Counters, SlotsHost};
+use host_wasmer::{CallError, Counters, SharedHost};
 use slots_host::HostData;
 use slots_host::generated::Guest;
 use wasmer::{Module, Store};
 
-use super::built::wasi_wasm;
+use slots_test_support::guests::wasi_wasm;
 
 /// What one run of a WASI guest left behind.
 pub(crate) struct WasiRun {
@@ -52,7 +52,7 @@ pub(crate) const CAP: usize = 64 * 1024;
 pub(crate) fn start_wasi(
     store: &mut Store,
     module: &Module,
-    host: &Arc<SlotsHost>,
+    host: &Arc<SharedHost>,
     wasi: &WasiHost,
     namespace: &str,
     config: &WasiConfig,
@@ -67,7 +67,7 @@ pub(crate) fn start_wasi(
 /// Runs WASI guest `name` once on `host`, in `namespace`, granted what
 /// `config` says, with stdout and stderr captured; tears it down.
 pub(crate) fn run_wasi(
-    host: &Arc<SlotsHost>,
+    host: &Arc<SharedHost>,
     wasi: &WasiHost,
     name: &str,
     namespace: &str,

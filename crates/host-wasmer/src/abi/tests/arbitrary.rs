@@ -1,291 +1,156 @@
-//! Random WIT types, rendered as WIT text, and random values of them, for
-//! the property tests.
+//! Random functions of random WIT types, with values of them, for the
+//! property tests: the generator of [`slots_test_support::random`] with all
+//! that host-wasmer takes (`own` and `borrow` handles, enums of hundreds of
+//! cases, up to 70 flags, values at the edges), its choices read from bytes
+//! proptest draws and shrinks, and its values converted into [`Val`].
 
 use proptest::collection::vec;
 use proptest::prelude::*;
-use proptest::strategy::{BoxedStrategy, Union};
+use slots_test_support::random::{self, Bytes, Defs, Options, Source, Ty, Value};
 
 use crate::abi::Val;
 
-/// A WIT value type, as the generator builds it before rendering it as WIT.
-#[derive(Debug, Clone)]
-pub(super) enum Ty {
-    Bool,
-    U8,
-    U16,
-    U32,
-    U64,
-    S8,
-    S16,
-    S32,
-    S64,
-    F32,
-    F64,
-    Char,
-    String,
-    Own,
-    Borrow,
-    List(Box<Ty>),
-    Option(Box<Ty>),
-    Result(Option<Box<Ty>>, Option<Box<Ty>>),
-    Tuple(Vec<Ty>),
-    Record(Vec<Ty>),
-    Variant(Vec<Option<Ty>>),
-    Enum(usize),
-    Flags(usize),
+/// A function `f` of the interface `i` that [`super::Fixture`] makes: its
+/// parameters and result, a value of each, and the named types they use.
+#[derive(Clone, Debug)]
+pub(super) struct Func {
+    pub(super) defs: Defs,
+    pub(super) params: Vec<(Ty, Val)>,
+    pub(super) result: Option<(Ty, Val)>,
 }
 
-fn leaf(borrow: bool) -> BoxedStrategy<Ty> {
-    let mut leaves = vec![
-        Just(Ty::Bool),
-        Just(Ty::U8),
-        Just(Ty::U16),
-        Just(Ty::U32),
-        Just(Ty::U64),
-        Just(Ty::S8),
-        Just(Ty::S16),
-        Just(Ty::S32),
-        Just(Ty::S64),
-        Just(Ty::F32),
-        Just(Ty::F64),
-        Just(Ty::Char),
-        Just(Ty::String),
-        Just(Ty::Own),
-    ]
-    .into_iter()
-    .map(Strategy::boxed)
-    .collect::<Vec<_>>();
-    if borrow {
-        leaves.push(Just(Ty::Borrow).boxed());
-    }
-    leaves.push(
-        prop_oneof![1..4usize, 250..300usize]
-            .prop_map(Ty::Enum)
-            .boxed(),
-    );
-    leaves.push(
-        prop_oneof![1..=16usize, 17..=70usize]
-            .prop_map(Ty::Flags)
-            .boxed(),
-    );
-    Union::new(leaves).boxed()
-}
-
-/// Random types, nested a few levels. `borrow` allows `borrow<res>`, which
-/// WIT accepts in parameters only.
-pub(super) fn ty(borrow: bool) -> BoxedStrategy<Ty> {
-    leaf(borrow)
-        .prop_recursive(4, 32, 5, |inner| {
-            let maybe = proptest::option::of(inner.clone().prop_map(Box::new));
-            prop_oneof![
-                inner.clone().prop_map(|t| Ty::List(Box::new(t))),
-                inner.clone().prop_map(|t| Ty::Option(Box::new(t))),
-                (maybe.clone(), maybe).prop_map(|(ok, err)| Ty::Result(ok, err)),
-                vec(inner.clone(), 1..5).prop_map(Ty::Tuple),
-                vec(inner.clone(), 1..5).prop_map(Ty::Record),
-                vec(proptest::option::of(inner), 1..6).prop_map(Ty::Variant),
-            ]
-        })
-        .boxed()
-}
-
-/// Renders types as WIT: anonymous types inline, named ones as
-/// declarations collected in `decls`.
-pub(super) struct Renderer {
-    pub(super) decls: Vec<String>,
-}
-
-impl Renderer {
-    pub(super) fn new() -> Self {
-        Self { decls: Vec::new() }
-    }
-
-    fn declare(&mut self, kind: &str, body: String) -> String {
-        let name = format!("t{}", self.decls.len());
-        self.decls.push(format!("  {kind} {name} {{ {body} }}"));
-        name
-    }
-
-    pub(super) fn render(&mut self, ty: &Ty) -> String {
-        let simple = match ty {
-            Ty::Bool => "bool",
-            Ty::U8 => "u8",
-            Ty::U16 => "u16",
-            Ty::U32 => "u32",
-            Ty::U64 => "u64",
-            Ty::S8 => "s8",
-            Ty::S16 => "s16",
-            Ty::S32 => "s32",
-            Ty::S64 => "s64",
-            Ty::F32 => "f32",
-            Ty::F64 => "f64",
-            Ty::Char => "char",
-            Ty::String => "string",
-            Ty::Own => "own<res>",
-            Ty::Borrow => "borrow<res>",
-            _ => "",
-        };
-        if !simple.is_empty() {
-            return simple.into();
-        }
-        match ty {
-            Ty::List(t) => format!("list<{}>", self.render(t)),
-            Ty::Option(t) => format!("option<{}>", self.render(t)),
-            Ty::Result(ok, err) => {
-                let ok = ok.as_ref().map_or("_".into(), |t| self.render(t));
-                match err {
-                    Some(err) => format!("result<{ok}, {}>", self.render(err)),
-                    None if ok == "_" => "result".into(),
-                    None => format!("result<{ok}>"),
-                }
-            }
-            Ty::Tuple(items) => {
-                let items: Vec<_> = items.iter().map(|t| self.render(t)).collect();
-                format!("tuple<{}>", items.join(", "))
-            }
-            Ty::Record(fields) => {
-                let fields: Vec<_> = fields
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| format!("f{i}: {}", self.render(t)))
-                    .collect();
-                self.declare("record", fields.join(", "))
-            }
-            Ty::Variant(cases) => {
-                let cases: Vec<_> = cases
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| match t {
-                        Some(t) => format!("c{i}({})", self.render(t)),
-                        None => format!("c{i}"),
-                    })
-                    .collect();
-                self.declare("variant", cases.join(", "))
-            }
-            Ty::Enum(n) => self.declare("enum", names("c", *n)),
-            Ty::Flags(n) => self.declare("flags", names("g", *n)),
-            _ => simple.into(),
-        }
-    }
-}
-
-fn names(prefix: &str, n: usize) -> String {
-    (0..n)
-        .map(|i| format!("{prefix}{i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn index(n: usize) -> BoxedStrategy<u32> {
-    (0..u32::try_from(n).unwrap_or(u32::MAX)).boxed()
-}
-
-fn boxed(ty: &Option<Box<Ty>>) -> BoxedStrategy<Option<Box<Val>>> {
-    match ty {
-        Some(t) => value(t).prop_map(|v| Some(Box::new(v))).boxed(),
-        None => Just(None).boxed(),
-    }
-}
-
-fn chars() -> BoxedStrategy<char> {
-    prop_oneof![
-        any::<char>(),
-        Just('\u{D7FF}'),
-        Just('\u{E000}'),
-        Just('\u{10FFFF}')
-    ]
-    .boxed()
-}
-
-/// Random values of `ty`. Floats are never NaN, so that `==` compares them;
-/// NaN bit patterns have their own unit test. A `list<u8>` is either a
-/// [`Val::Bytes`] or a [`Val::List`] of [`Val::U8`]; `==` takes them as
-/// equal, and [`lifted_form`] tells which one lifting must give.
-pub(super) fn value(ty: &Ty) -> BoxedStrategy<Val> {
-    use proptest::num::{f32 as f32s, f64 as f64s};
-    match ty {
-        Ty::Bool => any::<bool>().prop_map(Val::Bool).boxed(),
-        Ty::U8 => any::<u8>().prop_map(Val::U8).boxed(),
-        Ty::U16 => any::<u16>().prop_map(Val::U16).boxed(),
-        Ty::U32 => any::<u32>().prop_map(Val::U32).boxed(),
-        Ty::U64 => any::<u64>().prop_map(Val::U64).boxed(),
-        Ty::S8 => any::<i8>().prop_map(Val::S8).boxed(),
-        Ty::S16 => any::<i16>().prop_map(Val::S16).boxed(),
-        Ty::S32 => any::<i32>().prop_map(Val::S32).boxed(),
-        Ty::S64 => any::<i64>().prop_map(Val::S64).boxed(),
-        Ty::F32 => (f32s::POSITIVE
-            | f32s::NEGATIVE
-            | f32s::NORMAL
-            | f32s::SUBNORMAL
-            | f32s::ZERO
-            | f32s::INFINITE)
-            .prop_map(Val::F32)
-            .boxed(),
-        Ty::F64 => (f64s::POSITIVE
-            | f64s::NEGATIVE
-            | f64s::NORMAL
-            | f64s::SUBNORMAL
-            | f64s::ZERO
-            | f64s::INFINITE)
-            .prop_map(Val::F64)
-            .boxed(),
-        Ty::Char => chars().prop_map(Val::Char).boxed(),
-        Ty::String => vec(chars(), 0..8)
-            .prop_map(|c| Val::String(c.into_iter().collect()))
-            .boxed(),
-        Ty::Own => any::<u32>().prop_map(Val::Own).boxed(),
-        Ty::Borrow => any::<u32>().prop_map(Val::Borrow).boxed(),
-        // A byte list comes in both forms that lowering accepts.
-        Ty::List(t) if matches!(**t, Ty::U8) => prop_oneof![
-            vec(value(t), 0..4).prop_map(Val::List),
-            vec(any::<u8>(), 0..64).prop_map(Val::Bytes),
-        ]
-        .boxed(),
-        Ty::List(t) => vec(value(t), 0..4).prop_map(Val::List).boxed(),
-        Ty::Option(t) => proptest::option::of(value(t))
-            .prop_map(|v| Val::Option(v.map(Box::new)))
-            .boxed(),
-        Ty::Result(ok, err) => prop_oneof![
-            boxed(ok).prop_map(|v| Val::Result(Ok(v))),
-            boxed(err).prop_map(|v| Val::Result(Err(v))),
-        ]
-        .boxed(),
-        Ty::Tuple(items) => items
+impl Func {
+    /// The interface body: the named types and `f: func(p0: T0, ...) -> R`.
+    pub(super) fn wit(&self) -> String {
+        let params: Vec<String> = self
+            .params
             .iter()
-            .map(value)
-            .collect::<Vec<_>>()
-            .prop_map(Val::Tuple)
-            .boxed(),
-        Ty::Record(fields) => fields
-            .iter()
-            .map(value)
-            .collect::<Vec<_>>()
-            .prop_map(Val::Record)
-            .boxed(),
-        Ty::Variant(cases) => Union::new(cases.iter().enumerate().map(|(i, t)| {
-            let case = u32::try_from(i).unwrap_or(u32::MAX);
-            match t {
-                Some(t) => value(t)
-                    .prop_map(move |v| Val::variant(case, Some(v)))
-                    .boxed(),
-                None => Just(Val::variant(case, None)).boxed(),
-            }
-        }))
-        .boxed(),
-        Ty::Enum(n) => index(*n).prop_map(Val::Enum).boxed(),
-        Ty::Flags(n) => {
-            let all: Vec<u32> = (0..u32::try_from(*n).unwrap_or(u32::MAX)).collect();
-            proptest::sample::subsequence(all, 0..=*n)
-                .prop_map(Val::Flags)
-                .boxed()
+            .enumerate()
+            .map(|(i, (t, _))| format!("p{i}: {}", random::wit(t)))
+            .collect();
+        let result = self
+            .result
+            .as_ref()
+            .map(|(t, _)| format!(" -> {}", random::wit(t)))
+            .unwrap_or_default();
+        format!(
+            "  {}\n  f: func({}){result};",
+            self.defs.text.join("\n  "),
+            params.join(", ")
+        )
+    }
+
+    /// The values of the parameters.
+    pub(super) fn values(&self) -> Vec<Val> {
+        self.params.iter().map(|(_, v)| v.clone()).collect()
+    }
+}
+
+/// What the generator makes here; `borrow<res>` is allowed in parameters
+/// only.
+fn options(borrow: bool) -> Options {
+    Options {
+        own: true,
+        borrow,
+        wide: true,
+        edges: true,
+    }
+}
+
+/// A type of up to four levels of nesting and a value of it.
+fn typed(src: &mut Bytes<'_>, defs: &mut Defs, borrow: bool) -> (Ty, Val) {
+    let options = options(borrow);
+    let depth = src.below(5) as u32;
+    let ty = random::ty(src, depth, defs, options);
+    let val = val(&random::value(src, &ty, options));
+    (ty, val)
+}
+
+/// The generator's bytes: enough for a deep type and values of it; past
+/// their end it reads zeros, which make the simplest type and value.
+fn bytes() -> impl Strategy<Value = Vec<u8>> {
+    vec(any::<u8>(), 0..4096)
+}
+
+/// Functions of one parameter and no result.
+pub(super) fn single() -> impl Strategy<Value = Func> {
+    bytes().prop_map(|data| {
+        let (mut src, mut defs) = (Bytes::new(&data), Defs::default());
+        let param = typed(&mut src, &mut defs, true);
+        Func {
+            defs,
+            params: vec![param],
+            result: None,
         }
+    })
+}
+
+/// Functions of up to four parameters, half of them padded with sixteen
+/// `u64`s (past the 16 flat values of a call), and half with a result.
+pub(super) fn call() -> impl Strategy<Value = Func> {
+    bytes().prop_map(|data| {
+        let (mut src, mut defs) = (Bytes::new(&data), Defs::default());
+        let mut params: Vec<_> = (0..src.below(5))
+            .map(|_| typed(&mut src, &mut defs, true))
+            .collect();
+        if src.below(2) == 1 {
+            params.extend((0..16).map(|_| {
+                let v = random::value(&mut src, &Ty::U64, options(true));
+                (Ty::U64, val(&v))
+            }));
+        }
+        let result = (src.below(2) == 1).then(|| typed(&mut src, &mut defs, false));
+        Func {
+            defs,
+            params,
+            result,
+        }
+    })
+}
+
+fn payload(value: &Option<Box<Value>>) -> Option<Box<Val>> {
+    value.as_deref().map(|v| Box::new(val(v)))
+}
+
+/// `value` as a [`Val`].
+fn val(value: &Value) -> Val {
+    let each = |items: &[Value]| items.iter().map(val).collect();
+    match value {
+        Value::Bool(b) => Val::Bool(*b),
+        Value::U8(n) => Val::U8(*n),
+        Value::U16(n) => Val::U16(*n),
+        Value::U32(n) => Val::U32(*n),
+        Value::U64(n) => Val::U64(*n),
+        Value::S8(n) => Val::S8(*n),
+        Value::S16(n) => Val::S16(*n),
+        Value::S32(n) => Val::S32(*n),
+        Value::S64(n) => Val::S64(*n),
+        Value::F32(f) => Val::F32(*f),
+        Value::F64(f) => Val::F64(*f),
+        Value::Char(c) => Val::Char(*c),
+        Value::String(s) => Val::String(s.clone()),
+        Value::Own(h) => Val::Own(*h),
+        Value::Borrow(h) => Val::Borrow(*h),
+        Value::List(items) => Val::List(each(items)),
+        Value::Bytes(bytes) => Val::Bytes(bytes.clone()),
+        Value::Option(v) => Val::Option(payload(v)),
+        Value::Result(Ok(v)) => Val::Result(Ok(payload(v))),
+        Value::Result(Err(v)) => Val::Result(Err(payload(v))),
+        Value::Tuple(items) => Val::Tuple(each(items)),
+        Value::Record(fields) => Val::Record(fields.iter().map(|(_, v)| val(v)).collect()),
+        Value::Variant {
+            case, payload: v, ..
+        } => Val::variant(*case, v.as_deref().map(val)),
+        Value::Enum { case, .. } => Val::Enum(*case),
+        Value::Flags(set) => Val::Flags(set.iter().map(|(i, _)| *i).collect()),
     }
 }
 
 /// Whether `val`, of type `ty`, is in the form lifting gives: every
 /// `list<u8>`, at any depth, a [`Val::Bytes`] and no other list one.
 pub(super) fn lifted_form(ty: &Ty, val: &Val) -> bool {
-    let each = |types: &[Ty], vals: &[Val]| {
+    let each = |types: &mut dyn Iterator<Item = &Ty>, vals: &[Val]| {
+        let types: Vec<&Ty> = types.collect();
         types.len() == vals.len() && types.iter().zip(vals).all(|(t, v)| lifted_form(t, v))
     };
     let side = |t: &Option<Box<Ty>>, v: &Option<Box<Val>>| match (t, v) {
@@ -302,14 +167,15 @@ pub(super) fn lifted_form(ty: &Ty, val: &Val) -> bool {
         (Ty::Option(t), Val::Option(v)) => v.as_deref().is_none_or(|v| lifted_form(t, v)),
         (Ty::Result(ok, _), Val::Result(Ok(v))) => side(ok, v),
         (Ty::Result(_, err), Val::Result(Err(v))) => side(err, v),
-        (Ty::Tuple(types), Val::Tuple(vals)) | (Ty::Record(types), Val::Record(vals)) => {
-            each(types, vals)
+        (Ty::Tuple(types), Val::Tuple(vals)) => each(&mut types.iter(), vals),
+        (Ty::Record(_, fields), Val::Record(vals)) => {
+            each(&mut fields.iter().map(|(_, t)| t), vals)
         }
-        (Ty::Variant(cases), Val::Variant { case, payload }) => {
+        (Ty::Variant(_, cases), Val::Variant { case, payload }) => {
             let case = usize::try_from(*case).ok().and_then(|c| cases.get(c));
             match (case, payload) {
-                (Some(Some(t)), Some(v)) => lifted_form(t, v),
-                (Some(None), None) => true,
+                (Some((_, Some(t))), Some(v)) => lifted_form(t, v),
+                (Some((_, None)), None) => true,
                 _ => false,
             }
         }

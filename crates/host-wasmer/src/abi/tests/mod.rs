@@ -4,7 +4,7 @@
 mod arbitrary;
 mod bytes;
 mod calls;
-mod direct_io;
+mod fast_path;
 mod realloc;
 mod roundtrip;
 mod scalars;

@@ -9,67 +9,34 @@ use wit_parser::Type;
 use wit_parser::abi::{AbiVariant, WasmType};
 
 use super::Fixture;
-use super::arbitrary::{Renderer, Ty, lifted_form, ty, value};
+use super::arbitrary::{Func, call, lifted_form, single};
 use crate::abi::{GuestMemory, Val, VecMemory, core_type};
 
 fn fail(err: impl std::fmt::Display) -> TestCaseError {
     TestCaseError::fail(err.to_string())
 }
 
-/// A fixture with `f: func(p0: T0, ...) -> R` over the rendered types.
-fn function(params: &[Ty], result: Option<&Ty>) -> Result<Fixture, TestCaseError> {
-    let mut renderer = Renderer::new();
-    let params: Vec<_> = params
-        .iter()
-        .enumerate()
-        .map(|(i, t)| format!("p{i}: {}", renderer.render(t)))
-        .collect();
-    let result = result
-        .map(|t| format!(" -> {}", renderer.render(t)))
-        .unwrap_or_default();
-    let body = format!(
-        "{}\n  f: func({}){result};",
-        renderer.decls.join("\n"),
-        params.join(", ")
-    );
+/// A fixture with the interface of `func`.
+fn fixture(func: &Func) -> Result<Fixture, TestCaseError> {
+    let body = func.wit();
     Fixture::new(&body).map_err(|e| fail(format!("{e}\n{body}")))
 }
 
-/// The type of the single parameter of `f`.
-fn single(fixture: &Fixture) -> Result<Type, TestCaseError> {
-    fixture.param("f").map_err(fail)
-}
-
-fn typed_value(borrow: bool) -> impl Strategy<Value = (Ty, Val)> {
-    ty(borrow).prop_flat_map(|t| {
-        let v = value(&t);
-        (Just(t), v)
-    })
-}
-
-/// Parameters (sometimes padded past 16 flat values) and a result, with
-/// values for both.
-fn call() -> impl Strategy<Value = (Vec<Ty>, Vec<Val>, Option<(Ty, Val)>)> {
-    let params = (vec(ty(true), 0..5), any::<bool>()).prop_map(|(mut params, pad)| {
-        if pad {
-            params.extend(std::iter::repeat_n(Ty::U64, 16));
-        }
-        params
-    });
-    let result = proptest::option::of(typed_value(false));
-    (params, result).prop_flat_map(|(params, result)| {
-        let values: Vec<_> = params.iter().map(value).collect();
-        (Just(params), values, Just(result))
-    })
+/// A fixture with `func`, of one parameter: the parameter's type and value.
+fn single_param(func: &Func) -> Result<(Fixture, Type, &Val), TestCaseError> {
+    let fixture = fixture(func)?;
+    let ty = fixture.param("f").map_err(fail)?;
+    let (_, val) = func.params.first().ok_or_else(|| fail("no parameter"))?;
+    Ok((fixture, ty, val))
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn lowering_then_lifting_flat_values_round_trips((t, val) in typed_value(true)) {
-        let fixture = function(std::slice::from_ref(&t), None)?;
-        let ty = single(&fixture)?;
+    fn lowering_then_lifting_flat_values_round_trips(func in single()) {
+        let (fixture, ty, val) = single_param(&func)?;
+        let (t, val) = (&func.params[0].0, val.clone());
         let abi = &fixture.abi;
         let mut mem = VecMemory::new(0);
         let mut flat = Vec::new();
@@ -78,29 +45,28 @@ proptest! {
         let flat_types: Vec<_> = flat.iter().map(Value::ty).collect();
         prop_assert_eq!(flat_types, types);
         let lifted = abi.lift_flat(&ty, &flat, &mem).map_err(fail)?;
-        prop_assert!(lifted_form(&t, &lifted), "not in lifted form: {:?}", lifted);
+        prop_assert!(lifted_form(t, &lifted), "not in lifted form: {:?}", lifted);
         prop_assert_eq!(lifted, val);
     }
 
     #[test]
-    fn storing_then_loading_round_trips((t, val) in typed_value(true)) {
-        let fixture = function(std::slice::from_ref(&t), None)?;
-        let ty = single(&fixture)?;
+    fn storing_then_loading_round_trips(func in single()) {
+        let (fixture, ty, val) = single_param(&func)?;
+        let (t, val) = (&func.params[0].0, val.clone());
         let abi = &fixture.abi;
         let mut mem = VecMemory::new(0);
         let (size, align) = (abi.size_of(&ty).map_err(fail)?, abi.align_of(&ty).map_err(fail)?);
         let ptr = mem.realloc(0, 0, align, size).map_err(fail)?;
         abi.store(&ty, &val, ptr, &mut mem).map_err(fail)?;
         let loaded = abi.load(&ty, ptr, &mem).map_err(fail)?;
-        prop_assert!(lifted_form(&t, &loaded), "not in lifted form: {:?}", loaded);
+        prop_assert!(lifted_form(t, &loaded), "not in lifted form: {:?}", loaded);
         prop_assert_eq!(loaded, val);
     }
 
     #[test]
-    fn calls_round_trip_through_spilled_params_and_return_pointers(
-        (params, values, result) in call()
-    ) {
-        let fixture = function(&params, result.as_ref().map(|(t, _)| t))?;
+    fn calls_round_trip_through_spilled_params_and_return_pointers(func in call()) {
+        let fixture = fixture(&func)?;
+        let (params, values, result) = (&func.params, func.values(), func.result.clone());
         let abi = &fixture.abi;
         let func = fixture.func("f").map_err(fail)?;
         let sig = abi.signature(AbiVariant::GuestImport, &func).map_err(fail)?;
@@ -127,7 +93,7 @@ proptest! {
             _ => None,
         };
         let lifted = abi.lift_import_params(&func, &args, &mut mem).map_err(fail)?;
-        prop_assert!(params.iter().zip(&lifted).all(|(t, v)| lifted_form(t, v)));
+        prop_assert!(params.iter().zip(&lifted).all(|((t, _), v)| lifted_form(t, v)));
         prop_assert_eq!(&lifted, &values);
         let with_sig = abi.lift_import_params_with(&func, &sig, &args, &mut mem).map_err(fail)?;
         prop_assert_eq!(with_sig, lifted);
@@ -158,13 +124,12 @@ proptest! {
 
     #[test]
     fn lifting_random_guest_data_never_panics(
-        t in ty(true),
+        func in single(),
         bytes in vec(any::<u8>(), 0..512),
         seeds in vec(any::<u64>(), 1..24),
         ptr in prop_oneof![0..520u32, any::<u32>()],
     ) {
-        let fixture = function(std::slice::from_ref(&t), None)?;
-        let ty = single(&fixture)?;
+        let (fixture, ty, _) = single_param(&func)?;
         let abi = &fixture.abi;
         let mem = VecMemory::from_bytes(bytes);
         let flat: Vec<Value> = abi
@@ -190,13 +155,13 @@ proptest! {
 
     #[test]
     fn lowering_a_value_of_another_type_never_panics(
-        t in ty(true),
-        (_, val) in typed_value(true),
+        func in single(),
+        other in single(),
     ) {
-        let fixture = function(std::slice::from_ref(&t), None)?;
-        let ty = single(&fixture)?;
+        let (fixture, ty, _) = single_param(&func)?;
+        let (_, val) = &other.params[0];
         let mut mem = VecMemory::new(64);
-        let _ = fixture.abi.lower_flat(&ty, &val, &mut mem, &mut Vec::new());
-        let _ = fixture.abi.store(&ty, &val, 8, &mut mem);
+        let _ = fixture.abi.lower_flat(&ty, val, &mut mem, &mut Vec::new());
+        let _ = fixture.abi.store(&ty, val, 8, &mut mem);
     }
 }

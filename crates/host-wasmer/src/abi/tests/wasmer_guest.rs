@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use slots_test_support::wat::module_with_heap;
 use wasmer::{
     Function, FunctionEnv, FunctionEnvMut, Instance, Memory, Module, RuntimeError, Store, Value,
     imports,
@@ -11,24 +12,12 @@ use wit_parser::abi::AbiVariant;
 use super::{Fixture, TestResult};
 use crate::abi::{Abi, AbiError, GuestMemory, ReallocFn, Val, WasmerMemory};
 
-/// A bump allocator that grows memory a page at a time when it runs out.
-const BUMP: &str = r#"
-  (global $next (mut i32) (i32.const 1024))
-  (func (export "cabi_realloc") (param $old i32) (param $old_len i32) (param $align i32) (param $len i32) (result i32)
-    (local $ptr i32) (local $end i32)
-    (local.set $ptr
-      (i32.and
-        (i32.add (global.get $next) (i32.sub (local.get $align) (i32.const 1)))
-        (i32.sub (i32.const 0) (local.get $align))))
-    (local.set $end (i32.add (local.get $ptr) (local.get $len)))
-    (block $done
-      (loop $grow
-        (br_if $done (i32.le_u (local.get $end) (i32.mul (memory.size) (i32.const 65536))))
-        (br_if $done (i32.eq (memory.grow (i32.const 1)) (i32.const -1)))
-        (br $grow)))
-    (global.set $next (local.get $end))
-    (local.get $ptr))
-"#;
+/// The guests' heap: below it the tests read and write at fixed addresses.
+const HEAP: u32 = 1024;
+
+/// No `cabi_realloc` of the test's own: [`module_with_heap`] adds its bump
+/// allocator, which grows memory when it runs out.
+const BUMP: &str = "";
 
 const MISALIGNED: &str = r#"
   (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) (i32.const 1025))
@@ -38,10 +27,11 @@ const TRAPPING: &str = r#"
   (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) (unreachable))
 "#;
 
-/// Instantiates a module with one page of exported memory and `realloc`.
+/// Instantiates a module with one page of exported memory and `realloc`
+/// ([`BUMP`], or a `cabi_realloc` of its own).
 fn guest(realloc: &str) -> Result<(Store, Memory, Option<ReallocFn>), Box<dyn std::error::Error>> {
     let mut store = Store::default();
-    let wat = format!(r#"(module (memory (export "memory") 1) {realloc})"#);
+    let wat = module_with_heap(HEAP, "", realloc);
     let module = Module::new(&store, wat::parse_str(&wat)?)?;
     let instance = Instance::new(&mut store, &module, &imports! {})?;
     let memory = instance.exports.get_memory("memory")?.clone();
@@ -180,15 +170,13 @@ fn a_guest_calls_a_host_import_that_takes_and_returns_a_string() -> TestResult {
     let func = f.func("echo")?;
     let ty = f.abi.function_type(AbiVariant::GuestImport, &func)?;
     let abi = Arc::new(f.abi);
-    let wat = format!(
-        r#"(module
-             (import "test" "echo" (func $echo (param i32 i32 i32)))
-             (memory (export "memory") 1)
-             (data (i32.const 256) "hello")
-             {BUMP}
-             (func (export "run") (result i32)
-               (call $echo (i32.const 256) (i32.const 5) (i32.const 512))
-               (i32.load (i32.const 516))))"#
+    let wat = module_with_heap(
+        HEAP,
+        r#"(import "test" "echo" (func $echo (param i32 i32 i32)))"#,
+        r#"(data (i32.const 256) "hello")
+           (func (export "run") (result i32)
+             (call $echo (i32.const 256) (i32.const 5) (i32.const 512))
+             (i32.load (i32.const 516)))"#,
     );
     let mut store = Store::default();
     let module = Module::new(&store, wat::parse_str(&wat)?)?;

@@ -6,15 +6,15 @@ use std::sync::Arc;
 
 use host_wasmer::bindings::new_env;
 use host_wasmer::wasi::{Output, WasiConfig, WasiGuest, WasiHost, WasiState, is_wasi_module};
-use host_wasmer::{CallError, HostConfig, SlotsHost};
+use host_wasmer::{CallError, HostConfig, SharedHost};
 use slots_host::{Census, Guest, HostData, Mailbox};
 use wasmer::{Module, Store};
 
-use super::WasiArgs;
+use crate::args::WasiArgs;
 
 /// One host, shared by every tenant the runner starts.
 pub(crate) struct Stage {
-    pub(crate) host: Arc<SlotsHost>,
+    pub(crate) host: Arc<SharedHost>,
     pub(crate) mailbox: Arc<Mailbox>,
     pub(crate) census: Arc<Census>,
     bytes: Vec<u8>,
@@ -75,7 +75,7 @@ impl Stage {
             None
         };
         Ok(Self {
-            host: SlotsHost::new(HostConfig::default()),
+            host: SharedHost::new(HostConfig::default()),
             mailbox: Mailbox::new(Mailbox::DEFAULT_CAPACITY),
             census: Census::new(),
             bytes,
@@ -164,7 +164,7 @@ fn start_wasi(
     store: &mut Store,
     module: &Module,
     data: HostData,
-    host: &Arc<SlotsHost>,
+    host: &Arc<SharedHost>,
     namespace: &str,
     wasi: &WasiHost,
     config: &WasiConfig,

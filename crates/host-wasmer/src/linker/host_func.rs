@@ -1,62 +1,11 @@
-//! `HostFunc`: a Rust closure that can be bound to a WIT function.
+//! `HostFunc`: a Rust closure that can be bound to a WIT function with
+//! [`Linker::func`](crate::Linker::func).
 
-use wit_parser::{Function, Type};
+use wit_parser::Function;
 
-use super::{DirectCall, Lift, LiftCx, Lower, LowerCx, Lowered, TypeCheck, TypeMismatch};
 use crate::abi::Val;
+use crate::typed::{DirectCall, Lift, LiftCx, LowerCx, Lowered, TypeCheck, WitReturn};
 use crate::{BindError, Ctx, HostError, InstanceEnv};
-
-/// What a host function returns: `()` for a WIT function with no result, or
-/// any [`Lower`] type for its result.
-pub trait WitReturn {
-    /// Checks against the WIT function's result type.
-    fn check_result(ty: Option<&Type>, cx: &TypeCheck<'_>) -> Result<(), TypeMismatch>;
-    /// Lowers the result, if there is one.
-    fn lower_result(self, cx: &mut LowerCx<'_>) -> Result<Option<Val>, HostError>;
-    /// Lowers the result of a direct call, if there is one.
-    fn lower_result_direct(self, cx: &mut LowerCx<'_>) -> Result<Option<Lowered>, HostError>;
-}
-
-impl WitReturn for () {
-    fn check_result(ty: Option<&Type>, cx: &TypeCheck<'_>) -> Result<(), TypeMismatch> {
-        match ty {
-            None => Ok(()),
-            Some(ty) => Err(cx.mismatch_because::<()>(ty, "the function has a result")),
-        }
-    }
-
-    fn lower_result(self, _: &mut LowerCx<'_>) -> Result<Option<Val>, HostError> {
-        Ok(None)
-    }
-
-    #[inline]
-    fn lower_result_direct(self, _: &mut LowerCx<'_>) -> Result<Option<Lowered>, HostError> {
-        Ok(None)
-    }
-}
-
-impl<T: Lower> WitReturn for T {
-    fn check_result(ty: Option<&Type>, cx: &TypeCheck<'_>) -> Result<(), TypeMismatch> {
-        match ty {
-            Some(ty) => T::check(ty, cx),
-            None => Err(TypeMismatch {
-                wit: "(no result)".into(),
-                rust: std::any::type_name::<T>(),
-                detail: Some("return `()`".into()),
-            }),
-        }
-    }
-
-    #[inline]
-    fn lower_result(self, cx: &mut LowerCx<'_>) -> Result<Option<Val>, HostError> {
-        self.lower(cx).map(Some)
-    }
-
-    #[inline]
-    fn lower_result_direct(self, cx: &mut LowerCx<'_>) -> Result<Option<Lowered>, HostError> {
-        self.lower_direct(cx).map(Some)
-    }
-}
 
 /// A closure that can serve a WIT function:
 /// `Fn(&mut Ctx<'_, D>, A1, A2, ...) -> Result<R, HostError>`, with up to 10

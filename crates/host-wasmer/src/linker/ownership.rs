@@ -15,36 +15,13 @@
 
 use std::collections::HashMap;
 
-use slots_core::{HandleError, RawHandle, ResourceTable, TakenObject};
+use slots_core::{HandleError, RawHandle, ResourceTable};
 use wit_parser::{Handle as WitHandle, Param, Resolve, Type, TypeDefKind, TypeId};
 
 use crate::HostError;
 use crate::abi::Val;
+use crate::env::Passed;
 use crate::typed::{BoundResource, Lent, TypeCheck};
-
-/// The objects the guest gave the host function being called, by the
-/// handle bits it passed.
-#[derive(Debug, Default)]
-pub(crate) struct Passed {
-    objects: Vec<(u32, TakenObject)>,
-}
-
-impl Passed {
-    /// The object given as `bits` in this call, taken out of the list.
-    pub(crate) fn take(&mut self, bits: u32) -> Option<TakenObject> {
-        let at = self.objects.iter().position(|(b, _)| *b == bits)?;
-        Some(self.objects.swap_remove(at).1)
-    }
-
-    /// Drops every object the host function did not claim.
-    pub(crate) fn clear(&mut self) {
-        self.objects.clear();
-    }
-
-    fn push(&mut self, bits: u32, object: TakenObject) {
-        self.objects.push((bits, object));
-    }
-}
 
 /// One handle found in a lifted parameter.
 struct Found {
@@ -172,25 +149,5 @@ fn collect(cx: &TypeCheck<'_>, ty: &Type, val: &Val, found: &mut Vec<Found>) {
             }
         }
         _ => {}
-    }
-}
-
-/// Whether a value of `ty` can hold a handle.
-pub(crate) fn holds_handles(cx: &TypeCheck<'_>, ty: &Type) -> bool {
-    let Some(kind) = cx.kind(ty) else {
-        return false;
-    };
-    match kind {
-        TypeDefKind::Handle(_) => true,
-        TypeDefKind::List(t) | TypeDefKind::Option(t) => holds_handles(cx, t),
-        TypeDefKind::Record(r) => r.fields.iter().any(|f| holds_handles(cx, &f.ty)),
-        TypeDefKind::Tuple(t) => t.types.iter().any(|t| holds_handles(cx, t)),
-        TypeDefKind::Result(r) => [r.ok, r.err].iter().flatten().any(|t| holds_handles(cx, t)),
-        TypeDefKind::Variant(v) => v
-            .cases
-            .iter()
-            .filter_map(|c| c.ty.as_ref())
-            .any(|t| holds_handles(cx, t)),
-        _ => false,
     }
 }

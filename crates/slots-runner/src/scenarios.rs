@@ -5,9 +5,10 @@ use std::path::Path;
 use slots_host::patterns::cache_key;
 use slots_host::{MatchOptions, Pattern};
 
-use super::outcome::judge;
-use super::stage::Stage;
-use super::{RunArgs, WasiArgs, report};
+use crate::args::{RunArgs, WasiArgs};
+use crate::outcome::judge;
+use crate::report;
+use crate::stage::Stage;
 
 /// One guest, run once or `instances` times on one host, with any
 /// instructions in its inbox. `Some(code)` when a WASI guest exited.

@@ -13,33 +13,8 @@ use std::sync::Arc;
 
 use wasmer::{AsStoreRef, ExternType, Function, ImportType, Imports, Module, RuntimeError, Store};
 
-use crate::validate::{check_module, render_type};
+use crate::validate::{UndefinedImports, check_module, judge_outside};
 use crate::{GuestInstance, InstantiateError, Linker, Problem, ValidationError};
-
-/// What becomes of an import that neither the world nor the embedder's
-/// imports define.
-///
-/// # Examples
-///
-/// ```
-/// use host_wasmer::{InstantiateOptions, UndefinedImports};
-///
-/// assert_eq!(InstantiateOptions::new().undefined_imports(), UndefinedImports::Refuse);
-/// let lenient = InstantiateOptions::new().undefined(UndefinedImports::Trap);
-/// assert_eq!(lenient.undefined_imports(), UndefinedImports::Trap);
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum UndefinedImports {
-    /// The module is refused before instantiation, each such import named
-    /// ([`Problem::Undefined`]). The default.
-    #[default]
-    Refuse,
-    /// Each undefined *function* is defined as one that traps when called,
-    /// naming the import ([`UndefinedImportCalled`]). Undefined memories,
-    /// tables and globals are still refused.
-    Trap,
-}
 
 /// How a [`Linker`] instantiates a guest beside the embedder's imports.
 ///
@@ -90,48 +65,6 @@ impl InstantiateOptions {
     }
 }
 
-/// What is wrong, if anything, with `import`, outside the world, given the
-/// embedder's `imports` and what to do with an import nobody defines.
-pub(crate) fn judge_outside(
-    store: &impl AsStoreRef,
-    imports: &Imports,
-    undefined: UndefinedImports,
-    import: &ImportType,
-) -> Option<Problem> {
-    let (module, name) = (import.module().to_string(), import.name().to_string());
-    match imports.get_export(import.module(), import.name()) {
-        Some(defined) => match (import.ty(), defined.ty(store)) {
-            (ExternType::Function(expected), ExternType::Function(found)) if *expected != found => {
-                Some(Problem::ImportType {
-                    module,
-                    name,
-                    expected: render_type(expected),
-                    found: render_type(&found),
-                })
-            }
-            (ExternType::Function(_), ExternType::Function(_)) => None,
-            (expected, found)
-                if std::mem::discriminant(expected) != std::mem::discriminant(&found) =>
-            {
-                Some(Problem::ImportType {
-                    module,
-                    name,
-                    expected: format!("{expected:?}"),
-                    found: format!("{found:?}"),
-                })
-            }
-            // Limits of memories, tables and globals are Wasmer's to check.
-            _ => None,
-        },
-        None if undefined == UndefinedImports::Trap
-            && matches!(import.ty(), ExternType::Function(_)) =>
-        {
-            None
-        }
-        None => Some(Problem::Undefined { module, name }),
-    }
-}
-
 /// The trap of a function that stands in for an undefined import
 /// ([`UndefinedImports::Trap`]). Find it in a Wasmer `RuntimeError` with
 /// `downcast_ref`.
@@ -160,12 +93,12 @@ impl<D: Send + 'static> Linker<D> {
     /// # Examples
     ///
     /// ```
-    /// use host_wasmer::{GuestWorld, HostConfig, InstantiateOptions, Linker, Problem, SlotsHost};
+    /// use host_wasmer::{GuestWorld, HostConfig, InstantiateOptions, Linker, Problem, SharedHost};
     /// use wasmer::{Module, Store};
     ///
     /// let world = GuestWorld::from_str(
     ///     "package demo:w@1.0.0; world guest { export run: func(); }", "guest")?;
-    /// let linker = Linker::<()>::new(world, SlotsHost::new(HostConfig::default()));
+    /// let linker = Linker::<()>::new(world, SharedHost::new(HostConfig::default()));
     /// let store = Store::default();
     /// let module = Module::new(&store, wat::parse_str(r#"(module
     ///     (import "env" "log" (func (param i32)))
@@ -207,12 +140,12 @@ impl<D: Send + 'static> Linker<D> {
     /// world's, which the embedder defines:
     ///
     /// ```
-    /// use host_wasmer::{GuestWorld, HostConfig, InstantiateOptions, Linker, SlotsHost};
+    /// use host_wasmer::{GuestWorld, HostConfig, InstantiateOptions, Linker, SharedHost};
     /// use wasmer::{Function, Module, Store, imports};
     ///
     /// let world = GuestWorld::from_str(
     ///     "package demo:w@1.0.0; world guest { export run: func(); }", "guest")?;
-    /// let linker = Linker::<()>::new(world, SlotsHost::new(HostConfig::default()));
+    /// let linker = Linker::<()>::new(world, SharedHost::new(HostConfig::default()));
     /// let mut store = Store::default();
     /// let module = Module::new(&store, wat::parse_str(r#"(module
     ///     (import "env" "tick" (func $tick))

@@ -1,39 +1,39 @@
-//! `Linker`: binds Rust closures to the functions of a WIT world and
-//! instantiates guests of that world on Wasmer.
+//! `Linker`: binds Rust closures to the functions of a WIT world known at
+//! run time and instantiates guests of that world on Wasmer.
+//!
+//! The call paths sit side by side: [`typed_path`] (typed closures, a
+//! typed Wasmer function per core signature), [`dynamic`] (untyped
+//! closures and the signatures the typed path does not cover) with the
+//! canonical ABI's handle rules for them in [`ownership`]; [`compose`]
+//! instantiates beside the embedder's own imports. The generated bindings'
+//! path is [`crate::bindings`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use slots_core::{RawHandle, Resource};
-use wasmer::{Function, FunctionEnv, FunctionEnvMut, Imports, Module, Store, Value};
+use wasmer::{FunctionEnv, Imports, Module, Store};
 
-use crate::abi::{Abi, Val, WasmerMemory};
+mod compose;
+mod dynamic;
+mod host_func;
+mod ownership;
+mod typed_path;
+
+pub use compose::{InstantiateOptions, UndefinedImportCalled};
+pub use host_func::HostFunc;
+
+use self::dynamic::{Claims, DropFn, DynHostFn, drop_function, host_function};
+use self::typed_path::DirectHostFn;
+use crate::abi::{Abi, Val};
 use crate::bindings::BoundInstance;
-use crate::direct;
-use crate::host_call::{guarded, refused, trap};
-use crate::ownership;
-use crate::shape::signature_type;
-use crate::typed::{BoundResource, DirectCall, HostFunc, Lowered, TypeCheck};
+use crate::typed::{BoundResource, TypeCheck};
 use crate::validate::validate_module;
 use crate::world::ImportFunc;
 use crate::{
-    BindError, GuestInstance, GuestWorld, HostError, InstanceEnv, InstantiateError, SlotsHost,
+    BindError, GuestInstance, GuestWorld, HostError, InstanceEnv, InstantiateError, SharedHost,
     ValidationError,
 };
-
-/// An untyped host function: lifted parameters in, result to lower out.
-pub(crate) type DynHostFn<D> =
-    Arc<dyn Fn(&mut InstanceEnv<D>, Vec<Val>) -> Result<Option<Val>, HostError> + Send + Sync>;
-
-/// A typed host function on the direct path: lifts from core arguments.
-pub(crate) type DirectHostFn<D> = Arc<
-    dyn Fn(&mut InstanceEnv<D>, &mut DirectCall<'_>) -> Result<Option<Lowered>, HostError>
-        + Send
-        + Sync,
->;
-
-/// A `[resource-drop]` function: releases one handle of its type.
-type DropFn<D> = Arc<dyn Fn(&mut InstanceEnv<D>, u32) -> Result<(), HostError> + Send + Sync>;
 
 enum Binding<D> {
     Func {
@@ -71,12 +71,12 @@ impl<D> Clone for Binding<D> {
 /// Import names and core signatures come from the world (wit-parser); each
 /// closure's Rust types are checked against the WIT signature when it is
 /// bound. Every instance gets its own handle table; keyed objects are
-/// shared between instances through the [`SlotsHost`]'s cache.
+/// shared between instances through the [`SharedHost`]'s cache.
 ///
 /// # Examples
 ///
 /// ```
-/// use host_wasmer::{Ctx, GuestWorld, HostConfig, HostError, Linker, SlotsHost};
+/// use host_wasmer::{Ctx, GuestWorld, HostConfig, HostError, Linker, SharedHost};
 ///
 /// let world = GuestWorld::from_str(
 ///     "package demo:math@1.0.0;
@@ -84,7 +84,7 @@ impl<D> Clone for Binding<D> {
 ///      world guest { import api; }",
 ///     "guest",
 /// )?;
-/// let mut linker = Linker::<()>::new(world, SlotsHost::new(HostConfig::default()));
+/// let mut linker = Linker::<()>::new(world, SharedHost::new(HostConfig::default()));
 /// linker.func("demo:math/api@1.0.0", "add", |_: &mut Ctx<'_, ()>, a: u32, b: u32| {
 ///     Ok::<_, HostError>(a.wrapping_add(b))
 /// })?;
@@ -100,14 +100,14 @@ impl<D> Clone for Binding<D> {
 pub struct Linker<D> {
     world: Arc<GuestWorld>,
     abi: Arc<Abi>,
-    host: Arc<SlotsHost>,
+    host: Arc<SharedHost>,
     resources: HashMap<wit_parser::TypeId, BoundResource>,
     bindings: HashMap<(String, String), Binding<D>>,
 }
 
 impl<D: Send + 'static> Linker<D> {
     /// A linker for guests of `world`, sharing `host`'s cache and limits.
-    pub fn new(world: GuestWorld, host: Arc<SlotsHost>) -> Self {
+    pub fn new(world: GuestWorld, host: Arc<SharedHost>) -> Self {
         let abi = Arc::new(Abi::new(world.resolve_arc()).with_lift_limit(host.config().lift_limit));
         let world = Arc::new(world);
         Self {
@@ -125,7 +125,7 @@ impl<D: Send + 'static> Linker<D> {
     }
 
     /// The host whose cache and limits instances share.
-    pub fn host(&self) -> &Arc<SlotsHost> {
+    pub fn host(&self) -> &Arc<SharedHost> {
         &self.host
     }
 
@@ -137,21 +137,21 @@ impl<D: Send + 'static> Linker<D> {
     /// # Examples
     ///
     /// ```
-    /// use host_wasmer::{GuestWorld, HostConfig, Linker, SlotsHost};
+    /// use host_wasmer::{GuestWorld, HostConfig, Linker, SharedHost};
     ///
     /// let world = GuestWorld::from_str(
     ///     "package demo:w; world guest { export run: func(); }",
     ///     "guest",
     /// )?;
-    /// let first = SlotsHost::new(HostConfig::default());
+    /// let first = SharedHost::new(HostConfig::default());
     /// let linker = Linker::<()>::new(world, first.clone());
-    /// let second = SlotsHost::new(HostConfig::default());
+    /// let second = SharedHost::new(HostConfig::default());
     /// let other = linker.with_host(second.clone());
     /// assert!(std::sync::Arc::ptr_eq(other.host(), &second));
     /// assert!(std::sync::Arc::ptr_eq(linker.host(), &first));
     /// # Ok::<(), host_wasmer::WorldError>(())
     /// ```
-    pub fn with_host(&self, host: Arc<SlotsHost>) -> Self {
+    pub fn with_host(&self, host: Arc<SharedHost>) -> Self {
         let lift_limit = host.config().lift_limit;
         let abi = if lift_limit == self.host.config().lift_limit {
             self.abi.clone()
@@ -360,8 +360,8 @@ impl<D: Send + 'static> Linker<D> {
                     import,
                     direct: Some(direct),
                     ..
-                } if direct::eligible(&import.signature) => {
-                    direct::function(store, &env, import, self.abi.clone(), direct)
+                } if typed_path::eligible(&import.signature) => {
+                    typed_path::function(store, &env, import, self.abi.clone(), direct)
                 }
                 Binding::Func {
                     import,
@@ -389,102 +389,4 @@ impl<D: Send + 'static> Linker<D> {
             self.abi.clone(),
         ))
     }
-}
-
-/// What an untyped host function needs to apply the handle rules to its
-/// parameters.
-struct Claims {
-    resolve: Arc<wit_parser::Resolve>,
-    resources: Arc<HashMap<wit_parser::TypeId, BoundResource>>,
-}
-
-fn host_function<D: Send + 'static>(
-    store: &mut Store,
-    env: &FunctionEnv<InstanceEnv<D>>,
-    import: Arc<ImportFunc>,
-    abi: Arc<Abi>,
-    call: DynHostFn<D>,
-    claims: Option<Claims>,
-) -> Function {
-    let ty = signature_type(&import.signature);
-    Function::new_with_env(
-        store,
-        env,
-        ty,
-        move |mut fenv: FunctionEnvMut<'_, InstanceEnv<D>>, args: &[Value]| {
-            if let Some(error) = refused(fenv.data()) {
-                return Err(trap(import.qualified_name(), error));
-            }
-            guarded(
-                &mut fenv,
-                || import.qualified_name(),
-                |fenv| {
-                    // Set before anything can run guest code (`cabi_realloc`,
-                    // while lowering), cleared on every path out.
-                    fenv.data_mut().in_host_call = true;
-                    let result = dispatch(fenv, &import, &abi, &call, claims.as_ref(), args);
-                    fenv.data_mut().in_host_call = false;
-                    result.map_err(|error| trap(import.qualified_name(), error))
-                },
-            )
-        },
-    )
-}
-
-/// Lifts the guest's arguments, runs the host function, lowers its result.
-fn dispatch<D: Send + 'static>(
-    fenv: &mut FunctionEnvMut<'_, InstanceEnv<D>>,
-    import: &ImportFunc,
-    abi: &Abi,
-    call: &DynHostFn<D>,
-    claims: Option<&Claims>,
-    args: &[Value],
-) -> Result<Vec<Value>, HostError> {
-    let (state, mut store) = fenv.data_and_store_mut();
-    let (memory, realloc) = (state.memory.clone(), state.realloc.clone());
-    let params = {
-        let mut mem = WasmerMemory::optional(&mut store, memory.clone(), realloc.clone());
-        abi.lift_import_params(&import.func, args, &mut mem)?
-    };
-    if let Some(claims) = claims {
-        ownership::claim(
-            &claims.resolve,
-            &claims.resources,
-            &import.func.params,
-            &params,
-            &mut state.table,
-            &mut state.passed,
-        )?;
-    }
-    let result = call(state, params);
-    // An `own` the function did not take is dropped, as its callee would.
-    state.passed.clear();
-    let result = result?;
-    // From here on only the store is used: `cabi_realloc` may run guest code.
-    let mut mem = WasmerMemory::optional(&mut store, memory, realloc);
-    Ok(abi.lower_import_result(&import.func, result, args, &mut mem)?)
-}
-
-fn drop_function<D: Send + 'static>(
-    store: &mut Store,
-    env: &FunctionEnv<InstanceEnv<D>>,
-    module: String,
-    name: String,
-    call: DropFn<D>,
-) -> Function {
-    Function::new_typed_with_env(
-        store,
-        env,
-        move |mut fenv: FunctionEnvMut<'_, InstanceEnv<D>>, handle: i32| {
-            let import = || format!("{module}#{name}");
-            if let Some(error) = refused(fenv.data()) {
-                return Err(trap(import(), error));
-            }
-            // Releasing a handle runs the object's destructor, which is the
-            // embedder's code and may panic.
-            guarded(&mut fenv, import, |fenv| {
-                call(fenv.data_mut(), handle as u32).map_err(|error| trap(import(), error))
-            })
-        },
-    )
 }

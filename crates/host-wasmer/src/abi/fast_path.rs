@@ -5,7 +5,7 @@
 use wasmer::Value;
 use wit_parser::Type;
 
-use super::layout::MAX_STRING_BYTE_LENGTH;
+use super::MAX_STRING_BYTE_LENGTH;
 use super::lifter::STACK_COPY;
 use super::lowerer::Lowerer;
 use super::memory::check_aligned;

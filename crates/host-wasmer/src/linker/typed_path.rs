@@ -14,12 +14,18 @@ use std::sync::Arc;
 use wasmer::{Function, FunctionEnv, FunctionEnvMut, RuntimeError, Store, Value};
 use wit_parser::abi::{WasmSignature, WasmType};
 
-use crate::InstanceEnv;
 use crate::abi::{Abi, WasmerMemory};
 use crate::host_call::{guarded, refused, trap};
-use crate::linker::DirectHostFn;
 use crate::typed::{DirectCall, Lowered};
 use crate::world::ImportFunc;
+use crate::{HostError, InstanceEnv};
+
+/// A typed host function on the direct path: lifts from core arguments.
+pub(crate) type DirectHostFn<D> = Arc<
+    dyn Fn(&mut InstanceEnv<D>, &mut DirectCall<'_>) -> Result<Option<Lowered>, HostError>
+        + Send
+        + Sync,
+>;
 
 /// The most `i32` parameters a direct-path signature may have.
 const MAX_DIRECT_PARAMS: usize = 8;

@@ -1,6 +1,6 @@
 //! Printing what an instance's handles did.
 
-use super::stage::{Stage, Tenant};
+use crate::stage::{Stage, Tenant};
 
 /// Prints the counters of `tenant`.
 pub(crate) fn counters(tenant: &Tenant) {
