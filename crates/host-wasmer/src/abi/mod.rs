@@ -8,7 +8,7 @@
 //! parameters (more spill to memory) and one flat result (more go through a
 //! return pointer). This module converts between that and [`Val`].
 //!
-//! - [`Abi`] holds a WIT [`Resolve`](wit_parser::Resolve) with the layout
+//! - [`Abi`] holds a WIT [`Resolve`] with the layout
 //!   of every type, computed by wit-parser so that host and guest agree.
 //! - Per call: [`Abi::lift_import_params`] and [`Abi::lower_import_result`]
 //!   when the guest calls the host; [`Abi::lower_export_params`] and
@@ -171,7 +171,7 @@ impl Abi {
     ///
     /// The guest controls list lengths and may point many list elements at
     /// the same bytes, so without a limit a small guest memory could make
-    /// the host build an enormous [`Val`](super::Val). Every lifted `Val`
+    /// the host build an enormous [`Val`]. Every lifted `Val`
     /// counts its size, and every string or list counts its bytes.
     ///
     /// ```
