@@ -69,6 +69,9 @@ pub(crate) fn run() -> Result<(), String> {
     )
 }
 
+/// The version every published crate has (the workspace's).
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// The crates published to crates.io, in dependency order; every other
 /// crate of the workspace is `publish = false`.
 const PUBLISHED: &[&str] = &[
@@ -84,10 +87,33 @@ const LAYERED: &[&str] = &["slots-core", "host-wasmer", "host-wasmer-bindgen"];
 
 /// Makes cargo rebuild the published crates when it verifies their
 /// packages. It builds them from a registry of its own in the workspace's
-/// target directory, and a registry crate is never rebuilt once built: a
-/// second `cargo xtask ci` would check the first one's code. Forgetting
-/// their fingerprints costs a rebuild of these crates only.
+/// target directory, and a registry crate is never extracted nor rebuilt
+/// again once it was: a second `cargo xtask ci` would check the first
+/// one's code. Forgetting their sources (under cargo's home, where that
+/// local registry has no name) and their fingerprints costs a rebuild of
+/// these crates only.
 fn forget_published_builds() -> Result<(), String> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")));
+    if let Some(sources) = home.map(|h| h.join("registry").join("src"))
+        && let Ok(registries) = std::fs::read_dir(&sources)
+    {
+        for registry in registries.flatten() {
+            // crates.io's sources are `index.crates.io-<hash>`; a local
+            // registry's are `-<hash>`.
+            if !registry.file_name().to_string_lossy().starts_with('-') {
+                continue;
+            }
+            for krate in PUBLISHED {
+                let extracted = registry.path().join(format!("{krate}-{VERSION}"));
+                if extracted.exists() {
+                    std::fs::remove_dir_all(&extracted)
+                        .map_err(|e| format!("cannot remove {}: {e}", extracted.display()))?;
+                }
+            }
+        }
+    }
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| root().join("target"), std::path::PathBuf::from);
     let fingerprints = target.join("debug").join(".fingerprint");
