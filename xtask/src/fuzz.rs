@@ -112,7 +112,13 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         .filter(|t| named.is_empty() || named.iter().any(|n| n == t))
         .collect();
     let fuzz = root().join("fuzz");
-    let command = format!("cargo xtask fuzz {}", args.join(" "));
+    // The run's command, as SECURITY.md's record names it.
+    let run_args: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !matches!(*a, "--record" | "--from-logs"))
+        .collect();
+    let command = format!("cargo xtask fuzz {}", run_args.join(" "));
     if args.iter().any(|a| a == "--from-logs") {
         // A run made earlier (or elsewhere): its logs are all there is.
         let figures = targets

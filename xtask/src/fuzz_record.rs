@@ -70,9 +70,8 @@ pub(crate) fn write(figures: &[Figures], command: &str, commit: &str) -> Result<
 fn section(figures: &[Figures], command: &str, commit: &str) -> String {
     let mut out = format!("{START}\n");
     out.push_str(&format!(
-        "`{command}`, {} (UTC), at commit {}, on {} cores (load average {} when it ended):\n\n",
+        "`{command}`, recorded {} (UTC), at commit {commit}, on {} cores (load average {} when it was recorded):\n\n",
         today(),
-        commit,
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         load_average(),
     ));

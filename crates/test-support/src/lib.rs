@@ -8,7 +8,7 @@
 //!   them, driven by a seed or by a fuzzer's bytes. Values are neutral: a
 //!   host-wasmer test converts them into `abi::Val`, the conformance suite
 //!   into `abi::Val` and wasmtime's `component::Val` too.
-//! - [`exports`] (feature `wasmer`): a Wasmer guest's core exports, called,
+//! - `exports` (feature `wasmer`): a Wasmer guest's core exports, called,
 //!   read and written below the canonical ABI.
 //!
 //! Architecture invariant: without features this crate has no

@@ -3,10 +3,10 @@
 
 use wit_parser::{Flags, FlagsRepr, Int, Type};
 
-use super::MAX_LIST_BYTE_LENGTH;
 use super::bytes::{align_to, get, tail, u32_at};
 use super::fast_path::{check_string_len, read_utf8};
 use super::lifter::{Lifter, VAL_COST};
+use super::list_bytes;
 use super::memory::check_aligned;
 use super::shape::{Cases, Shape};
 use super::{AbiError, GuestMemory, Val};
@@ -115,13 +115,7 @@ impl<M: GuestMemory + ?Sized> Lifter<'_, M> {
     /// byte-aligned elements; only the budget differs, since no `Val` is
     /// made per element: the bytes are charged once, as a string's are.
     fn load_bytes(&mut self, ptr: u32, len: u32) -> Result<Vec<u8>, AbiError> {
-        if len > MAX_LIST_BYTE_LENGTH {
-            return Err(AbiError::TooLong {
-                what: "list",
-                len: u64::from(len),
-                max: u64::from(MAX_LIST_BYTE_LENGTH),
-            });
-        }
+        let len = list_bytes(u64::from(len), 1)?;
         self.read_bytes(ptr, len)
     }
 
@@ -133,21 +127,13 @@ impl<M: GuestMemory + ?Sized> Lifter<'_, M> {
         len: u32,
     ) -> Result<Vec<Val>, AbiError> {
         let elem_size = self.abi.size_of(elem)?;
-        let byte_len = u64::from(len) * u64::from(elem_size);
-        if byte_len > u64::from(MAX_LIST_BYTE_LENGTH) {
-            return Err(AbiError::TooLong {
-                what: "list",
-                len: byte_len,
-                max: u64::from(MAX_LIST_BYTE_LENGTH),
-            });
-        }
+        let byte_len = list_bytes(u64::from(len), elem_size)?;
         check_aligned("list", ptr, self.abi.align_of(elem)?)?;
-        self.mem.check_range(ptr, byte_len)?;
+        self.mem.check_range(ptr, u64::from(byte_len))?;
         // Elements of a zero-sized type take no guest bytes, so the element
         // count is bounded by the budget alone.
         self.afford(u64::from(len) * VAL_COST)?;
-        // `byte_len` is at most MAX_LIST_BYTE_LENGTH, so it fits in u32.
-        let bytes = self.read_bytes(ptr, byte_len as u32)?;
+        let bytes = self.read_bytes(ptr, byte_len)?;
         let mut items = Vec::with_capacity(len as usize);
         for index in 0..len as usize {
             items.push(self.decode(elem, tail(&bytes, index * elem_size as usize)?)?);

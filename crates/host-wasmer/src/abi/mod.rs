@@ -8,7 +8,7 @@
 //! parameters (more spill to memory) and one flat result (more go through a
 //! return pointer). This module converts between that and [`Val`].
 //!
-//! - [`Abi`] holds a WIT [`Resolve`](wit_parser::Resolve) with the layout
+//! - [`Abi`] holds a WIT [`Resolve`] with the layout
 //!   of every type, computed by wit-parser so that host and guest agree.
 //! - Per call: [`Abi::lift_import_params`] and [`Abi::lower_import_result`]
 //!   when the guest calls the host; [`Abi::lower_export_params`] and
@@ -108,6 +108,20 @@ pub const MAX_STRING_BYTE_LENGTH: u32 = (1 << 28) - 1;
 /// (`MAX_LIST_BYTE_LENGTH`), enforced when lifting and when lowering.
 pub const MAX_LIST_BYTE_LENGTH: u32 = (1 << 28) - 1;
 
+/// The bytes of a list of `len` elements of `elem_size` bytes, refused
+/// past [`MAX_LIST_BYTE_LENGTH`]; under it, they fit in a `u32`.
+pub(crate) fn list_bytes(len: u64, elem_size: u32) -> Result<u32, AbiError> {
+    let bytes = len.saturating_mul(u64::from(elem_size));
+    match u32::try_from(bytes) {
+        Ok(bytes) if bytes <= MAX_LIST_BYTE_LENGTH => Ok(bytes),
+        _ => Err(AbiError::TooLong {
+            what: "list",
+            len: bytes,
+            max: u64::from(MAX_LIST_BYTE_LENGTH),
+        }),
+    }
+}
+
 /// How much host memory lifting one guest value may take by default: 256 MiB.
 pub const DEFAULT_LIFT_LIMIT: u64 = 256 << 20;
 
@@ -157,7 +171,7 @@ impl Abi {
     ///
     /// The guest controls list lengths and may point many list elements at
     /// the same bytes, so without a limit a small guest memory could make
-    /// the host build an enormous [`Val`](super::Val). Every lifted `Val`
+    /// the host build an enormous [`Val`]. Every lifted `Val`
     /// counts its size, and every string or list counts its bytes.
     ///
     /// ```

@@ -8,7 +8,7 @@ use super::lowerer::Lowerer;
 use super::memory::allocate;
 use super::shape::Shape;
 use super::{AbiError, GuestMemory, Val};
-use super::{MAX_LIST_BYTE_LENGTH, MAX_STRING_BYTE_LENGTH};
+use super::{MAX_STRING_BYTE_LENGTH, list_bytes};
 
 impl<M: GuestMemory + ?Sized> Lowerer<'_, M> {
     /// Encodes `val` at the start of `out`, a buffer at least
@@ -146,13 +146,7 @@ impl<M: GuestMemory + ?Sized> Lowerer<'_, M> {
             count: data.len() as u64,
             elem_size: 1,
         })?;
-        if len > MAX_LIST_BYTE_LENGTH {
-            return Err(AbiError::TooLong {
-                what: "list",
-                len: u64::from(len),
-                max: u64::from(MAX_LIST_BYTE_LENGTH),
-            });
-        }
+        let len = list_bytes(u64::from(len), 1)?;
         let ptr = allocate(self.mem, 1, len)?;
         self.mem.write(ptr, data)?;
         Ok((ptr, len))
@@ -172,14 +166,8 @@ impl<M: GuestMemory + ?Sized> Lowerer<'_, M> {
             elem_size,
         };
         let count = u32::try_from(items.len()).map_err(|_| overflow.clone())?;
-        let byte_len = count.checked_mul(elem_size).ok_or(overflow)?;
-        if byte_len > MAX_LIST_BYTE_LENGTH {
-            return Err(AbiError::TooLong {
-                what: "list",
-                len: u64::from(byte_len),
-                max: u64::from(MAX_LIST_BYTE_LENGTH),
-            });
-        }
+        count.checked_mul(elem_size).ok_or(overflow)?;
+        let byte_len = list_bytes(u64::from(count), elem_size)?;
         let ptr = allocate(self.mem, self.abi.align_of(elem)?, byte_len)?;
         let mut bytes = vec![0; byte_len as usize];
         for (index, item) in items.iter().enumerate() {

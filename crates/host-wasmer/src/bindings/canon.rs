@@ -15,8 +15,7 @@ use slots_core::ResourceTable;
 use super::flat::{Flat, FlatOut};
 use crate::HostError;
 use crate::abi::{
-    AbiError, GuestMemory, MAX_LIST_BYTE_LENGTH, allocate, check_aligned, check_string_len,
-    read_utf8,
+    AbiError, GuestMemory, allocate, check_aligned, check_string_len, list_bytes, read_utf8,
 };
 use crate::typed::Lent;
 
@@ -131,17 +130,9 @@ impl<'a, M: GuestMemory + ?Sized> LiftCx<'a, M> {
         align: u32,
         host_size: usize,
     ) -> Result<(), HostError> {
-        let bytes = u64::from(len) * u64::from(size);
-        if bytes > u64::from(MAX_LIST_BYTE_LENGTH) {
-            return Err(AbiError::TooLong {
-                what: "list",
-                len: bytes,
-                max: u64::from(MAX_LIST_BYTE_LENGTH),
-            }
-            .into());
-        }
+        let bytes = list_bytes(u64::from(len), size)?;
         check_aligned("list", ptr, align)?;
-        self.mem.check_range(ptr, bytes)?;
+        self.mem.check_range(ptr, u64::from(bytes))?;
         self.charge(u64::from(len).saturating_mul(host_size.max(1) as u64))
     }
 }
@@ -447,17 +438,11 @@ pub fn store_list<T: LowerGuest, M: GuestMemory + ?Sized>(
     mem: &mut M,
     items: &[T],
 ) -> Result<(u32, u32), HostError> {
+    let bytes = list_bytes(items.len() as u64, T::SIZE)?;
+    // Under the byte limit, the count fits in a `u32` too (elements of
+    // size 0 aside, which a list of `()` may have).
     let count = u32::try_from(items.len()).unwrap_or(u32::MAX);
-    let bytes = u64::from(count) * u64::from(T::SIZE);
-    if bytes > u64::from(MAX_LIST_BYTE_LENGTH) {
-        return Err(AbiError::TooLong {
-            what: "list",
-            len: bytes,
-            max: u64::from(MAX_LIST_BYTE_LENGTH),
-        }
-        .into());
-    }
-    let ptr = allocate(mem, T::ALIGN, bytes as u32)?;
+    let ptr = allocate(mem, T::ALIGN, bytes)?;
     T::store_list(items, mem, ptr)?;
     Ok((ptr, count))
 }

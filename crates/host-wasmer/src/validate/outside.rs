@@ -26,7 +26,7 @@ pub enum UndefinedImports {
     #[default]
     Refuse,
     /// Each undefined *function* is defined as one that traps when called,
-    /// naming the import ([`UndefinedImportCalled`]). Undefined memories,
+    /// naming the import ([`UndefinedImportCalled`](crate::UndefinedImportCalled)). Undefined memories,
     /// tables and globals are still refused.
     Trap,
 }

@@ -5,7 +5,8 @@ use std::fmt;
 
 use crate::plural::count;
 
-/// One thing wrong with a guest module, as found by [`validate_module`].
+/// One thing wrong with a guest module, as found by
+/// [`validate_module`](super::validate_module).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Problem {
