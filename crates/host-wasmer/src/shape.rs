@@ -83,10 +83,9 @@ pub(crate) struct ExportSig<'a> {
 pub(crate) trait Shape {
     /// The core modules the world's imports come from.
     fn modules(&self) -> BTreeSet<&str>;
-    /// Whether one of the world's imports comes from `module`.
-    fn has_module(&self, module: &str) -> bool {
-        self.modules().contains(module)
-    }
+    /// Whether one of the world's imports comes from `module`; asked once
+    /// per import of a module, so it builds no set.
+    fn has_module(&self, module: &str) -> bool;
     /// The core type of import `module`/`name`, if the world has it.
     fn import_type(&self, module: &str, name: &str) -> Option<FunctionType>;
     /// Whether import `module`/`name` has the core type `found`, if the
@@ -109,6 +108,10 @@ impl Shape for GuestWorld {
             .map(|i| i.module.as_str())
             .chain(self.resources().map(|r| r.module.as_str()))
             .collect()
+    }
+
+    fn has_module(&self, module: &str) -> bool {
+        self.imports().any(|i| i.module == module) || self.resources().any(|r| r.module == module)
     }
 
     fn import_type(&self, module: &str, name: &str) -> Option<FunctionType> {
