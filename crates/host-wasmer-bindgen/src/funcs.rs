@@ -319,6 +319,7 @@ impl Gen<'_> {
         // borrowed string into a host buffer that outlives the lifting.
         let mut lift = Vec::new();
         let mut scratches = Vec::new();
+        let mut restores = Vec::new();
         let mut tops = Vec::new();
         let offsets = self.sizes.field_offsets(param_types.iter().copied());
         let area = self.sizes.record(param_types.iter().copied());
@@ -346,7 +347,8 @@ impl Gen<'_> {
             let offset = Literal::u32_unsuffixed(offset.size_wasm32() as u32);
             if borrowed && matches!(top, Top::Value(_)) && self.is_string(&param.ty) {
                 let scratch = format_ident!("s{}", index);
-                scratches.push(quote!(let mut #scratch = #rt::bindings::rt::Scratch::take();));
+                scratches.push(quote!(let mut #scratch = #rt::bindings::rt::scratch(env);));
+                restores.push(quote!(#rt::bindings::rt::restore(env, #scratch);));
                 lift.push(if sig.indirect_params {
                     quote!(let #local: &str = #scratch.load(&mut cx, base.wrapping_add(#offset))?;)
                 } else {
@@ -472,16 +474,22 @@ impl Gen<'_> {
                 Ok(())
             }),
         };
+        // A result that allocates lowers through the memory and allocator;
+        // everything else, through one view of the memory.
+        let import_mem = match allocates {
+            true => quote!(import_alloc),
+            false => quote!(import_mem),
+        };
         let body = if touches_memory {
             quote! {
-                #rt::bindings::rt::import_mem(
+                #rt::bindings::rt::#import_mem(
                     &mut caller,
                     #qualified,
-                    #allocates,
                     |env, mem| {
                         let _ = &mem;
                         #lifting
                         #call
+                        #(#restores)*
                         Ok(result)
                     },
                     |mem, result| {

@@ -2,14 +2,13 @@
 //! with keyed opens interned and reference counted.
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
 
-use foldhash::fast::RandomState;
-
 mod erased;
+mod key_maps;
 pub use erased::TakenObject;
+use key_maps::KeyMaps;
 
 use crate::resource::DynResource;
 use crate::shared::DynShared;
@@ -64,10 +63,8 @@ pub struct ResourceTable<K = String> {
     /// The live handle of each interned key, per resource type.
     ///
     /// Invariant: `keys[t][k] == h` exactly when slot `h` is live, holds an
-    /// object of type `t`, and its entry's `key` is `Some(k)`. Keys come
-    /// from guests, so the maps use foldhash with a random seed per map:
-    /// fast, and not open to precomputed collisions.
-    keys: HashMap<TypeId, HashMap<K, RawHandle, RandomState>, RandomState>,
+    /// object of type `t`, and its entry's `key` is `Some(k)`.
+    keys: KeyMaps<K>,
     stats: ResourceStats,
 }
 
@@ -102,7 +99,10 @@ impl Object {
     fn live(&self, handle: RawHandle) -> Result<&dyn DynResource, HandleError> {
         match self {
             Self::Owned(object) => Ok(object.as_ref()),
-            Self::Shared(object) => object.live().ok_or(HandleError::Revoked { handle }),
+            Self::Shared(object) => match object.live() {
+                Some(object) => Ok(object),
+                None => Err(HandleError::Revoked { handle }),
+            },
         }
     }
 
@@ -204,7 +204,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     pub fn with_limits(limits: TableLimits) -> Self {
         Self {
             slots: SlotTable::with_limits(limits),
-            keys: HashMap::default(),
+            keys: KeyMaps::new(),
             stats: ResourceStats::default(),
         }
     }
@@ -320,7 +320,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
         Q: Hash + Eq + ?Sized,
     {
         let type_id = TypeId::of::<T>();
-        let Some(&raw) = self.keys.get(&type_id).and_then(|keys| keys.get(key)) else {
+        let Some(&raw) = self.keys.of(type_id).and_then(|keys| keys.get(key)) else {
             return Ok(None);
         };
         let Ok(entry) = self.slots.get_raw_mut(raw) else {
@@ -328,7 +328,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
         };
         if entry.object.is_revoked() {
             entry.key = None;
-            if let Some(keys) = self.keys.get_mut(&type_id) {
+            if let Some(keys) = self.keys.of_mut(type_id) {
                 keys.remove(key);
             }
             return Ok(None);
@@ -356,10 +356,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     {
         let object = create(&key).map_err(OpenError::Create)?;
         let handle = self.insert_entry(Object::Shared(object), Some(key.clone()))?;
-        self.keys
-            .entry(type_id)
-            .or_default()
-            .insert(key, handle.raw());
+        self.keys.of_or_new(type_id).insert(key, handle.raw());
         Ok(Opened {
             handle,
             interned: false,
@@ -385,10 +382,15 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     #[inline]
     pub fn get<T: Resource>(&self, handle: impl AsHandle<T>) -> Result<&T, HandleError> {
         let raw = handle.as_raw();
-        let object = self.slots.get_raw(raw)?.object.live(raw)?;
-        (object as &dyn Any)
-            .downcast_ref::<T>()
-            .ok_or_else(|| wrong_type::<T>(raw, object))
+        let entry = self.slots.get_raw(raw)?;
+        if entry.type_id != TypeId::of::<T>() {
+            return Err(wrong_type::<T>(raw, entry.object.as_dyn()));
+        }
+        // The type matches, so the downcast succeeds.
+        match (entry.object.live(raw)? as &dyn Any).downcast_ref::<T>() {
+            Some(object) => Ok(object),
+            None => Err(downcast_failed(raw)),
+        }
     }
 
     /// The object behind `handle` mutably; only owned objects allow it.
@@ -591,7 +593,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     /// Frees the slot of `raw`, forgetting its key.
     fn free(&mut self, raw: RawHandle) -> Result<bool, HandleError> {
         let entry = self.slots.remove_raw(raw)?;
-        if let (Some(key), Some(keys)) = (entry.key, self.keys.get_mut(&entry.type_id)) {
+        if let (Some(key), Some(keys)) = (entry.key, self.keys.of_mut(entry.type_id)) {
             keys.remove(&key);
         }
         Ok(true)
@@ -633,6 +635,7 @@ fn wrong_type<T: Resource>(handle: RawHandle, found: &dyn DynResource) -> Handle
 }
 
 /// The error for a downcast that the entry's type id said would succeed.
+#[cold]
 fn downcast_failed(handle: RawHandle) -> HandleError {
     HandleError::Internal {
         handle,
@@ -642,6 +645,7 @@ fn downcast_failed(handle: RawHandle) -> HandleError {
 
 /// The error for an entry whose owned or shared kind changed between two
 /// looks at it within one call.
+#[cold]
 fn kind_changed(handle: RawHandle) -> HandleError {
     HandleError::Internal {
         handle,

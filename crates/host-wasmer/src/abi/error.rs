@@ -105,6 +105,16 @@ pub enum AbiError {
         /// Size of the allocation that was needed.
         len: u32,
     },
+    /// A value needs guest memory, but it is being lowered through a
+    /// [`ViewMemory`](super::ViewMemory), which holds the store and so
+    /// cannot run the guest's `cabi_realloc`.
+    #[error(
+        "lowering this value must allocate {len} bytes, but `cabi_realloc` cannot run while the memory is viewed"
+    )]
+    ReallocUnavailable {
+        /// Size of the allocation that was needed.
+        len: u32,
+    },
     /// The guest's `cabi_realloc` trapped or failed.
     #[error("`cabi_realloc` failed allocating {len} bytes: {message}")]
     ReallocFailed {

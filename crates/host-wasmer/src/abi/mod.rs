@@ -19,7 +19,9 @@
 //! - Per value: [`Abi::flatten`], [`Abi::lift_flat`], [`Abi::lower_flat`],
 //!   [`Abi::load`], [`Abi::store`].
 //! - [`GuestMemory`] is the guest's memory and `cabi_realloc`:
-//!   [`WasmerMemory`] for a real instance, [`VecMemory`] for tests.
+//!   [`WasmerMemory`] for a real instance, [`ViewMemory`] for a stretch
+//!   of a host call that runs no guest code (one view of the memory, no
+//!   `cabi_realloc`), [`VecMemory`] for tests.
 //! - A `list<u8>` lifts to [`Val::Bytes`], read with one memory access, and
 //!   lowers from it (or from a [`Val::List`] of [`Val::U8`]) with one
 //!   allocation and one write.
@@ -78,6 +80,7 @@ mod signatures;
 mod store;
 mod val;
 mod vec_memory;
+mod view_memory;
 mod wasmer_memory;
 
 #[cfg(test)]
@@ -91,6 +94,7 @@ pub(crate) use memory::{allocate, check_aligned};
 pub(crate) use names::type_name_in;
 pub use val::Val;
 pub use vec_memory::VecMemory;
+pub use view_memory::ViewMemory;
 pub use wasmer_memory::{ReallocFn, WasmerMemory};
 
 use std::sync::Arc;

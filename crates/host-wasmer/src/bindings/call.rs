@@ -8,12 +8,17 @@ use slots_core::{Handle, HandleError, RawHandle, Resource, ResourceTable};
 use wasmer::{FunctionEnvMut, RuntimeError, StoreMut};
 
 use super::canon::{Layout, LiftCx, LowerGuest, check_store};
-use crate::abi::{AbiError, GuestMemory, WasmerMemory};
+use super::scratch::Scratch;
+use crate::abi::{AbiError, GuestMemory, ViewMemory, WasmerMemory};
 use crate::host_call::{guarded, refused, trap};
 use crate::{Ctx, HostError, InstanceEnv, SharedHost};
 
-/// The guest memory of an import that reads or writes it.
+/// The guest memory of an import whose result allocates in it: reads,
+/// writes and `cabi_realloc`.
 pub type Mem<'a, 's> = WasmerMemory<'a, StoreMut<'s>>;
+
+/// The guest memory of an import while no guest code runs: one view.
+pub type View<'a, 's> = ViewMemory<'a, StoreMut<'s>>;
 
 /// What a resource method sees of its instance besides its receiver: the
 /// embedder's data, the namespace and the host. The handle table is not
@@ -112,6 +117,18 @@ pub fn plain_cx() -> LiftCx<'static, NoMemory> {
     LiftCx::new(&NoMemory, None, 0)
 }
 
+/// A buffer for a borrowed `string` parameter, from the instance's pool.
+#[inline]
+pub fn scratch<D>(env: &mut InstanceEnv<D>) -> Scratch {
+    Scratch::take_from(&mut env.buffers)
+}
+
+/// Gives a parameter's buffer back to the instance's pool after the call.
+#[inline]
+pub fn restore<D>(env: &mut InstanceEnv<D>, buffer: Scratch) {
+    buffer.return_to(&mut env.buffers);
+}
+
 /// The instance as a free function sees it.
 #[inline]
 pub fn ctx<D>(env: &mut InstanceEnv<D>) -> Ctx<'_, D> {
@@ -196,19 +213,42 @@ pub fn import<D: Send + 'static, R>(
     )
 }
 
-/// Runs an import that reads or writes guest memory. `run` lifts the
-/// parameters and calls the host function; `lower` stores its result and
-/// must not need the instance state.
-///
-/// When `allocates` is set, `lower` may call the guest's `cabi_realloc`:
-/// the instance is marked busy while it does, so a guest calling back into
-/// the host from its allocator traps instead of aliasing the state.
+/// Runs an import that reads or writes guest memory and whose result
+/// allocates nothing in it. `run` lifts the parameters and calls the host
+/// function; `lower` stores its result. Both see the memory through one
+/// [`ViewMemory`], taken once for the call: no guest code runs in between.
 #[inline]
 pub fn import_mem<D: Send + 'static, R, O>(
     caller: &mut FunctionEnvMut<'_, InstanceEnv<D>>,
     name: &'static str,
-    allocates: bool,
-    run: impl FnOnce(&mut InstanceEnv<D>, &mut Mem<'_, '_>) -> Result<R, HostError>,
+    run: impl FnOnce(&mut InstanceEnv<D>, &mut View<'_, '_>) -> Result<R, HostError>,
+    lower: impl FnOnce(&mut View<'_, '_>, R) -> Result<O, HostError>,
+) -> Result<O, RuntimeError> {
+    guarded(
+        caller,
+        || name.to_string(),
+        |caller| {
+            let (env, store) = caller.data_and_store_mut();
+            if let Some(error) = refused(env) {
+                return Err(trap(name.to_string(), error));
+            }
+            let mut view = ViewMemory::new(&store, env.memory.clone());
+            let result = run(env, &mut view).map_err(|error| trap(name.to_string(), error))?;
+            lower(&mut view, result).map_err(|error| trap(name.to_string(), error))
+        },
+    )
+}
+
+/// Runs an import whose result allocates in guest memory: `run` lifts the
+/// parameters through one [`ViewMemory`] and calls the host function;
+/// `lower` stores the result and may call the guest's `cabi_realloc`. The
+/// instance is marked busy while it does, so a guest calling back into the
+/// host from its allocator traps instead of aliasing the state.
+#[inline]
+pub fn import_alloc<D: Send + 'static, R, O>(
+    caller: &mut FunctionEnvMut<'_, InstanceEnv<D>>,
+    name: &'static str,
+    run: impl FnOnce(&mut InstanceEnv<D>, &mut View<'_, '_>) -> Result<R, HostError>,
     lower: impl FnOnce(&mut Mem<'_, '_>, R) -> Result<O, HostError>,
 ) -> Result<O, RuntimeError> {
     guarded(
@@ -219,12 +259,12 @@ pub fn import_mem<D: Send + 'static, R, O>(
             if let Some(error) = refused(env) {
                 return Err(trap(name.to_string(), error));
             }
+            let result = {
+                let mut view = ViewMemory::new(&store, env.memory.clone());
+                run(env, &mut view).map_err(|error| trap(name.to_string(), error))?
+            };
             let mut mem =
                 WasmerMemory::optional(&mut store, env.memory.clone(), env.realloc.clone());
-            let result = run(env, &mut mem).map_err(|error| trap(name.to_string(), error))?;
-            if !allocates {
-                return lower(&mut mem, result).map_err(|error| trap(name.to_string(), error));
-            }
             env.in_host_call = true;
             let lowered = lower(&mut mem, result);
             caller.data_mut().in_host_call = false;

@@ -9,7 +9,7 @@ use wasmer::{AsStoreRef, Function, FunctionEnv, Imports, Instance, Module, Runti
 
 use super::WorldShape;
 use super::canon::LiftCx;
-use crate::abi::{AbiError, WasmerMemory};
+use crate::abi::{AbiError, ViewMemory, WasmerMemory};
 use crate::{CallError, Counters, HostError, InstanceEnv, InstantiateError, SharedHost};
 
 /// A guest instantiated through the bindings `bindgen!` generates (or, with
@@ -342,17 +342,14 @@ impl<D: Send + 'static> BoundInstance<D> {
         &self,
         store: &mut Store,
         export: &str,
-        lift: impl FnOnce(&mut LiftCx<'_, WasmerMemory<'_, Store>>) -> Result<R, HostError>,
+        lift: impl FnOnce(&mut LiftCx<'_, ViewMemory<'_, Store>>) -> Result<R, HostError>,
     ) -> Result<R, CallError> {
-        let (memory, realloc, limit) = {
+        let (memory, limit) = {
             let env = self.env.as_ref(store);
-            (
-                env.memory.clone(),
-                env.realloc.clone(),
-                env.host.config().lift_limit,
-            )
+            (env.memory.clone(), env.host.config().lift_limit)
         };
-        let mem = WasmerMemory::optional(store, memory, realloc);
+        // Lifting runs no guest code: one view of the memory serves it.
+        let mem = ViewMemory::new(&*store, memory);
         lift(&mut LiftCx::new(&mem, None, limit)).map_err(|error| abi_error(export, error))
     }
 

@@ -42,8 +42,9 @@ pub use scratch::Scratch;
 #[doc(hidden)]
 pub mod rt {
     pub use super::call::{
-        Mem, NoMemory, ctx, drop_import, flat_result, give, handle_bits, import, import_mem,
-        layout_of, lift_cx, param_area, plain_cx, release, split, store_return,
+        Mem, NoMemory, View, ctx, drop_import, flat_result, give, handle_bits, import,
+        import_alloc, import_mem, layout_of, lift_cx, param_area, plain_cx, release, restore,
+        scratch, split, store_return,
     };
     pub use super::canon::{
         align_to, alloc, bad_discriminant, check_store, max, max_flat, read_tag8, read_tag16,

@@ -4,11 +4,14 @@
 //! strings a guest passes, lifting one allocates nothing. A keyed open of a
 //! key the instance already holds then runs without touching the heap.
 //!
-//! The buffers are per thread, not per instance: a host call borrows its
-//! instance's state mutably, and the lifted `&str` must outlive that
-//! borrow's use by the host function. A host function that calls into
-//! another guest (whose imports lift strings too) finds the pool empty or
-//! in use and gets a fresh buffer: never a panic.
+//! Generated imports take their buffers from a small pool in the
+//! instance's state: the buffer is moved out for the call (the lifted
+//! `&str` must outlive the host function's borrow of that state) and moved
+//! back after it, with no thread-local access. A buffer the instance's
+//! pool does not have, or will not keep (it grew past 1 KiB), comes from
+//! and goes to a pool per thread. A host function that calls into another
+//! guest (whose imports lift strings too) finds that pool empty or in use
+//! and gets a fresh buffer: never a panic.
 
 use std::cell::RefCell;
 
@@ -23,6 +26,14 @@ const KEPT: usize = 8;
 /// A buffer grown past this is dropped after use, not kept: one long
 /// string must not pin host memory for the thread's lifetime.
 const KEEP_BYTES: usize = 64 * 1024;
+
+/// Buffers kept per instance.
+const KEPT_PER_INSTANCE: usize = 4;
+
+/// A buffer grown past this goes back to the thread's pool, not the
+/// instance's: a thousand instances must not each pin a long string's
+/// buffer.
+const KEEP_BYTES_PER_INSTANCE: usize = 1024;
 
 thread_local! {
     static POOL: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
@@ -43,6 +54,24 @@ impl Scratch {
             .ok()
             .flatten();
         Self(pooled.unwrap_or_default())
+    }
+
+    /// A buffer from `pool` (an instance's), or else from the thread's.
+    #[inline]
+    pub(crate) fn take_from(pool: &mut Vec<Vec<u8>>) -> Self {
+        match pool.pop() {
+            Some(buffer) => Self(buffer),
+            None => Self::take(),
+        }
+    }
+
+    /// Gives the buffer back to `pool` (an instance's) if it is small and
+    /// the pool has room; else to the thread's pool, as dropping it does.
+    #[inline]
+    pub(crate) fn return_to(mut self, pool: &mut Vec<Vec<u8>>) {
+        if self.0.capacity() <= KEEP_BYTES_PER_INSTANCE && pool.len() < KEPT_PER_INSTANCE {
+            pool.push(std::mem::take(&mut self.0));
+        }
     }
 
     /// Lifts the string whose `(ptr, len)` are the next flat values into

@@ -1,4 +1,5 @@
-//! [`WasmerMemory`] against real Wasmer instances of small WAT modules.
+//! [`WasmerMemory`] and [`ViewMemory`] against real Wasmer instances of
+//! small WAT modules.
 
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use wasmer::{
 use wit_parser::abi::AbiVariant;
 
 use super::{Fixture, TestResult};
-use crate::abi::{Abi, AbiError, GuestMemory, ReallocFn, Val, WasmerMemory};
+use crate::abi::{Abi, AbiError, GuestMemory, ReallocFn, Val, ViewMemory, WasmerMemory};
 
 /// The guests' heap: below it the tests read and write at fixed addresses.
 const HEAP: u32 = 1024;
@@ -118,6 +119,56 @@ fn a_trapping_guest_realloc_is_reported_not_propagated() -> TestResult {
         return Err(format!("not a realloc failure: {lowered:?}").into());
     };
     assert!(message.contains("unreachable"), "{message}");
+    Ok(())
+}
+
+#[test]
+fn view_memory_reads_and_writes_through_one_view_with_bounds_checks() -> TestResult {
+    let (store, memory, _) = guest(BUMP)?;
+    let mut mem = ViewMemory::new(&store, Some(memory));
+    mem.write(100, b"abc")?;
+    let mut buf = [0; 3];
+    mem.read(100, &mut buf)?;
+    assert_eq!(&buf, b"abc");
+    assert_eq!(mem.size(), 65536);
+    let past = AbiError::OutOfBounds {
+        ptr: 65535,
+        len: 3,
+        size: 65536,
+    };
+    assert_eq!(mem.read(65535, &mut buf), Err(past.clone()));
+    assert_eq!(mem.write(65535, b"abc"), Err(past.clone()));
+    assert_eq!(mem.check_range(65535, 3), Err(past));
+    assert_eq!(mem.check_range(65533, 3), Ok(()));
+    Ok(())
+}
+
+#[test]
+fn view_memory_refuses_to_allocate_and_to_reach_a_missing_memory() -> TestResult {
+    let (store, memory, _) = guest(BUMP)?;
+    let mut mem = ViewMemory::new(&store, Some(memory));
+    let lowered = Abi::new(wit_parser::Resolve::default()).lower_flat(
+        &wit_parser::Type::String,
+        &Val::from("hi"),
+        &mut mem,
+        &mut Vec::new(),
+    );
+    assert_eq!(lowered, Err(AbiError::ReallocUnavailable { len: 2 }));
+    assert!(lowered.is_err_and(|e| {
+        e.to_string()
+            .contains("cannot run while the memory is viewed")
+    }));
+
+    let mut none = ViewMemory::new(&store, None);
+    assert_eq!(none.size(), 0);
+    assert_eq!(
+        none.write(8, b"x"),
+        Err(AbiError::NoMemory { ptr: 8, len: 1 })
+    );
+    assert_eq!(
+        none.read(8, &mut [0; 2]),
+        Err(AbiError::NoMemory { ptr: 8, len: 2 })
+    );
     Ok(())
 }
 
