@@ -187,6 +187,48 @@ impl<'a, D> Ctx<'a, D> {
     where
         T: Resource,
     {
+        self.open_with(key, |key, _| create(key))
+    }
+
+    /// [`open`](Self::open), with the embedder's data for this instance
+    /// lent to `create`: what the object is made with need not be cloned
+    /// out of the data before every open, though most opens find the key
+    /// held or cached and create nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use host_wasmer::{Ctx, HostError};
+    /// use slots_core::{Handle, Resource};
+    ///
+    /// struct Pattern(String);
+    /// impl Resource for Pattern {
+    ///     const NAME: &'static str = "pattern";
+    /// }
+    ///
+    /// /// The instance's data: what every new pattern gets.
+    /// struct Data {
+    ///     prefix: String,
+    /// }
+    ///
+    /// fn open(cx: &mut Ctx<'_, Data>, source: &str) -> Result<Handle<Pattern>, HostError> {
+    ///     let opened = cx
+    ///         .open_with(source, |key, data: &Data| {
+    ///             Ok::<_, HostError>(Pattern(format!("{}{key}", data.prefix)))
+    ///         })
+    ///         .map_err(|e| HostError::msg(e.to_string()))?;
+    ///     Ok(opened.handle)
+    /// }
+    /// # let _ = open;
+    /// ```
+    pub fn open_with<T, E>(
+        &mut self,
+        key: &str,
+        create: impl FnOnce(&str, &D) -> Result<T, E>,
+    ) -> Result<KeyedOpen<T>, OpenError<E>>
+    where
+        T: Resource,
+    {
         let env = &mut *self.env;
         // The common case, a key the instance holds, allocates nothing.
         if let Some(handle) = env.table.reopen::<T, str>(key)? {
@@ -200,10 +242,13 @@ impl<'a, D> Ctx<'a, D> {
         let opened = env.table.open::<T, OpenError<E>>(key.to_string(), |key| {
             if !T::CACHED {
                 lookup = Some(Lookup::Created);
-                return create(key).map(Shared::new).map_err(OpenError::Create);
+                return create(key, &env.data)
+                    .map(Shared::new)
+                    .map_err(OpenError::Create);
             }
             let cache_key = CacheKey::new::<T>(env.namespace.clone(), key.clone());
-            let (object, how) = cached(&env.host, &cache_key, create)?;
+            let data = &env.data;
+            let (object, how) = cached(&env.host, &cache_key, |key| create(key, data))?;
             lookup = Some(how);
             Ok(object)
         });

@@ -135,9 +135,8 @@ impl HostPattern for HostData {
     ) -> Result<Result<Handle<Pattern>, Error>, HostError> {
         let mut buffer = Scratch::take();
         let key = buffer.concat(&[key_prefix(options), source]);
-        let census = cx.data().census.clone();
-        let opened = cx.open(key, |_| {
-            Pattern::compile(source, options).map(|pattern| pattern.counted(&census))
+        let opened = cx.open_with(key, |_, data: &HostData| {
+            Pattern::compile(source, options).map(|pattern| pattern.counted(&data.census))
         });
         match opened {
             Ok(opened) => Ok(Ok(opened.handle)),
