@@ -34,9 +34,9 @@ pub struct ViewMemory<'a, S: AsStoreRef> {
     store: &'a S,
     /// `None` for a guest that exports no memory: any access is an error.
     memory: Option<Memory>,
-    /// The view, taken at the first access: a call that reads and writes
-    /// nothing takes none.
-    view: OnceCell<MemoryView<'a>>,
+    /// The view and the memory's size in bytes, taken at the first access:
+    /// a call that reads and writes nothing takes none.
+    view: OnceCell<(MemoryView<'a>, u64)>,
 }
 
 impl<'a, S: AsStoreRef> ViewMemory<'a, S> {
@@ -54,13 +54,13 @@ impl<'a, S: AsStoreRef> ViewMemory<'a, S> {
     #[inline]
     pub fn size(&self) -> u64 {
         match &self.memory {
-            Some(memory) => self.view_of(memory).data_size(),
+            Some(memory) => self.view_of(memory).1,
             None => 0,
         }
     }
 
     #[inline]
-    fn view(&self, ptr: u32, len: u64) -> Result<&MemoryView<'a>, AbiError> {
+    fn view(&self, ptr: u32, len: u64) -> Result<&(MemoryView<'a>, u64), AbiError> {
         match &self.memory {
             Some(memory) => Ok(self.view_of(memory)),
             None => Err(AbiError::NoMemory { ptr, len }),
@@ -68,27 +68,31 @@ impl<'a, S: AsStoreRef> ViewMemory<'a, S> {
     }
 
     #[inline]
-    fn view_of(&self, memory: &Memory) -> &MemoryView<'a> {
-        self.view.get_or_init(|| memory.view(self.store))
+    fn view_of(&self, memory: &Memory) -> &(MemoryView<'a>, u64) {
+        self.view.get_or_init(|| {
+            let view = memory.view(self.store);
+            let size = view.data_size();
+            (view, size)
+        })
     }
 }
 
 impl<S: AsStoreRef> GuestMemory for ViewMemory<'_, S> {
     #[inline]
     fn read(&self, offset: u32, buf: &mut [u8]) -> Result<(), AbiError> {
-        let view = self.view(offset, buf.len() as u64)?;
+        let (view, size) = self.view(offset, buf.len() as u64)?;
         match view.read(u64::from(offset), buf) {
             Ok(()) => Ok(()),
-            Err(_) => Err(out_of_bounds(offset, buf.len(), view)),
+            Err(_) => Err(out_of_bounds(offset, buf.len(), *size)),
         }
     }
 
     #[inline]
     fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), AbiError> {
-        let view = self.view(offset, bytes.len() as u64)?;
+        let (view, size) = self.view(offset, bytes.len() as u64)?;
         match view.write(u64::from(offset), bytes) {
             Ok(()) => Ok(()),
-            Err(_) => Err(out_of_bounds(offset, bytes.len(), view)),
+            Err(_) => Err(out_of_bounds(offset, bytes.len(), *size)),
         }
     }
 
@@ -98,16 +102,16 @@ impl<S: AsStoreRef> GuestMemory for ViewMemory<'_, S> {
 
     #[inline]
     fn check_range(&self, offset: u32, len: u64) -> Result<(), AbiError> {
-        let view = self.view(offset, len)?;
-        range_in(view.data_size(), offset, len)
+        let (_, size) = self.view(offset, len)?;
+        range_in(*size, offset, len)
     }
 }
 
 #[cold]
-fn out_of_bounds(ptr: u32, len: usize, view: &MemoryView<'_>) -> AbiError {
+fn out_of_bounds(ptr: u32, len: usize, size: u64) -> AbiError {
     AbiError::OutOfBounds {
         ptr,
         len: len as u64,
-        size: view.data_size(),
+        size,
     }
 }
