@@ -140,3 +140,44 @@ impl Drop for Scratch {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{KEEP_BYTES_PER_INSTANCE, KEPT_PER_INSTANCE, Scratch};
+
+    #[test]
+    fn an_instance_pool_lends_its_buffers_back_and_keeps_few_small_ones() {
+        let mut pool = Vec::new();
+        let mut lent: Vec<Scratch> = (0..KEPT_PER_INSTANCE + 2)
+            .map(|_| Scratch::take_from(&mut pool))
+            .collect();
+        for buffer in &mut lent {
+            buffer.concat(&["a key"]);
+        }
+        for buffer in lent {
+            buffer.return_to(&mut pool);
+        }
+        assert_eq!(
+            pool.len(),
+            KEPT_PER_INSTANCE,
+            "the pool keeps at most its limit"
+        );
+
+        // A buffer lent again is one the pool kept, with its capacity.
+        let again = Scratch::take_from(&mut pool);
+        assert!(again.0.capacity() >= "a key".len());
+        assert_eq!(pool.len(), KEPT_PER_INSTANCE - 1);
+        again.return_to(&mut pool);
+
+        // One grown past the per-instance limit is not kept by the instance.
+        let mut long = Scratch::take_from(&mut pool);
+        let text = "x".repeat(KEEP_BYTES_PER_INSTANCE + 1);
+        assert_eq!(long.concat(&[&text]).len(), text.len());
+        long.return_to(&mut pool);
+        assert_eq!(pool.len(), KEPT_PER_INSTANCE - 1);
+        assert!(
+            pool.iter()
+                .all(|buffer| buffer.capacity() <= KEEP_BYTES_PER_INSTANCE)
+        );
+    }
+}
