@@ -295,6 +295,10 @@ impl Gen<'_> {
         let touches_memory =
             sig.indirect_params || sig.retptr || param_types.iter().any(|t| self.allocates(t));
         let allocates = func.result.as_ref().is_some_and(|t| self.allocates(t));
+        let always_allocates = func
+            .result
+            .as_ref()
+            .is_some_and(|t| self.always_allocates(t));
         // Which parts of the lift context the parameters need: the table for
         // handles taken or nested, the record of lent handles only when an
         // `own` could meet a `borrow`.
@@ -319,7 +323,6 @@ impl Gen<'_> {
         // borrowed string into a host buffer that outlives the lifting.
         let mut lift = Vec::new();
         let mut scratches = Vec::new();
-        let mut restores = Vec::new();
         let mut tops = Vec::new();
         let offsets = self.sizes.field_offsets(param_types.iter().copied());
         let area = self.sizes.record(param_types.iter().copied());
@@ -347,8 +350,7 @@ impl Gen<'_> {
             let offset = Literal::u32_unsuffixed(offset.size_wasm32() as u32);
             if borrowed && matches!(top, Top::Value(_)) && self.is_string(&param.ty) {
                 let scratch = format_ident!("s{}", index);
-                scratches.push(quote!(let mut #scratch = #rt::bindings::rt::scratch(env);));
-                restores.push(quote!(#rt::bindings::rt::restore(env, #scratch);));
+                scratches.push(quote!(let mut #scratch = #rt::bindings::rt::Scratch::take();));
                 lift.push(if sig.indirect_params {
                     quote!(let #local: &str = #scratch.load(&mut cx, base.wrapping_add(#offset))?;)
                 } else {
@@ -463,33 +465,37 @@ impl Gen<'_> {
         let lower = match (sig.results.as_slice(), sig.retptr) {
             (_, true) => {
                 let retptr = args.last().cloned().unwrap_or_else(|| format_ident!("a0"));
-                quote!(#rt::bindings::rt::store_return(mem, #retptr, &result))
+                quote!(#rt::bindings::rt::store_return(mem, #retptr, result))
             }
             ([one], false) => {
                 let core = core_type(*one);
-                quote!(Ok(<#core as #rt::bindings::CoreBits>::from_bits64(#rt::bindings::rt::flat_result(&result)?)))
+                quote!(Ok(<#core as #rt::bindings::CoreBits>::from_bits64(#rt::bindings::rt::flat_result(result)?)))
             }
             _ => quote!({
                 let () = result;
                 Ok(())
             }),
         };
-        // A result that allocates lowers through the memory and allocator;
-        // everything else, through one view of the memory.
-        let import_mem = match allocates {
-            true => quote!(import_alloc),
-            false => quote!(import_mem),
+        // A result that may allocate is stored through the call's view
+        // first, and through the memory and allocator only when it must
+        // allocate; everything else, through the view alone.
+        let (import_mem, view_first) = match allocates {
+            true => {
+                let view_first = !always_allocates;
+                (quote!(import_alloc), quote!(#view_first,))
+            }
+            false => (quote!(import_mem), TokenStream::new()),
         };
         let body = if touches_memory {
             quote! {
                 #rt::bindings::rt::#import_mem(
                     &mut caller,
                     #qualified,
+                    #view_first
                     |env, mem| {
                         let _ = &mem;
                         #lifting
                         #call
-                        #(#restores)*
                         Ok(result)
                     },
                     |mem, result| {
@@ -503,6 +509,7 @@ impl Gen<'_> {
                 #rt::bindings::rt::import(&mut caller, #qualified, |env| {
                     #lifting
                     #call
+                    let result = &result;
                     #lower
                 })
             }

@@ -165,6 +165,25 @@ impl Gen<'_> {
         })
     }
 
+    /// Whether lowering `ty` allocates whatever its value: a string or
+    /// list, or a record or tuple holding one outside any `option`,
+    /// `result` or variant.
+    pub(crate) fn always_allocates(&self, ty: &Type) -> bool {
+        let Type::Id(id) = ty else {
+            return matches!(ty, Type::String);
+        };
+        match &self.resolve.types[*id].kind {
+            TypeDefKind::List(_) => true,
+            TypeDefKind::Type(aliased) => self.always_allocates(aliased),
+            TypeDefKind::Record(record) => record
+                .fields
+                .iter()
+                .any(|field| self.always_allocates(&field.ty)),
+            TypeDefKind::Tuple(tuple) => tuple.types.iter().any(|t| self.always_allocates(t)),
+            _ => false,
+        }
+    }
+
     pub(crate) fn unsupported(&self, id: TypeId, reason: &'static str) -> Error {
         let def = &self.resolve.types[id];
         Error::Unsupported {

@@ -139,8 +139,9 @@ fn borrowed_strings_arrive_as_str_and_an_unknown_key_is_an_error() {
     let code = generate(&resolve, world, &opts).unwrap().to_string();
     assert!(code.contains("source : & str"), "open takes `&str`");
     assert!(
-        code.contains("rt :: scratch (env)") && code.contains("rt :: restore (env , s0)"),
-        "the key is lifted into a buffer of the instance's, given back after the call"
+        code.contains("let mut s0 = :: host_wasmer :: bindings :: rt :: Scratch :: take ()")
+            && code.contains("s0 . lift_flat (& mut cx , & mut flat)"),
+        "the key is lifted into a buffer of the call's"
     );
     // Only the function named: the other string parameters stay `String`.
     assert!(code.contains("text : String"));

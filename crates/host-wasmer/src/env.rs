@@ -48,11 +48,6 @@ pub struct InstanceEnv<D> {
     pub(crate) realloc: Option<Realloc>,
     /// The objects the guest gave the dynamic host function being called.
     pub(crate) passed: Passed,
-    /// Buffers that borrowed `string` parameters of generated imports are
-    /// lifted into, reused from call to call (see [`Scratch`]).
-    ///
-    /// [`Scratch`]: crate::bindings::Scratch
-    pub(crate) buffers: Vec<Vec<u8>>,
     /// Set while a host function runs, so that a guest re-entering the host
     /// from `cabi_realloc` is refused instead of aliasing this state.
     pub(crate) in_host_call: bool,
@@ -78,7 +73,6 @@ impl<D> InstanceEnv<D> {
             memory: None,
             realloc: None,
             passed: Passed::default(),
-            buffers: Vec::new(),
             in_host_call: false,
             cache_hits: 0,
             cache_misses: 0,

@@ -126,8 +126,8 @@ fn key_prefix(options: MatchOptions) -> &'static str {
 impl HostPattern for HostData {
     /// `[static]pattern.open`: the cached, interned path. The source is
     /// lent (`borrow_strings` in `generated.rs`) and the key built in a
-    /// host buffer reused from call to call ([`Scratch`]), so an intern hit
-    /// allocates nothing.
+    /// [`Scratch`], inline for keys up to [`Scratch::INLINE`] bytes, so an
+    /// intern hit of such a key allocates nothing.
     fn open(
         cx: &mut Ctx<'_, Self>,
         source: &str,

@@ -97,9 +97,12 @@ impl Guest for Caching {
         ensure_eq!(reopened.find("xaab"), Some(Span { start: 1, end: 4 }));
         drop(reopened);
 
+        // The error's message is lowered whole: a result that allocates
+        // only in its error case is stored a second time, with the
+        // allocator, once the first store reaches the string.
         ensure_matches!(
             Pattern::open("(", MatchOptions::empty()),
-            Err(Error::Invalid(_))
+            Err(Error::Invalid(message)) if message.contains("unclosed group")
         );
         ensure_eq!(counters().live_handles, base.live_handles);
         Ok(())

@@ -8,7 +8,7 @@ use slots_core::{Handle, HandleError, RawHandle, Resource, ResourceTable};
 use wasmer::{FunctionEnvMut, RuntimeError, StoreMut};
 
 use super::canon::{Layout, LiftCx, LowerGuest, check_store};
-use super::scratch::Scratch;
+use super::lower_memory::LowerMemory;
 use crate::abi::{AbiError, GuestMemory, ViewMemory, WasmerMemory};
 use crate::host_call::{guarded, refused, trap};
 use crate::{Ctx, HostError, InstanceEnv, SharedHost};
@@ -117,18 +117,6 @@ pub fn plain_cx() -> LiftCx<'static, NoMemory> {
     LiftCx::new(&NoMemory, None, 0)
 }
 
-/// A buffer for a borrowed `string` parameter, from the instance's pool.
-#[inline]
-pub fn scratch<D>(env: &mut InstanceEnv<D>) -> Scratch {
-    Scratch::take_from(&mut env.buffers)
-}
-
-/// Gives a parameter's buffer back to the instance's pool after the call.
-#[inline]
-pub fn restore<D>(env: &mut InstanceEnv<D>, buffer: Scratch) {
-    buffer.return_to(&mut env.buffers);
-}
-
 /// The instance as a free function sees it.
 #[inline]
 pub fn ctx<D>(env: &mut InstanceEnv<D>) -> Ctx<'_, D> {
@@ -222,7 +210,7 @@ pub fn import_mem<D: Send + 'static, R, O>(
     caller: &mut FunctionEnvMut<'_, InstanceEnv<D>>,
     name: &'static str,
     run: impl FnOnce(&mut InstanceEnv<D>, &mut View<'_, '_>) -> Result<R, HostError>,
-    lower: impl FnOnce(&mut View<'_, '_>, R) -> Result<O, HostError>,
+    lower: impl FnOnce(&mut View<'_, '_>, &R) -> Result<O, HostError>,
 ) -> Result<O, RuntimeError> {
     guarded(
         caller,
@@ -234,22 +222,31 @@ pub fn import_mem<D: Send + 'static, R, O>(
             }
             let mut view = ViewMemory::new(&store, env.memory.clone());
             let result = run(env, &mut view).map_err(|error| trap(name.to_string(), error))?;
-            lower(&mut view, result).map_err(|error| trap(name.to_string(), error))
+            lower(&mut view, &result).map_err(|error| trap(name.to_string(), error))
         },
     )
 }
 
-/// Runs an import whose result allocates in guest memory: `run` lifts the
-/// parameters through one [`ViewMemory`] and calls the host function;
-/// `lower` stores the result and may call the guest's `cabi_realloc`. The
-/// instance is marked busy while it does, so a guest calling back into the
-/// host from its allocator traps instead of aliasing the state.
+/// Runs an import whose result may allocate in guest memory: `run` lifts
+/// the parameters through one [`ViewMemory`] and calls the host function;
+/// `lower` stores the result through the memory and the guest's
+/// `cabi_realloc`. The instance is marked busy while the allocator runs,
+/// so a guest calling back into the host from it traps instead of
+/// aliasing the state.
+///
+/// With `view_first`, for a result that allocates only in some cases (a
+/// `result` whose error holds a string, say), `lower` first stores the
+/// result through the view the parameters were lifted through, and again
+/// from the start through the memory and allocator only if it must
+/// allocate (see [`LowerMemory`]). A result that always allocates (a
+/// `string`) goes straight to the allocator.
 #[inline]
 pub fn import_alloc<D: Send + 'static, R, O>(
     caller: &mut FunctionEnvMut<'_, InstanceEnv<D>>,
     name: &'static str,
+    view_first: bool,
     run: impl FnOnce(&mut InstanceEnv<D>, &mut View<'_, '_>) -> Result<R, HostError>,
-    lower: impl FnOnce(&mut Mem<'_, '_>, R) -> Result<O, HostError>,
+    lower: impl Fn(&mut LowerMemory<'_, '_, '_>, &R) -> Result<O, HostError>,
 ) -> Result<O, RuntimeError> {
     guarded(
         caller,
@@ -259,14 +256,20 @@ pub fn import_alloc<D: Send + 'static, R, O>(
             if let Some(error) = refused(env) {
                 return Err(trap(name.to_string(), error));
             }
-            let result = {
+            let (result, viewed) = {
                 let mut view = ViewMemory::new(&store, env.memory.clone());
-                run(env, &mut view).map_err(|error| trap(name.to_string(), error))?
+                let result = run(env, &mut view).map_err(|error| trap(name.to_string(), error))?;
+                let viewed = view_first.then(|| lower(&mut LowerMemory::View(&mut view), &result));
+                (result, viewed)
             };
+            match viewed {
+                None | Some(Err(HostError::Abi(AbiError::ReallocUnavailable { .. }))) => {}
+                Some(done) => return done.map_err(|error| trap(name.to_string(), error)),
+            }
             let mut mem =
                 WasmerMemory::optional(&mut store, env.memory.clone(), env.realloc.clone());
             env.in_host_call = true;
-            let lowered = lower(&mut mem, result);
+            let lowered = lower(&mut LowerMemory::Full(&mut mem), &result);
             caller.data_mut().in_host_call = false;
             lowered.map_err(|error| trap(name.to_string(), error))
         },

@@ -88,9 +88,7 @@ impl<'a, M: GuestMemory + ?Sized> LiftCx<'a, M> {
     /// limit, then bounds, budget, copy and UTF-8 check.
     #[inline]
     pub fn string(&mut self, ptr: u32, len: u32) -> Result<String, HostError> {
-        check_string_len(len)?;
-        self.mem.check_range(ptr, u64::from(len))?;
-        self.charge(u64::from(len))?;
+        self.check_str(ptr, len)?;
         Ok(read_utf8(self.mem, ptr, len)?)
     }
 
@@ -104,16 +102,34 @@ impl<'a, M: GuestMemory + ?Sized> LiftCx<'a, M> {
         len: u32,
         buf: &'b mut Vec<u8>,
     ) -> Result<&'b str, HostError> {
-        check_string_len(len)?;
-        self.mem.check_range(ptr, u64::from(len))?;
-        self.charge(u64::from(len))?;
+        self.check_str(ptr, len)?;
         buf.clear();
         buf.resize(len as usize, 0);
+        self.read_str(ptr, buf)
+    }
+
+    /// Checks the string at `(ptr, len)` before host memory is taken for
+    /// it: length limit, bounds, and the call's budget, which it charges.
+    #[inline]
+    pub(crate) fn check_str(&mut self, ptr: u32, len: u32) -> Result<(), HostError> {
+        check_string_len(len)?;
+        self.mem.check_range(ptr, u64::from(len))?;
+        self.charge(u64::from(len))
+    }
+
+    /// Reads the string at `ptr`, checked by [`LiftCx::check_str`], into
+    /// `buf`, which has its length, and checks that it is UTF-8.
+    #[inline]
+    pub(crate) fn read_str<'b>(
+        &mut self,
+        ptr: u32,
+        buf: &'b mut [u8],
+    ) -> Result<&'b str, HostError> {
         self.mem.read(ptr, buf)?;
         std::str::from_utf8(buf).map_err(|error| {
             AbiError::InvalidUtf8 {
                 ptr,
-                len,
+                len: buf.len() as u32,
                 valid_up_to: error.valid_up_to(),
             }
             .into()

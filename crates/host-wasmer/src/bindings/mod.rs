@@ -27,6 +27,7 @@ mod canon;
 mod flat;
 mod handles;
 mod instance;
+mod lower_memory;
 mod scratch;
 
 pub use crate::shape::{CoreExport, CoreImport, WorldShape};
@@ -43,8 +44,8 @@ pub use scratch::Scratch;
 pub mod rt {
     pub use super::call::{
         Mem, NoMemory, View, ctx, drop_import, flat_result, give, handle_bits, import,
-        import_alloc, import_mem, layout_of, lift_cx, param_area, plain_cx, release, restore,
-        scratch, split, store_return,
+        import_alloc, import_mem, layout_of, lift_cx, param_area, plain_cx, release, split,
+        store_return,
     };
     pub use super::canon::{
         align_to, alloc, bad_discriminant, check_store, max, max_flat, read_tag8, read_tag16,
@@ -52,5 +53,6 @@ pub mod rt {
     };
     pub use super::handles::{borrow, check, raw, receiver, take};
     pub use super::instance::new_env;
+    pub use super::lower_memory::LowerMemory;
     pub use super::scratch::Scratch;
 }

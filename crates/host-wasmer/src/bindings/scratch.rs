@@ -1,17 +1,17 @@
-//! Host buffers reused from call to call: a `string` parameter that the
-//! embedder takes as `&str` (see `bindgen!`'s `borrow_strings`) is copied
-//! out of guest memory into one, so that once the buffer has grown to the
-//! strings a guest passes, lifting one allocates nothing. A keyed open of a
-//! key the instance already holds then runs without touching the heap.
+//! Host buffers for strings lent to a host function: a `string` parameter
+//! that the embedder takes as `&str` (see `bindgen!`'s `borrow_strings`)
+//! is copied out of guest memory into one, and a host function can build a
+//! key in one ([`Scratch::concat`]).
 //!
-//! Generated imports take their buffers from a small pool in the
-//! instance's state: the buffer is moved out for the call (the lifted
-//! `&str` must outlive the host function's borrow of that state) and moved
-//! back after it, with no thread-local access. A buffer the instance's
-//! pool does not have, or will not keep (it grew past 1 KiB), comes from
-//! and goes to a pool per thread. A host function that calls into another
-//! guest (whose imports lift strings too) finds that pool empty or in use
-//! and gets a fresh buffer: never a panic.
+//! A string of up to [`Scratch::INLINE`] bytes is kept in the buffer
+//! itself, on the stack of the call: lifting it touches no heap and no
+//! thread-local, so a keyed open of a key the instance already holds runs
+//! without either. A longer string goes into a heap buffer lent by a pool
+//! per thread, taken only when such a string arrives and given back when
+//! the `Scratch` is dropped, so that once the pool's buffers have grown to
+//! the strings a guest passes, lifting one allocates nothing. A host
+//! function that calls into another guest (whose imports lift strings too)
+//! finds the pool in use and gets a fresh buffer: never a panic.
 
 use std::cell::RefCell;
 
@@ -20,58 +20,70 @@ use super::flat::Flat;
 use crate::HostError;
 use crate::abi::GuestMemory;
 
-/// Buffers kept per thread.
+/// Heap buffers kept per thread.
 const KEPT: usize = 8;
 
-/// A buffer grown past this is dropped after use, not kept: one long
+/// A heap buffer grown past this is dropped after use, not kept: one long
 /// string must not pin host memory for the thread's lifetime.
 const KEEP_BYTES: usize = 64 * 1024;
-
-/// Buffers kept per instance.
-const KEPT_PER_INSTANCE: usize = 4;
-
-/// A buffer grown past this goes back to the thread's pool, not the
-/// instance's: a thousand instances must not each pin a long string's
-/// buffer.
-const KEEP_BYTES_PER_INSTANCE: usize = 1024;
 
 thread_local! {
     static POOL: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// A host buffer lent by the thread's pool for one call; it goes back to
-/// the pool when dropped.
-#[derive(Default)]
-pub struct Scratch(Vec<u8>);
+/// A host buffer for one string: inline when short, else a heap buffer
+/// lent by the thread's pool until the `Scratch` is dropped.
+///
+/// # Examples
+///
+/// ```
+/// use host_wasmer::bindings::Scratch;
+///
+/// let mut buffer = Scratch::take();
+/// assert_eq!(buffer.concat(&["00:", "a+"]), "00:a+");
+/// let long = "x".repeat(Scratch::INLINE + 1);
+/// assert_eq!(buffer.concat(&["00:", &long]).len(), long.len() + 3);
+/// ```
+pub struct Scratch {
+    inline: [u8; Scratch::INLINE],
+    /// Empty (no allocation) until a string longer than `INLINE` comes.
+    heap: Vec<u8>,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Self::take()
+    }
+}
 
 impl Scratch {
-    /// A buffer from the pool, or a new empty one (which allocates only
-    /// when a string is lifted into it).
+    /// Bytes a string may have and still be kept inline, off the heap.
+    pub const INLINE: usize = 128;
+
+    /// An empty buffer. It allocates nothing and touches no thread-local:
+    /// a heap buffer is taken from the thread's pool only when a string
+    /// longer than [`Scratch::INLINE`] comes.
     #[inline]
     pub fn take() -> Self {
-        let pooled = POOL
-            .try_with(|pool| pool.try_borrow_mut().ok().and_then(|mut pool| pool.pop()))
-            .ok()
-            .flatten();
-        Self(pooled.unwrap_or_default())
-    }
-
-    /// A buffer from `pool` (an instance's), or else from the thread's.
-    #[inline]
-    pub(crate) fn take_from(pool: &mut Vec<Vec<u8>>) -> Self {
-        match pool.pop() {
-            Some(buffer) => Self(buffer),
-            None => Self::take(),
+        Self {
+            inline: [0; Self::INLINE],
+            heap: Vec::new(),
         }
     }
 
-    /// Gives the buffer back to `pool` (an instance's) if it is small and
-    /// the pool has room; else to the thread's pool, as dropping it does.
+    /// `len` bytes of buffer: inline if they fit, else on the heap (from
+    /// the thread's pool the first time).
     #[inline]
-    pub(crate) fn return_to(mut self, pool: &mut Vec<Vec<u8>>) {
-        if self.0.capacity() <= KEEP_BYTES_PER_INSTANCE && pool.len() < KEPT_PER_INSTANCE {
-            pool.push(std::mem::take(&mut self.0));
+    fn space(&mut self, len: usize) -> &mut [u8] {
+        if len <= Self::INLINE {
+            return &mut self.inline[..len];
         }
+        if self.heap.capacity() == 0 {
+            self.heap = pooled();
+        }
+        self.heap.clear();
+        self.heap.resize(len, 0);
+        &mut self.heap
     }
 
     /// Lifts the string whose `(ptr, len)` are the next flat values into
@@ -85,7 +97,7 @@ impl Scratch {
     ) -> Result<&str, HostError> {
         let ptr = flat.next_bits() as u32;
         let len = flat.next_bits() as u32;
-        cx.str_into(ptr, len, &mut self.0)
+        self.lift(cx, ptr, len)
     }
 
     /// Lifts the string whose `(ptr, len)` pair is stored at `at` into
@@ -97,14 +109,23 @@ impl Scratch {
         at: u32,
     ) -> Result<&str, HostError> {
         let (ptr, len) = load_pair(cx, at)?;
-        cx.str_into(ptr, len, &mut self.0)
+        self.lift(cx, ptr, len)
     }
-}
 
-impl Scratch {
+    #[inline]
+    fn lift<M: GuestMemory + ?Sized>(
+        &mut self,
+        cx: &mut LiftCx<'_, M>,
+        ptr: u32,
+        len: u32,
+    ) -> Result<&str, HostError> {
+        // Checked before any host memory is taken for it.
+        cx.check_str(ptr, len)?;
+        cx.read_str(ptr, self.space(len as usize))
+    }
+
     /// `parts` one after the other in this buffer: a key made of a prefix
-    /// and a lent string, say, built without allocating once the buffer has
-    /// grown to it.
+    /// and a lent string, say, built without allocating when it is short.
     ///
     /// # Examples
     ///
@@ -115,19 +136,37 @@ impl Scratch {
     /// assert_eq!(buffer.concat(&["00:", "a+"]), "00:a+");
     /// ```
     pub fn concat(&mut self, parts: &[&str]) -> &str {
-        self.0.clear();
+        let len = parts.iter().map(|part| part.len()).sum();
+        let space = self.space(len);
+        let mut at = 0;
         for part in parts {
-            self.0.extend_from_slice(part.as_bytes());
+            space[at..at + part.len()].copy_from_slice(part.as_bytes());
+            at += part.len();
         }
-        // Whole UTF-8 strings one after another are UTF-8: never empty
-        // but for empty parts.
-        std::str::from_utf8(&self.0).unwrap_or_default()
+        // Whole UTF-8 strings one after another are UTF-8.
+        std::str::from_utf8(space).unwrap_or_default()
     }
+
+    /// Whether the buffer holds a heap buffer (a string longer than
+    /// [`Scratch::INLINE`] came).
+    #[cfg(test)]
+    fn on_heap(&self) -> bool {
+        self.heap.capacity() > 0
+    }
+}
+
+/// A heap buffer from the thread's pool, or a new empty one.
+#[cold]
+fn pooled() -> Vec<u8> {
+    POOL.try_with(|pool| pool.try_borrow_mut().ok().and_then(|mut pool| pool.pop()))
+        .ok()
+        .flatten()
+        .unwrap_or_default()
 }
 
 impl Drop for Scratch {
     fn drop(&mut self) {
-        let buf = std::mem::take(&mut self.0);
+        let buf = std::mem::take(&mut self.heap);
         if buf.capacity() == 0 || buf.capacity() > KEEP_BYTES {
             return;
         }
@@ -143,41 +182,40 @@ impl Drop for Scratch {
 
 #[cfg(test)]
 mod tests {
-    use super::{KEEP_BYTES_PER_INSTANCE, KEPT_PER_INSTANCE, Scratch};
+    use super::{KEEP_BYTES, POOL, Scratch};
+
+    fn pooled_capacities() -> Vec<usize> {
+        POOL.with(|pool| pool.borrow().iter().map(Vec::capacity).collect())
+    }
 
     #[test]
-    fn an_instance_pool_lends_its_buffers_back_and_keeps_few_small_ones() {
-        let mut pool = Vec::new();
-        let mut lent: Vec<Scratch> = (0..KEPT_PER_INSTANCE + 2)
-            .map(|_| Scratch::take_from(&mut pool))
-            .collect();
-        for buffer in &mut lent {
-            buffer.concat(&["a key"]);
-        }
-        for buffer in lent {
-            buffer.return_to(&mut pool);
-        }
-        assert_eq!(
-            pool.len(),
-            KEPT_PER_INSTANCE,
-            "the pool keeps at most its limit"
-        );
+    fn a_short_string_stays_inline_and_a_long_one_borrows_the_pool() {
+        let mut short = Scratch::take();
+        let text = "k".repeat(Scratch::INLINE);
+        assert_eq!(short.concat(&[&text[..1], &text[1..]]), text);
+        assert!(!short.on_heap(), "{} bytes fit inline", text.len());
+        drop(short);
 
-        // A buffer lent again is one the pool kept, with its capacity.
-        let again = Scratch::take_from(&mut pool);
-        assert!(again.0.capacity() >= "a key".len());
-        assert_eq!(pool.len(), KEPT_PER_INSTANCE - 1);
-        again.return_to(&mut pool);
+        let before = pooled_capacities().len();
+        let mut long = Scratch::take();
+        let text = "k".repeat(Scratch::INLINE + 1);
+        assert_eq!(long.concat(&[&text]), text);
+        assert!(long.on_heap());
+        drop(long);
+        let after = pooled_capacities();
+        assert_eq!(after.len(), before + 1, "the heap buffer went to the pool");
 
-        // One grown past the per-instance limit is not kept by the instance.
-        let mut long = Scratch::take_from(&mut pool);
-        let text = "x".repeat(KEEP_BYTES_PER_INSTANCE + 1);
-        assert_eq!(long.concat(&[&text]).len(), text.len());
-        long.return_to(&mut pool);
-        assert_eq!(pool.len(), KEPT_PER_INSTANCE - 1);
-        assert!(
-            pool.iter()
-                .all(|buffer| buffer.capacity() <= KEEP_BYTES_PER_INSTANCE)
-        );
+        // Taken again, the pool's buffer serves without growing.
+        let mut again = Scratch::take();
+        assert_eq!(again.concat(&[&text]), text);
+        assert_eq!(pooled_capacities().len(), before);
+        drop(again);
+
+        // One grown past the limit is not kept.
+        let mut huge = Scratch::take();
+        let text = "k".repeat(KEEP_BYTES + 1);
+        assert_eq!(huge.concat(&[&text]).len(), text.len());
+        drop(huge);
+        assert!(pooled_capacities().iter().all(|&c| c <= KEEP_BYTES));
     }
 }
