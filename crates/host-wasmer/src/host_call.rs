@@ -30,12 +30,26 @@ pub(crate) fn trap(import: String, error: HostError) -> RuntimeError {
     RuntimeError::new_from_source(wasmer::BackendTrap::Sys(user), Vec::new(), None)
 }
 
+/// Admits a host call to `import`, or refuses it with a trap naming the
+/// import when the instance cannot serve it now (see [`refused`]): the
+/// first step of every host function.
+#[inline]
+pub(crate) fn admit<D>(
+    state: &InstanceEnv<D>,
+    import: impl FnOnce() -> String,
+) -> Result<(), RuntimeError> {
+    match refused(state) {
+        None => Ok(()),
+        Some(error) => Err(trap(import(), error)),
+    }
+}
+
 /// Why the instance cannot serve a host call now, if it cannot: it is
 /// still being instantiated (a start function called an import), a host
 /// function is already running (the guest re-entered from
 /// `cabi_realloc`), or the instance was torn down.
 #[inline]
-pub(crate) fn refused<D>(state: &InstanceEnv<D>) -> Option<HostError> {
+fn refused<D>(state: &InstanceEnv<D>) -> Option<HostError> {
     if !(state.in_host_call | state.torn_down | !state.ready) {
         return None;
     }

@@ -10,7 +10,7 @@ use wasmer::{FunctionEnvMut, RuntimeError, StoreMut};
 use super::canon::{Layout, LiftCx, LowerGuest, check_store};
 use super::lower_memory::LowerMemory;
 use crate::abi::{AbiError, GuestMemory, ViewMemory, WasmerMemory};
-use crate::host_call::{guarded, refused, trap};
+use crate::host_call::{admit, guarded, trap};
 use crate::{Ctx, HostError, InstanceEnv, SharedHost};
 
 /// The guest memory of an import whose result allocates in it: reads,
@@ -193,9 +193,7 @@ pub fn import<D: Send + 'static, R>(
         || name.to_string(),
         |caller| {
             let env = caller.data_mut();
-            if let Some(error) = refused(env) {
-                return Err(trap(name.to_string(), error));
-            }
+            admit(env, || name.to_string())?;
             run(env).map_err(|error| trap(name.to_string(), error))
         },
     )
@@ -217,9 +215,7 @@ pub fn import_mem<D: Send + 'static, R, O>(
         || name.to_string(),
         |caller| {
             let (env, store) = caller.data_and_store_mut();
-            if let Some(error) = refused(env) {
-                return Err(trap(name.to_string(), error));
-            }
+            admit(env, || name.to_string())?;
             let mut view = ViewMemory::new(&store, env.memory.clone());
             let result = run(env, &mut view).map_err(|error| trap(name.to_string(), error))?;
             lower(&mut view, &result).map_err(|error| trap(name.to_string(), error))
@@ -253,9 +249,7 @@ pub fn import_alloc<D: Send + 'static, R, O>(
         || name.to_string(),
         |caller| {
             let (env, mut store) = caller.data_and_store_mut();
-            if let Some(error) = refused(env) {
-                return Err(trap(name.to_string(), error));
-            }
+            admit(env, || name.to_string())?;
             let (result, viewed) = {
                 let mut view = ViewMemory::new(&store, env.memory.clone());
                 let result = run(env, &mut view).map_err(|error| trap(name.to_string(), error))?;

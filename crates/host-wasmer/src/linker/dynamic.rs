@@ -12,7 +12,7 @@ use wasmer::{Function, FunctionEnv, FunctionEnvMut, Store, Value};
 
 use super::ownership;
 use crate::abi::{Abi, Val, WasmerMemory};
-use crate::host_call::{guarded, refused, trap};
+use crate::host_call::{admit, guarded, trap};
 use crate::shape::signature_type;
 use crate::typed::BoundResource;
 use crate::world::ImportFunc;
@@ -47,9 +47,7 @@ pub(crate) fn host_function<D: Send + 'static>(
         env,
         ty,
         move |mut fenv: FunctionEnvMut<'_, InstanceEnv<D>>, args: &[Value]| {
-            if let Some(error) = refused(fenv.data()) {
-                return Err(trap(import.qualified_name(), error));
-            }
+            admit(fenv.data(), || import.qualified_name())?;
             guarded(
                 &mut fenv,
                 || import.qualified_name(),
@@ -112,9 +110,7 @@ pub(crate) fn drop_function<D: Send + 'static>(
         env,
         move |mut fenv: FunctionEnvMut<'_, InstanceEnv<D>>, handle: i32| {
             let import = || format!("{module}#{name}");
-            if let Some(error) = refused(fenv.data()) {
-                return Err(trap(import(), error));
-            }
+            admit(fenv.data(), import)?;
             // Releasing a handle runs the object's destructor, which is the
             // embedder's code and may panic.
             guarded(&mut fenv, import, |fenv| {

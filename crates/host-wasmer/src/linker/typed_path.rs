@@ -15,7 +15,7 @@ use wasmer::{Function, FunctionEnv, FunctionEnvMut, RuntimeError, Store, Value};
 use wit_parser::abi::{WasmSignature, WasmType};
 
 use crate::abi::{Abi, WasmerMemory};
-use crate::host_call::{guarded, refused, trap};
+use crate::host_call::{admit, guarded, trap};
 use crate::typed::{DirectCall, Lowered};
 use crate::world::ImportFunc;
 use crate::{HostError, InstanceEnv};
@@ -61,9 +61,7 @@ fn run<D: Send + 'static>(
     args: &[Value],
 ) -> Result<Option<Value>, RuntimeError> {
     let (state, mut store) = fenv.data_and_store_mut();
-    if let Some(error) = refused(state) {
-        return Err(trap(import.import.qualified_name(), error));
-    }
+    admit(state, || import.import.qualified_name())?;
     let mut mem = WasmerMemory::optional(&mut store, state.memory.clone(), state.realloc.clone());
     let mut call = DirectCall::new(
         &import.abi,
