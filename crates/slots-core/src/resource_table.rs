@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 mod erased;
 mod key_maps;
+mod typed_object;
 pub use erased::TakenObject;
 use key_maps::KeyMaps;
+use typed_object::{Object, TypedObject, downcast_failed, kind_changed, wrong_type};
 
-use crate::resource::DynResource;
-use crate::shared::DynShared;
 use crate::{
     AsHandle, Borrowed, Handle, HandleError, InsertError, RawHandle, Resource, Shared, SlotTable,
     TableLimits,
@@ -69,57 +69,13 @@ pub struct ResourceTable<K = String> {
 }
 
 struct Entry<K> {
-    object: Object,
-    /// The `TypeId` of the object's Rust type, kept beside it so that a
-    /// typed lookup checks the type with a comparison; the object's vtable
-    /// is reached only to downcast a type already known to match.
-    type_id: TypeId,
+    /// The object and the `TypeId` of its Rust type, so that a typed
+    /// lookup checks the type with a comparison.
+    object: TypedObject,
     /// Guest references to this slot: opens of its key not yet released.
     /// Always 1 for unkeyed entries; never 0 while the slot is live.
     refs: u32,
     key: Option<K>,
-}
-
-enum Object {
-    Owned(Box<dyn DynResource>),
-    Shared(Arc<dyn DynShared>),
-}
-
-impl Object {
-    /// The object, revoked or not: for its name and type.
-    fn as_dyn(&self) -> &dyn DynResource {
-        match self {
-            Self::Owned(object) => object.as_ref(),
-            Self::Shared(object) => object.object(),
-        }
-    }
-
-    /// The object, unless the host revoked it.
-    #[inline]
-    fn live(&self, handle: RawHandle) -> Result<&dyn DynResource, HandleError> {
-        match self {
-            Self::Owned(object) => Ok(object.as_ref()),
-            Self::Shared(object) => match object.live() {
-                Some(object) => Ok(object),
-                None => Err(HandleError::Revoked { handle }),
-            },
-        }
-    }
-
-    fn is_revoked(&self) -> bool {
-        match self {
-            Self::Owned(_) => false,
-            Self::Shared(object) => object.live().is_none(),
-        }
-    }
-}
-
-/// What an owned slot holds for the moment its object moves into a
-/// [`Shared`] cell. A zero-sized box does not allocate.
-struct Vacated;
-
-impl Resource for Vacated {
-    const NAME: &'static str = "vacated";
 }
 
 /// The result of a keyed open.
@@ -256,7 +212,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn insert<T: Resource>(&mut self, value: T) -> Result<Handle<T>, InsertError> {
-        self.insert_entry(Object::Owned(Box::new(value)), None)
+        self.insert_entry(TypedObject::owned(value), None)
     }
 
     /// Stores a handle to an object others may hold too: a grant redeemed,
@@ -265,7 +221,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
         &mut self,
         object: Arc<Shared<T>>,
     ) -> Result<Handle<T>, InsertError> {
-        self.insert_entry(Object::Shared(object), None)
+        self.insert_entry(TypedObject::shared(object), None)
     }
 
     /// Opens the object for `key`: the handle already held for it, with its
@@ -355,7 +311,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
         T: Resource,
     {
         let object = create(&key).map_err(OpenError::Create)?;
-        let handle = self.insert_entry(Object::Shared(object), Some(key.clone()))?;
+        let handle = self.insert_entry(TypedObject::shared(object), Some(key.clone()))?;
         self.keys.of_or_new(type_id).insert(key, handle.raw());
         Ok(Opened {
             handle,
@@ -365,12 +321,11 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
 
     fn insert_entry<T: Resource>(
         &mut self,
-        object: Object,
+        object: TypedObject,
         key: Option<K>,
     ) -> Result<Handle<T>, InsertError> {
         let raw = self.slots.insert(Entry {
             object,
-            type_id: TypeId::of::<T>(),
             refs: 1,
             key,
         })?;
@@ -382,15 +337,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     #[inline]
     pub fn get<T: Resource>(&self, handle: impl AsHandle<T>) -> Result<&T, HandleError> {
         let raw = handle.as_raw();
-        let entry = self.slots.get_raw(raw)?;
-        if entry.type_id != TypeId::of::<T>() {
-            return Err(wrong_type::<T>(raw, entry.object.as_dyn()));
-        }
-        // The type matches, so the downcast succeeds.
-        match (entry.object.live(raw)? as &dyn Any).downcast_ref::<T>() {
-            Some(object) => Ok(object),
-            None => Err(downcast_failed(raw)),
-        }
+        self.slots.get_raw(raw)?.object.get::<T>(raw)
     }
 
     /// The object behind `handle` mutably; only owned objects allow it.
@@ -400,28 +347,24 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     ) -> Result<&mut T, HandleError> {
         let raw = handle.as_raw();
         let entry = self.slots.get_raw_mut(raw)?;
-        match &mut entry.object {
-            Object::Owned(object) => {
-                let found = object.resource_name();
-                (object.as_mut() as &mut dyn Any).downcast_mut::<T>().ok_or(
-                    HandleError::WrongType {
-                        handle: raw,
-                        expected: T::NAME,
-                        found,
-                    },
-                )
+        if entry.object.is_owned() {
+            if entry.object.type_id() != TypeId::of::<T>() {
+                return Err(wrong_type::<T>(raw, entry.object.as_dyn()));
             }
-            Object::Shared(shared) => {
-                let object = shared.live().ok_or(HandleError::Revoked { handle: raw })?;
-                Err(match (object as &dyn Any).is::<T>() {
-                    true => HandleError::Shared {
-                        handle: raw,
-                        resource: T::NAME,
-                    },
-                    false => wrong_type::<T>(raw, object),
-                })
-            }
+            return entry
+                .object
+                .owned_mut::<T>()
+                .ok_or_else(|| kind_changed(raw));
         }
+        // Shared: revoked, else another type, else a `T` lent only as `&`.
+        let object = entry.object.live(raw)?;
+        if entry.object.type_id() != TypeId::of::<T>() {
+            return Err(wrong_type::<T>(raw, object));
+        }
+        Err(HandleError::Shared {
+            handle: raw,
+            resource: T::NAME,
+        })
     }
 
     /// The object behind `handle`, checked to be a `T`, with one lookup:
@@ -433,23 +376,16 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     ) -> Result<Borrowed<'_, T>, HandleError> {
         let raw = handle.as_raw();
         let entry = self.slots.get_raw_mut(raw)?;
-        if entry.type_id != TypeId::of::<T>() {
+        if entry.object.type_id() != TypeId::of::<T>() {
             return Err(wrong_type::<T>(raw, entry.object.as_dyn()));
         }
-        // The type matches, so the downcasts below succeed.
-        match &mut entry.object {
-            Object::Owned(object) => (object.as_mut() as &mut dyn Any)
-                .downcast_mut::<T>()
-                .map(Borrowed::Owned)
-                .ok_or_else(|| downcast_failed(raw)),
-            Object::Shared(shared) => {
-                let object = shared.live().ok_or(HandleError::Revoked { handle: raw })?;
-                (object as &dyn Any)
-                    .downcast_ref::<T>()
-                    .map(Borrowed::Shared)
-                    .ok_or_else(|| downcast_failed(raw))
-            }
+        if entry.object.is_owned() {
+            return match entry.object.owned_mut::<T>() {
+                Some(object) => Ok(Borrowed::Owned(object)),
+                None => Err(kind_changed(raw)),
+            };
         }
+        entry.object.get::<T>(raw).map(Borrowed::Shared)
     }
 
     /// The [`Shared`] cell of the object behind `handle`, for the host to
@@ -482,32 +418,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     ) -> Result<Arc<Shared<T>>, HandleError> {
         let raw = handle.as_raw();
         let entry = self.slots.get_raw_mut(raw)?;
-        let object = entry.object.live(raw)?;
-        if !(object as &dyn Any).is::<T>() {
-            return Err(wrong_type::<T>(raw, object));
-        }
-        if let Object::Owned(_) = entry.object {
-            let Object::Owned(owned) =
-                std::mem::replace(&mut entry.object, Object::Owned(Box::new(Vacated)))
-            else {
-                return Err(kind_changed(raw));
-            };
-            // The type was checked above, so the downcast succeeds.
-            let value = (owned as Box<dyn Any>)
-                .downcast::<T>()
-                .map_err(|_| downcast_failed(raw))?;
-            let shared = Shared::new(*value);
-            entry.object = Object::Shared(shared.clone());
-            return Ok(shared);
-        }
-        match &entry.object {
-            Object::Shared(shared) => shared
-                .clone()
-                .into_any()
-                .downcast::<Shared<T>>()
-                .map_err(|_| downcast_failed(raw)),
-            Object::Owned(_) => Err(kind_changed(raw)),
-        }
+        entry.object.share::<T>(raw)
     }
 
     /// Checks that `handle` names a live `T` without touching it.
@@ -523,7 +434,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     pub fn release<T: Resource>(&mut self, handle: impl AsHandle<T>) -> Result<bool, HandleError> {
         let raw = handle.as_raw();
         let entry = self.slots.get_raw_mut(raw)?;
-        if entry.type_id != TypeId::of::<T>() {
+        if entry.object.type_id() != TypeId::of::<T>() {
             return Err(wrong_type::<T>(raw, entry.object.as_dyn()));
         }
         self.stats.drops += 1;
@@ -542,7 +453,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
         self.get_mut::<T>(raw)?;
         let entry = self.slots.remove_raw(raw)?;
         self.stats.drops += 1;
-        match entry.object {
+        match entry.object.into_object() {
             Object::Owned(object) => (object as Box<dyn Any>)
                 .downcast::<T>()
                 .map(|value| *value)
@@ -558,12 +469,12 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
         handle: impl AsHandle<T>,
     ) -> Result<Arc<Shared<T>>, HandleError> {
         let raw = self.check::<T>(handle)?.raw();
-        let object: Arc<dyn Any + Send + Sync> = match self.slots.get_raw(raw)?.object {
-            Object::Shared(ref object) => object.clone().into_any(),
+        let object: Arc<dyn Any + Send + Sync> = match self.slots.get_raw(raw)?.object.object() {
+            Object::Shared(object) => object.clone().into_any(),
             Object::Owned(_) => {
                 let entry = self.slots.remove_raw(raw)?;
                 self.stats.drops += 1;
-                let Object::Owned(object) = entry.object else {
+                let Object::Owned(object) = entry.object.into_object() else {
                     return Err(kind_changed(raw));
                 };
                 let object: Box<dyn Any + Send + Sync> = object;
@@ -593,7 +504,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     /// Frees the slot of `raw`, forgetting its key.
     fn free(&mut self, raw: RawHandle) -> Result<bool, HandleError> {
         let entry = self.slots.remove_raw(raw)?;
-        if let (Some(key), Some(keys)) = (entry.key, self.keys.of_mut(entry.type_id)) {
+        if let (Some(key), Some(keys)) = (entry.key, self.keys.of_mut(entry.object.type_id())) {
             keys.remove(&key);
         }
         Ok(true)
@@ -622,33 +533,5 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
 impl<K: Hash + Eq + Clone> Default for ResourceTable<K> {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-#[cold]
-fn wrong_type<T: Resource>(handle: RawHandle, found: &dyn DynResource) -> HandleError {
-    HandleError::WrongType {
-        handle,
-        expected: T::NAME,
-        found: found.resource_name(),
-    }
-}
-
-/// The error for a downcast that the entry's type id said would succeed.
-#[cold]
-fn downcast_failed(handle: RawHandle) -> HandleError {
-    HandleError::Internal {
-        handle,
-        invariant: "an object's type matches the type id of its entry",
-    }
-}
-
-/// The error for an entry whose owned or shared kind changed between two
-/// looks at it within one call.
-#[cold]
-fn kind_changed(handle: RawHandle) -> HandleError {
-    HandleError::Internal {
-        handle,
-        invariant: "an entry stays owned or shared within one call",
     }
 }

@@ -102,7 +102,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
         if a == b {
             return Ok(true);
         }
-        let cell = |raw| match &self.slots.get_raw(raw).ok()?.object {
+        let cell = |raw| match self.slots.get_raw(raw).ok()?.object.object() {
             Object::Shared(object) => Some(Arc::as_ptr(object) as *const ()),
             Object::Owned(_) => None,
         };
@@ -144,7 +144,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
         name: &'static str,
     ) -> Result<TakenObject, HandleError> {
         self.check_as(raw, type_id, name)?;
-        let shared = match &self.slots.get_raw(raw)?.object {
+        let shared = match self.slots.get_raw(raw)?.object.object() {
             Object::Shared(object) => Some(object.clone().into_any()),
             Object::Owned(_) => None,
         };
@@ -156,7 +156,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
             None => {
                 let entry = self.slots.remove_raw(raw)?;
                 self.stats.drops += 1;
-                match entry.object {
+                match entry.object.into_object() {
                     Object::Owned(object) => Ok(TakenObject::Owned(object)),
                     // Checked above: the entry is owned.
                     Object::Shared(object) => Ok(TakenObject::Shared(object.into_any())),
