@@ -327,7 +327,8 @@ fn target_flags(target: &str) -> &'static [&'static str] {
 /// `cargo fuzz` in `dir`, building as [`rustc_wrapper`] says.
 ///
 /// The targets run without AddressSanitizer: the code they reach forbids
-/// `unsafe`, so memory errors would be Wasmer's, and ASan cannot follow
+/// `unsafe` (but for slots-core's two casts after a type id comparison),
+/// so memory errors would be Wasmer's, and ASan cannot follow
 /// Wasmer's traps, which leave host calls by switching stacks (it reports
 /// every trap as a stack-buffer-overflow). A panic, an assertion or an
 /// abort is still a crash. cargo-fuzz passes `-Z` flags, which stable
