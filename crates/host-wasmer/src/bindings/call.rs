@@ -5,20 +5,13 @@
 use std::sync::Arc;
 
 use slots_core::{Handle, HandleError, RawHandle, Resource, ResourceTable};
-use wasmer::{FunctionEnvMut, RuntimeError, StoreMut};
+use wasmer::{FunctionEnvMut, RuntimeError};
 
 use super::canon::{Layout, LiftCx, LowerGuest, check_store};
-use super::lower_memory::LowerMemory;
+use super::lower_memory::{LowerMemory, View};
 use crate::abi::{AbiError, GuestMemory, ViewMemory, WasmerMemory};
 use crate::host_call::{admit, guarded, trap};
 use crate::{Ctx, HostError, InstanceEnv, SharedHost};
-
-/// The guest memory of an import whose result allocates in it: reads,
-/// writes and `cabi_realloc`.
-pub type Mem<'a, 's> = WasmerMemory<'a, StoreMut<'s>>;
-
-/// The guest memory of an import while no guest code runs: one view.
-pub type View<'a, 's> = ViewMemory<'a, StoreMut<'s>>;
 
 /// What a resource method sees of its instance besides its receiver: the
 /// embedder's data, the namespace and the host. The handle table is not

@@ -1,8 +1,18 @@
-//! [`LowerMemory`]: the guest memory an import's result is stored through
-//! when storing it may call the guest's `cabi_realloc`.
+//! The guest memories a generated import sees: [`View`] while no guest
+//! code runs, [`Mem`] when it may call the guest's `cabi_realloc`, and
+//! [`LowerMemory`], either of them, which a result that may allocate is
+//! stored through.
 
-use super::call::{Mem, View};
-use crate::abi::{AbiError, GuestMemory};
+use wasmer::StoreMut;
+
+use crate::abi::{AbiError, GuestMemory, ViewMemory, WasmerMemory};
+
+/// The guest memory of an import whose result allocates in it: reads,
+/// writes and `cabi_realloc`.
+pub type Mem<'a, 's> = WasmerMemory<'a, StoreMut<'s>>;
+
+/// The guest memory of an import while no guest code runs: one view.
+pub type View<'a, 's> = ViewMemory<'a, StoreMut<'s>>;
 
 /// The memory a result that may allocate is stored through: first the
 /// call's one view, then, only if the result must allocate, the memory

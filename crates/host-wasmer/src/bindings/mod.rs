@@ -43,9 +43,8 @@ pub use scratch::Scratch;
 #[doc(hidden)]
 pub mod rt {
     pub use super::call::{
-        Mem, NoMemory, View, ctx, drop_import, flat_result, give, handle_bits, import,
-        import_alloc, import_mem, layout_of, lift_cx, param_area, plain_cx, release, split,
-        store_return,
+        NoMemory, ctx, drop_import, flat_result, give, handle_bits, import, import_alloc,
+        import_mem, layout_of, lift_cx, param_area, plain_cx, release, split, store_return,
     };
     pub use super::canon::{
         align_to, alloc, bad_discriminant, check_store, max, max_flat, read_tag8, read_tag16,
@@ -53,6 +52,6 @@ pub mod rt {
     };
     pub use super::handles::{borrow, check, raw, receiver, take};
     pub use super::instance::new_env;
-    pub use super::lower_memory::LowerMemory;
+    pub use super::lower_memory::{LowerMemory, Mem, View};
     pub use super::scratch::Scratch;
 }

@@ -213,8 +213,8 @@ pub(super) fn kind_changed(handle: RawHandle) -> HandleError {
     }
 }
 
-#[cfg(test)]
 #[allow(clippy::unwrap_used)]
+#[cfg(test)]
 mod tests {
     use super::{Object, TypedObject};
     use crate::{HandleError, RawHandle, Resource, Shared};
