@@ -31,35 +31,35 @@ pub(crate) fn trap(import: String, error: HostError) -> RuntimeError {
 }
 
 /// Admits a host call to `import`, or refuses it with a trap naming the
-/// import when the instance cannot serve it now (see [`refused`]): the
-/// first step of every host function.
-#[inline]
+/// import when the instance cannot serve it now: it is still being
+/// instantiated (a start function called an import), a host function is
+/// already running (the guest re-entered from `cabi_realloc`), or the
+/// instance was torn down. The first step of every host function; the
+/// refusal is built out of line, so that an admitted call pays three flag
+/// tests.
+#[inline(always)]
 pub(crate) fn admit<D>(
     state: &InstanceEnv<D>,
     import: impl FnOnce() -> String,
 ) -> Result<(), RuntimeError> {
-    match refused(state) {
-        None => Ok(()),
-        Some(error) => Err(trap(import(), error)),
+    if state.in_host_call | state.torn_down | !state.ready {
+        return Err(refuse(state, import));
     }
+    Ok(())
 }
 
-/// Why the instance cannot serve a host call now, if it cannot: it is
-/// still being instantiated (a start function called an import), a host
-/// function is already running (the guest re-entered from
-/// `cabi_realloc`), or the instance was torn down.
-#[inline]
-fn refused<D>(state: &InstanceEnv<D>) -> Option<HostError> {
-    if !(state.in_host_call | state.torn_down | !state.ready) {
-        return None;
-    }
-    Some(if state.torn_down {
+/// The trap of a call [`admit`] refuses.
+#[cold]
+#[inline(never)]
+fn refuse<D>(state: &InstanceEnv<D>, import: impl FnOnce() -> String) -> RuntimeError {
+    let error = if state.torn_down {
         HostError::TornDown
     } else if !state.ready {
         HostError::NotReady
     } else {
         HostError::Reentrant
-    })
+    };
+    trap(import(), error)
 }
 
 /// Runs the host call `body`; a panic in it becomes a trap naming the
