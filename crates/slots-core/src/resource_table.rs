@@ -10,7 +10,7 @@ mod key_maps;
 mod typed_object;
 pub use erased::TakenObject;
 use key_maps::KeyMaps;
-use typed_object::{Object, TypedObject, downcast_failed, kind_changed, wrong_type};
+use typed_object::{Object, TypedObject, downcast_failed, kind_changed};
 
 use crate::{
     AsHandle, Borrowed, Handle, HandleError, InsertError, RawHandle, Resource, Shared, SlotTable,
@@ -348,19 +348,15 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
         let raw = handle.as_raw();
         let entry = self.slots.get_raw_mut(raw)?;
         if entry.object.is_owned() {
-            if entry.object.type_id() != TypeId::of::<T>() {
-                return Err(wrong_type::<T>(raw, entry.object.as_dyn()));
-            }
+            entry.object.check_type::<T>(raw)?;
             return entry
                 .object
                 .owned_mut::<T>()
                 .ok_or_else(|| kind_changed(raw));
         }
         // Shared: revoked, else another type, else a `T` lent only as `&`.
-        let object = entry.object.live(raw)?;
-        if entry.object.type_id() != TypeId::of::<T>() {
-            return Err(wrong_type::<T>(raw, object));
-        }
+        entry.object.live(raw)?;
+        entry.object.check_type::<T>(raw)?;
         Err(HandleError::Shared {
             handle: raw,
             resource: T::NAME,
@@ -376,9 +372,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     ) -> Result<Borrowed<'_, T>, HandleError> {
         let raw = handle.as_raw();
         let entry = self.slots.get_raw_mut(raw)?;
-        if entry.object.type_id() != TypeId::of::<T>() {
-            return Err(wrong_type::<T>(raw, entry.object.as_dyn()));
-        }
+        entry.object.check_type::<T>(raw)?;
         if entry.object.is_owned() {
             return match entry.object.owned_mut::<T>() {
                 Some(object) => Ok(Borrowed::Owned(object)),
@@ -434,9 +428,7 @@ impl<K: Hash + Eq + Clone> ResourceTable<K> {
     pub fn release<T: Resource>(&mut self, handle: impl AsHandle<T>) -> Result<bool, HandleError> {
         let raw = handle.as_raw();
         let entry = self.slots.get_raw_mut(raw)?;
-        if entry.object.type_id() != TypeId::of::<T>() {
-            return Err(wrong_type::<T>(raw, entry.object.as_dyn()));
-        }
+        entry.object.check_type::<T>(raw)?;
         self.stats.drops += 1;
         if entry.refs > 1 {
             entry.refs -= 1;

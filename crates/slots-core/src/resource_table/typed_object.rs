@@ -114,14 +114,23 @@ impl TypedObject {
         matches!(self.object, Object::Owned(_))
     }
 
+    /// `Ok` if the object is a `T`; otherwise the error naming the type
+    /// `handle` was used as and the type it names.
+    #[inline]
+    pub(super) fn check_type<T: Resource>(&self, handle: RawHandle) -> Result<(), HandleError> {
+        if self.type_id == TypeId::of::<T>() {
+            Ok(())
+        } else {
+            Err(wrong_type::<T>(handle, self.as_dyn()))
+        }
+    }
+
     /// The object as a `T`: the wrong type first, then revocation, is an
     /// error. An owned object is reached with no virtual call; a shared one
     /// with one, which reads its revocation.
     #[inline]
     pub(super) fn get<T: Resource>(&self, handle: RawHandle) -> Result<&T, HandleError> {
-        if self.type_id != TypeId::of::<T>() {
-            return Err(wrong_type::<T>(handle, self.as_dyn()));
-        }
+        self.check_type::<T>(handle)?;
         let object: *const dyn DynResource = self.live(handle)?;
         // SAFETY: `object` is the value of this slot (the box's, or the
         // cell's), whose concrete type is the one `type_id` names (the
@@ -157,10 +166,8 @@ impl TypedObject {
         &mut self,
         handle: RawHandle,
     ) -> Result<Arc<Shared<T>>, HandleError> {
-        let object = self.live(handle)?;
-        if self.type_id != TypeId::of::<T>() {
-            return Err(wrong_type::<T>(handle, object));
-        }
+        self.live(handle)?;
+        self.check_type::<T>(handle)?;
         if let Object::Shared(cell) = &self.object {
             return cell
                 .clone()
@@ -186,7 +193,7 @@ impl TypedObject {
 
 /// The error for a handle to an object of another type.
 #[cold]
-pub(super) fn wrong_type<T: Resource>(handle: RawHandle, found: &dyn DynResource) -> HandleError {
+fn wrong_type<T: Resource>(handle: RawHandle, found: &dyn DynResource) -> HandleError {
     HandleError::WrongType {
         handle,
         expected: T::NAME,
