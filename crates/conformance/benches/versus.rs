@@ -5,10 +5,14 @@
 //! Each guest's `run` repeats one operation 1,000 times, so the cost of the
 //! export call itself is spread thin; times are per operation.
 //! `SLOTS_BENCH_QUICK=1` shortens every measurement for a smoke run.
+//! `SLOTS_VERSUS_PROFILE=<n>:<runs>` runs operation `n` (0-based, in the
+//! table's order) `runs` times on host-wasmer alone and exits, for
+//! `valgrind --tool=callgrind`: two runs with different counts give the
+//! instructions of one operation.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::Criterion;
 use host_wasmer::{HostConfig, SharedHost};
 use slots_bench_support::clock::cpu_ns_per;
 use slots_bench_support::estimates::quick;
@@ -108,19 +112,7 @@ struct Sides {
 impl Sides {
     fn new(operation: &'static str, body: &str, bar: Option<Bar>) -> Self {
         let module = with_world(&guest(body));
-
-        // host-wasmer through the bindings `bindgen!` generates from wit/.
-        let mut store = wasmer::Store::default();
-        let compiled = wasmer::Module::new(&store, &module).unwrap();
-        let instance = Guest::new(
-            &mut store,
-            &compiled,
-            HostData::default(),
-            SharedHost::new(HostConfig::default()),
-            "bench",
-        )
-        .unwrap();
-        assert_eq!(instance.call_run(&mut store).unwrap(), Ok(()));
+        let wasmer = on_wasmer(&module);
 
         let host = WasmtimeHost::new().unwrap();
         let component = host.compile(&componentize(&module).unwrap()).unwrap();
@@ -130,15 +122,45 @@ impl Sides {
         Self {
             operation,
             bar,
-            wasmer: Box::new(move || {
-                instance.call_run(&mut store).unwrap().unwrap();
-            }),
+            wasmer,
             wasmtime: Box::new(move || {
                 // The host outlives its tenant, as when both were locals.
                 let _host = &host;
                 tenant.run().unwrap().unwrap();
             }),
         }
+    }
+}
+
+/// The guest `module` on host-wasmer, through the bindings `bindgen!`
+/// generates from wit/: one call runs it once.
+fn on_wasmer(module: &[u8]) -> Box<dyn FnMut()> {
+    let mut store = wasmer::Store::default();
+    let compiled = wasmer::Module::new(&store, module).unwrap();
+    let instance = Guest::new(
+        &mut store,
+        &compiled,
+        HostData::default(),
+        SharedHost::new(HostConfig::default()),
+        "bench",
+    )
+    .unwrap();
+    assert_eq!(instance.call_run(&mut store).unwrap(), Ok(()));
+    Box::new(move || {
+        instance.call_run(&mut store).unwrap().unwrap();
+    })
+}
+
+/// Runs one operation on host-wasmer alone, for a profiler: `spec` is
+/// `<operation>:<runs>`.
+fn profile(spec: &str) {
+    let (operation, runs) = spec
+        .split_once(':')
+        .expect("SLOTS_VERSUS_PROFILE is <operation>:<runs>");
+    let (_, body, _) = OPERATIONS[operation.parse::<usize>().unwrap()];
+    let mut run = on_wasmer(&with_world(&guest(body)));
+    for _ in 0..runs.parse::<u32>().unwrap() {
+        run();
     }
 }
 
@@ -253,9 +275,12 @@ fn report(rows: Vec<Row>, rounds: usize) {
         .expect("the versus fragment is written");
 }
 
-criterion_group! {
-    name = benches;
-    config = slots_bench_support::estimates::criterion();
-    targets = versus
+fn main() {
+    if let Ok(spec) = std::env::var("SLOTS_VERSUS_PROFILE") {
+        profile(&spec);
+        return;
+    }
+    let mut criterion = slots_bench_support::estimates::criterion().configure_from_args();
+    versus(&mut criterion);
+    criterion.final_summary();
 }
-criterion_main!(benches);

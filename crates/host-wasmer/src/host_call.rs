@@ -76,14 +76,24 @@ where
 {
     match catch_unwind(AssertUnwindSafe(|| body(&mut *fenv))) {
         Ok(result) => result,
-        Err(payload) => {
-            let state = fenv.data_mut();
-            state.in_host_call = false;
-            state.passed.clear();
-            let message = panic_message(payload.as_ref());
-            Err(trap(import(), HostError::Panicked { message }))
-        }
+        Err(payload) => Err(panicked(fenv.data_mut(), import, payload)),
     }
+}
+
+/// The trap of a host call that panicked with `payload`. The instance's
+/// per-call state is reset, since the panic may have left it set. Built
+/// out of line, so that an admitted call's path keeps no room for it.
+#[cold]
+#[inline(never)]
+fn panicked<D>(
+    state: &mut InstanceEnv<D>,
+    import: impl FnOnce() -> String,
+    payload: Box<dyn Any + Send>,
+) -> RuntimeError {
+    state.in_host_call = false;
+    state.passed.clear();
+    let message = panic_message(payload.as_ref());
+    trap(import(), HostError::Panicked { message })
 }
 
 /// The message a panic carried, if it was a string.

@@ -15,6 +15,8 @@
 
 use std::cell::RefCell;
 
+use arrayvec::ArrayString;
+
 use super::canon::{LiftCx, load_pair};
 use super::flat::Flat;
 use crate::HostError;
@@ -45,7 +47,10 @@ thread_local! {
 /// assert_eq!(buffer.concat(&["00:", &long]).len(), long.len() + 3);
 /// ```
 pub struct Scratch {
+    /// A short string lifted from the guest, checked as UTF-8 in place.
     inline: [u8; Scratch::INLINE],
+    /// A short string joined from strings: already UTF-8, not checked again.
+    joined: ArrayString<{ Scratch::INLINE }>,
     /// Empty (no allocation) until a string longer than `INLINE` comes.
     heap: Vec<u8>,
 }
@@ -67,6 +72,7 @@ impl Scratch {
     pub fn take() -> Self {
         Self {
             inline: [0; Self::INLINE],
+            joined: ArrayString::new_const(),
             heap: Vec::new(),
         }
     }
@@ -136,7 +142,15 @@ impl Scratch {
     /// assert_eq!(buffer.concat(&["00:", "a+"]), "00:a+");
     /// ```
     pub fn concat(&mut self, parts: &[&str]) -> &str {
-        let len = parts.iter().map(|part| part.len()).sum();
+        let len: usize = parts.iter().map(|part| part.len()).sum();
+        if len <= Self::INLINE {
+            self.joined.clear();
+            for part in parts {
+                // Fits: the parts add up to at most the capacity.
+                let _ = self.joined.try_push_str(part);
+            }
+            return &self.joined;
+        }
         let space = self.space(len);
         let mut at = 0;
         for part in parts {
@@ -165,19 +179,28 @@ fn pooled() -> Vec<u8> {
 }
 
 impl Drop for Scratch {
+    #[inline]
     fn drop(&mut self) {
-        let buf = std::mem::take(&mut self.heap);
-        if buf.capacity() == 0 || buf.capacity() > KEEP_BYTES {
-            return;
+        if self.heap.capacity() != 0 {
+            give_back(std::mem::take(&mut self.heap));
         }
-        let _ = POOL.try_with(|pool| {
-            if let Ok(mut pool) = pool.try_borrow_mut()
-                && pool.len() < KEPT
-            {
-                pool.push(buf);
-            }
-        });
     }
+}
+
+/// Gives a heap buffer back to the thread's pool, unless the pool is full
+/// or the buffer grew past [`KEEP_BYTES`].
+#[cold]
+fn give_back(buf: Vec<u8>) {
+    if buf.capacity() > KEEP_BYTES {
+        return;
+    }
+    let _ = POOL.try_with(|pool| {
+        if let Ok(mut pool) = pool.try_borrow_mut()
+            && pool.len() < KEPT
+        {
+            pool.push(buf);
+        }
+    });
 }
 
 #[cfg(test)]
