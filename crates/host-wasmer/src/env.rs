@@ -6,6 +6,7 @@ use std::sync::Arc;
 use slots_core::{ResourceTable, TakenObject};
 use wasmer::{Function, FunctionEnv, Imports, Instance, Memory, Module, Store, TypedFunction};
 
+use crate::call_gate::CallGate;
 use crate::{InstantiateError, SharedHost};
 
 /// The guest's `cabi_realloc(old_ptr, old_len, align, new_len) -> ptr`.
@@ -48,18 +49,14 @@ pub struct InstanceEnv<D> {
     pub(crate) realloc: Option<Realloc>,
     /// The objects the guest gave the dynamic host function being called.
     pub(crate) passed: Passed,
-    /// Set while a host function runs, so that a guest re-entering the host
-    /// from `cabi_realloc` is refused instead of aliasing this state.
-    pub(crate) in_host_call: bool,
+    /// Whether host functions take calls now: closed while the instance
+    /// is instantiated, while a host function runs (so that a guest
+    /// re-entering the host from `cabi_realloc` is refused instead of
+    /// aliasing this state), and for good once it is torn down.
+    pub(crate) gate: CallGate,
     pub(crate) cache_hits: u64,
     pub(crate) cache_misses: u64,
     pub(crate) creations: u64,
-    /// Set once instantiation has finished: a start function calling an
-    /// import is refused.
-    pub(crate) ready: bool,
-    /// Set once the instance has been torn down: it is counted once, and
-    /// host functions refuse calls from then on.
-    pub(crate) torn_down: bool,
 }
 
 impl<D> InstanceEnv<D> {
@@ -73,12 +70,10 @@ impl<D> InstanceEnv<D> {
             memory: None,
             realloc: None,
             passed: Passed::default(),
-            in_host_call: false,
+            gate: CallGate::starting(),
             cache_hits: 0,
             cache_misses: 0,
             creations: 0,
-            ready: false,
-            torn_down: false,
         }
     }
 
@@ -110,7 +105,7 @@ impl<D> InstanceEnv<D> {
     /// Whether the instance was torn down: its handles are released and
     /// its host functions refuse calls.
     pub fn is_torn_down(&self) -> bool {
-        self.torn_down
+        self.gate.is_torn_down()
     }
 
     /// The instance's counters now.
@@ -131,10 +126,10 @@ impl<D> InstanceEnv<D> {
     /// Releases every handle the instance holds and folds its counters into
     /// the host's totals. Runs once; dropping the environment calls it.
     pub(crate) fn teardown(&mut self) {
-        if self.torn_down {
+        if self.gate.is_torn_down() {
             return;
         }
-        self.torn_down = true;
+        self.gate.tear_down();
         let live = self.table.len();
         let released = self.table.clear();
         if live > 0 {
@@ -179,7 +174,7 @@ pub(crate) fn start<D: Send + 'static>(
     let state = env.as_mut(store);
     state.memory = memory;
     state.realloc = realloc;
-    state.ready = true;
+    state.gate.open();
     let marker = Function::new_typed(store, || {});
     Ok((instance, marker))
 }

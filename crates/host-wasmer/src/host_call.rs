@@ -35,14 +35,14 @@ pub(crate) fn trap(import: String, error: HostError) -> RuntimeError {
 /// instantiated (a start function called an import), a host function is
 /// already running (the guest re-entered from `cabi_realloc`), or the
 /// instance was torn down. The first step of every host function; the
-/// refusal is built out of line, so that an admitted call pays three flag
-/// tests.
+/// refusal is built out of line, so that an admitted call tests one byte
+/// (the instance's [`CallGate`](crate::call_gate::CallGate)).
 #[inline(always)]
 pub(crate) fn admit<D>(
     state: &InstanceEnv<D>,
     import: impl FnOnce() -> String,
 ) -> Result<(), RuntimeError> {
-    if state.in_host_call | state.torn_down | !state.ready {
+    if !state.gate.admits() {
         return Err(refuse(state, import));
     }
     Ok(())
@@ -52,13 +52,8 @@ pub(crate) fn admit<D>(
 #[cold]
 #[inline(never)]
 fn refuse<D>(state: &InstanceEnv<D>, import: impl FnOnce() -> String) -> RuntimeError {
-    let error = if state.torn_down {
-        HostError::TornDown
-    } else if !state.ready {
-        HostError::NotReady
-    } else {
-        HostError::Reentrant
-    };
+    // `admit` refuses only a closed gate, which names its reason.
+    let error = state.gate.refusal().unwrap_or(HostError::Reentrant);
     trap(import(), error)
 }
 
@@ -90,7 +85,7 @@ fn panicked<D>(
     import: impl FnOnce() -> String,
     payload: Box<dyn Any + Send>,
 ) -> RuntimeError {
-    state.in_host_call = false;
+    state.gate.set_busy(false);
     state.passed.clear();
     let message = panic_message(payload.as_ref());
     trap(import(), HostError::Panicked { message })

@@ -62,6 +62,7 @@
 
 pub mod abi;
 pub mod bindings;
+mod call_gate;
 mod ctx;
 mod env;
 mod error;

@@ -255,9 +255,9 @@ pub fn import_alloc<D: Send + 'static, R, O>(
             }
             let mut mem =
                 WasmerMemory::optional(&mut store, env.memory.clone(), env.realloc.clone());
-            env.in_host_call = true;
+            env.gate.set_busy(true);
             let lowered = lower(&mut LowerMemory::Full(&mut mem), &result);
-            caller.data_mut().in_host_call = false;
+            caller.data_mut().gate.set_busy(false);
             lowered.map_err(|error| trap(name.to_string(), error))
         },
     )

@@ -316,9 +316,9 @@ impl<D: Send + 'static> BoundInstance<D> {
             let env = self.env.as_ref(store);
             (env.memory.clone(), env.realloc.clone())
         };
-        self.env.as_mut(store).in_host_call = true;
+        self.env.as_mut(store).gate.set_busy(true);
         let lowered = lower(&mut WasmerMemory::optional(store, memory, realloc));
-        self.env.as_mut(store).in_host_call = false;
+        self.env.as_mut(store).gate.set_busy(false);
         lowered.map_err(|error| abi_error(export, error))
     }
 
@@ -361,9 +361,9 @@ impl<D: Send + 'static> BoundInstance<D> {
         name: &str,
         post: impl FnOnce(&mut Store) -> Result<(), RuntimeError>,
     ) -> Result<(), CallError> {
-        self.env.as_mut(store).in_host_call = true;
+        self.env.as_mut(store).gate.set_busy(true);
         let done = post(store);
-        self.env.as_mut(store).in_host_call = false;
+        self.env.as_mut(store).gate.set_busy(false);
         self.ran(name, done)
     }
 }

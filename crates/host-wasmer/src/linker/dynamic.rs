@@ -54,9 +54,9 @@ pub(crate) fn host_function<D: Send + 'static>(
                 |fenv| {
                     // Set before anything can run guest code (`cabi_realloc`,
                     // while lowering), cleared on every path out.
-                    fenv.data_mut().in_host_call = true;
+                    fenv.data_mut().gate.set_busy(true);
                     let result = dispatch(fenv, &import, &abi, &call, claims.as_ref(), args);
-                    fenv.data_mut().in_host_call = false;
+                    fenv.data_mut().gate.set_busy(false);
                     result.map_err(|error| trap(import.qualified_name(), error))
                 },
             )

@@ -84,9 +84,9 @@ fn run<D: Send + 'static>(
     };
     // Lowering may run the guest's `cabi_realloc`: the state is marked busy
     // and no longer borrowed while it does.
-    state.in_host_call = true;
+    state.gate.set_busy(true);
     let result = call.lower_result(pending);
-    fenv.data_mut().in_host_call = false;
+    fenv.data_mut().gate.set_busy(false);
     result.map_err(|error| trap(import.import.qualified_name(), error))
 }
 
