@@ -14,7 +14,7 @@ use std::sync::Arc;
 use wasmer::{Function, FunctionEnv, FunctionEnvMut, RuntimeError, Store, Value};
 use wit_parser::abi::{WasmSignature, WasmType};
 
-use crate::abi::{Abi, WasmerMemory};
+use crate::abi::{Abi, GuestMemory, ViewMemory, WasmerMemory};
 use crate::host_call::{admit, guarded, trap};
 use crate::typed::{DirectCall, Lowered};
 use crate::world::ImportFunc;
@@ -47,11 +47,25 @@ struct DirectImport<D> {
     call: DirectHostFn<D>,
 }
 
+impl<D> DirectImport<D> {
+    /// One call of this import with the core `args`, through `mem`.
+    fn call_with<'a>(&'a self, args: &'a [Value], mem: &'a mut dyn GuestMemory) -> DirectCall<'a> {
+        DirectCall::new(
+            &self.abi,
+            &self.import.func,
+            args,
+            self.import.signature.retptr,
+            mem,
+        )
+    }
+}
+
 /// Runs one call: refuses re-entry, then lifts, calls and lowers.
 ///
-/// Every access to the instance state is a look-up in Wasmer's store, so
-/// the common case — a result that is ready as a core value — makes one.
-/// Only a result that needs the guest's `cabi_realloc` marks the instance
+/// Parameters are lifted, and a result that allocates nothing is stored,
+/// through one memory view taken for the call (no guest code runs while it
+/// is held). Only a result that needs the guest's `cabi_realloc` is
+/// lowered through the memory and allocator, with the instance marked
 /// busy first, so that a guest re-entering the host from its allocator is
 /// refused instead of aliasing the state.
 #[inline]
@@ -62,30 +76,27 @@ fn run<D: Send + 'static>(
 ) -> Result<Option<Value>, RuntimeError> {
     let (state, mut store) = fenv.data_and_store_mut();
     admit(state, || import.import.qualified_name())?;
-    let mut mem = WasmerMemory::optional(&mut store, state.memory.clone(), state.realloc.clone());
-    let mut call = DirectCall::new(
-        &import.abi,
-        &import.import.func,
-        args,
-        import.import.signature.retptr,
-        &mut mem,
-    );
-    let pending = match (import.call)(state, &mut call) {
-        Ok(None) => return Ok(None),
-        Ok(Some(Lowered::Core(value))) => return Ok(Some(value)),
-        // Stored with no call into the guest: nothing to guard.
-        Ok(Some(Lowered::Ok(payload))) => {
-            return call
-                .store_ok(payload)
-                .map_err(|error| trap(import.import.qualified_name(), error));
+    let pending = {
+        let mut view = ViewMemory::new(&store, state.memory.clone());
+        let mut call = import.call_with(args, &mut view);
+        match (import.call)(state, &mut call) {
+            Ok(None) => return Ok(None),
+            Ok(Some(Lowered::Core(value))) => return Ok(Some(value)),
+            // Stored with no call into the guest: nothing to guard.
+            Ok(Some(Lowered::Ok(payload))) => {
+                return call
+                    .store_ok(payload)
+                    .map_err(|error| trap(import.import.qualified_name(), error));
+            }
+            Ok(Some(pending)) => pending,
+            Err(error) => return Err(trap(import.import.qualified_name(), error)),
         }
-        Ok(Some(pending)) => pending,
-        Err(error) => return Err(trap(import.import.qualified_name(), error)),
     };
     // Lowering may run the guest's `cabi_realloc`: the state is marked busy
     // and no longer borrowed while it does.
     state.gate.set_busy(true);
-    let result = call.lower_result(pending);
+    let mut mem = WasmerMemory::optional(&mut store, state.memory.clone(), state.realloc.clone());
+    let result = import.call_with(args, &mut mem).lower_result(pending);
     fenv.data_mut().gate.set_busy(false);
     result.map_err(|error| trap(import.import.qualified_name(), error))
 }
