@@ -5,10 +5,10 @@
 //! Each guest's `run` repeats one operation 1,000 times, so the cost of the
 //! export call itself is spread thin; times are per operation.
 //! `SLOTS_BENCH_QUICK=1` shortens every measurement for a smoke run.
-//! `SLOTS_VERSUS_PROFILE=<n>:<runs>` runs operation `n` (0-based, in the
-//! table's order) `runs` times on host-wasmer alone and exits, for
-//! `valgrind --tool=callgrind`: two runs with different counts give the
-//! instructions of one operation.
+//! `SLOTS_VERSUS_PROFILE=<host>:<n>:<runs>` runs operation `n` (0-based, in
+//! the table's order) `runs` times on one host (`wasmer` or `wasmtime`)
+//! alone and exits, for `valgrind --tool=callgrind`: two runs with
+//! different counts give the instructions of one operation.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -113,21 +113,13 @@ impl Sides {
     fn new(operation: &'static str, body: &str, bar: Option<Bar>) -> Self {
         let module = with_world(&guest(body));
         let wasmer = on_wasmer(&module);
-
-        let host = WasmtimeHost::new().unwrap();
-        let component = host.compile(&componentize(&module).unwrap()).unwrap();
-        let mut tenant = host.start(&component, "bench").unwrap();
-        assert_eq!(tenant.run().unwrap(), Ok(()));
+        let wasmtime = on_wasmtime(&module);
 
         Self {
             operation,
             bar,
             wasmer,
-            wasmtime: Box::new(move || {
-                // The host outlives its tenant, as when both were locals.
-                let _host = &host;
-                tenant.run().unwrap().unwrap();
-            }),
+            wasmtime,
         }
     }
 }
@@ -151,15 +143,37 @@ fn on_wasmer(module: &[u8]) -> Box<dyn FnMut()> {
     })
 }
 
-/// Runs one operation on host-wasmer alone, for a profiler: `spec` is
-/// `<operation>:<runs>`.
+/// The guest `module` on wasmtime's component model: one call runs it
+/// once.
+fn on_wasmtime(module: &[u8]) -> Box<dyn FnMut()> {
+    let host = WasmtimeHost::new().unwrap();
+    let component = host.compile(&componentize(module).unwrap()).unwrap();
+    let mut tenant = host.start(&component, "bench").unwrap();
+    assert_eq!(tenant.run().unwrap(), Ok(()));
+    Box::new(move || {
+        // The host outlives its tenant, as when both were locals.
+        let _host = &host;
+        tenant.run().unwrap().unwrap();
+    })
+}
+
+/// Runs one operation on one host alone, for a profiler: `spec` is
+/// `<host>:<operation>:<runs>`.
 fn profile(spec: &str) {
-    let (operation, runs) = spec
-        .split_once(':')
-        .expect("SLOTS_VERSUS_PROFILE is <operation>:<runs>");
-    let (_, body, _) = OPERATIONS[operation.parse::<usize>().unwrap()];
-    let mut run = on_wasmer(&with_world(&guest(body)));
-    for _ in 0..runs.parse::<u32>().unwrap() {
+    let usage = "SLOTS_VERSUS_PROFILE is <wasmer|wasmtime>:<operation>:<runs>";
+    let mut parts = spec.split(':');
+    let (Some(host), Some(operation), Some(runs)) = (parts.next(), parts.next(), parts.next())
+    else {
+        panic!("{usage}");
+    };
+    let (_, body, _) = OPERATIONS[operation.parse::<usize>().expect(usage)];
+    let module = with_world(&guest(body));
+    let mut run = match host {
+        "wasmer" => on_wasmer(&module),
+        "wasmtime" => on_wasmtime(&module),
+        _ => panic!("{usage}"),
+    };
+    for _ in 0..runs.parse::<u32>().expect(usage) {
         run();
     }
 }
