@@ -142,12 +142,10 @@ impl<D: Send + 'static> GuestInstance<D> {
         };
         // While the host lowers arguments (which may run `cabi_realloc`) and
         // while `cabi_post_*` runs, the guest may not call imports.
-        self.env_mut(store).gate.set_busy(true);
-        let args = {
+        let args = self.bound.while_busy(store, |store| {
             let mut mem = WasmerMemory::optional(store, memory.clone(), realloc.clone());
             self.abi.lower_export_params(&export.func, params, &mut mem)
-        };
-        self.env_mut(store).gate.set_busy(false);
+        });
         let args = args.map_err(abi_error)?;
         let results = function
             .call(store, &args)
@@ -159,9 +157,9 @@ impl<D: Send + 'static> GuestInstance<D> {
                 .map_err(abi_error)?
         };
         if let Ok(post_return) = self.wasmer().exports.get_function(&export.post_return) {
-            self.env_mut(store).gate.set_busy(true);
-            let done = post_return.call(store, &results);
-            self.env_mut(store).gate.set_busy(false);
+            let done = self
+                .bound
+                .while_busy(store, |store| post_return.call(store, &results));
             done.map_err(|error| CallError::trapped(&export.post_return, error))?;
         }
         Ok(result)

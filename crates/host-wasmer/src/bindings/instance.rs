@@ -316,9 +316,9 @@ impl<D: Send + 'static> BoundInstance<D> {
             let env = self.env.as_ref(store);
             (env.memory.clone(), env.realloc.clone())
         };
-        self.env.as_mut(store).gate.set_busy(true);
-        let lowered = lower(&mut WasmerMemory::optional(store, memory, realloc));
-        self.env.as_mut(store).gate.set_busy(false);
+        let lowered = self.while_busy(store, |store| {
+            lower(&mut WasmerMemory::optional(store, memory, realloc))
+        });
         lowered.map_err(|error| abi_error(export, error))
     }
 
@@ -361,10 +361,18 @@ impl<D: Send + 'static> BoundInstance<D> {
         name: &str,
         post: impl FnOnce(&mut Store) -> Result<(), RuntimeError>,
     ) -> Result<(), CallError> {
-        self.env.as_mut(store).gate.set_busy(true);
-        let done = post(store);
-        self.env.as_mut(store).gate.set_busy(false);
+        let done = self.while_busy(store, post);
         self.ran(name, done)
+    }
+
+    /// Runs `run` (host work that may run guest code: `cabi_realloc`,
+    /// `cabi_post_*`) with the instance marked busy, so that the guest
+    /// calling an import meanwhile is refused; cleared when `run` returns.
+    pub(crate) fn while_busy<R>(&self, store: &mut Store, run: impl FnOnce(&mut Store) -> R) -> R {
+        self.env.as_mut(store).gate.set_busy(true);
+        let result = run(store);
+        self.env.as_mut(store).gate.set_busy(false);
+        result
     }
 }
 
